@@ -41,3 +41,134 @@ export interface Clock {
 
 /** A simple event log line (function, caller, duration, outcome) or any other line the emulator prints. */
 export type Logger = (line: string) => void;
+
+/** What the runner knows about the invocation an /admin request came from (resolved by the server from `inv`). */
+export interface InvocationInfo {
+  id: string;
+  fn: string;
+  /** getWXContext().SOURCE of the invocation, e.g. `wx_client`, `wx_trigger`, `wx_client,scf`. */
+  source: string;
+  openid?: string;
+  /** `permissions.openapi` from the function's config.json. */
+  openapiPermissions: readonly string[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Database service (emulator/db): every `database.*` action of wx-server-sdk 4.x.
+
+/** Index declarations, the shape of config/indexes.json `collections`. */
+export interface IndexSpec {
+  name: string;
+  unique: boolean;
+  keys: { name: string; direction: '1' | '-1' | '2dsphere' }[];
+}
+export type IndexConfig = Record<string, IndexSpec[]>;
+
+export interface DatabaseServiceOptions {
+  clock: Clock;
+  /** Keep collections on disk across restarts (atomic writes); in memory when absent. */
+  dataDir?: string;
+  indexes?: IndexConfig;
+  log?: Logger;
+}
+
+export type Doc = Record<string, unknown>;
+
+export interface DatabaseService {
+  /** Handles one `database.*` action; throws AdminError for CloudBase-shaped errors. */
+  handle: JsonActionHandler;
+  /** The action names handled (e.g. `database.getDocument`). */
+  readonly actions: readonly string[];
+  // Direct access for tests and the programmatic API (plain JS values: Dates as Date).
+  collections(): string[];
+  createCollection(name: string): void;
+  find(collection: string, query?: Doc): Doc[];
+  insert(collection: string, docs: Doc[]): void;
+  exportSnapshot(): { collections: Record<string, Doc[]> };
+  importSnapshot(snapshot: { collections: Record<string, Doc[]> }): void;
+  /** Drop every collection (and its data on disk). */
+  reset(): void;
+  /** Count of requests by action since start (for benchmarks: database round trips). */
+  stats(): { requests: number; byAction: Record<string, number> };
+  close(): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// WeChat simulator (emulator/wechat): `wx.openApi` and the simulated WeChat client.
+
+export interface LatencySpec {
+  /** Fixed latency in ms, or uniform in [min, max]. */
+  fixedMs?: number;
+  minMs?: number;
+  maxMs?: number;
+}
+export interface FaultSpec {
+  /** Probability in [0,1] that an openapi call answers errcode -1 (system error). */
+  systemErrorRate?: number;
+  latency?: LatencySpec;
+  /** Probability in [0,1] that a send hangs until the SDK times out (the ambiguous case). */
+  timeoutRate?: number;
+}
+
+export interface WechatSimulatorOptions {
+  clock: Clock;
+  /** Path of the mini program's app.json (pages checked for `page`, 41030). */
+  appJsonPath: string;
+  /** Seed with the account's private templates, default emulator/seed/wechat.json. */
+  seedPath?: string;
+  faults?: FaultSpec;
+  /** Random source for fault injection (tests pass a seeded one). */
+  random?: () => number;
+  log?: Logger;
+}
+
+/** The multipart fields of a `wx.openApi` request (parsed by the server). */
+export interface OpenApiRequest {
+  apiName: string;
+  /** Protobuf `CommApiData` bytes as sent by wx-server-sdk. */
+  requestData: Buffer;
+  wxCloudApiToken?: string;
+}
+
+export interface InboxItem {
+  msgid: string;
+  templateId: string;
+  title: string;
+  page?: string;
+  data: Record<string, { value: string }>;
+  /** The card as the user reads it: title line, keyword lines from `content`, "进入小程序查看". */
+  rendered: string;
+  at: number;
+  miniprogramState?: string;
+  lang?: string;
+}
+
+export interface ClientSubscribeRequest {
+  openid: string;
+  tmplIds: string[];
+  /** What the simulated user taps, per template id: accept | reject (default accept). */
+  choices?: Record<string, string>;
+  /** Simulated settings: "always keep" ticked, main switch. */
+  alwaysKeep?: boolean;
+}
+export type ClientSubscribeResult =
+  | { ok: true; result: Record<string, string> & { errMsg: string } }
+  | { ok: false; error: { errCode: number; errMsg: string } };
+
+export interface WechatSimulator {
+  /** Answers `wx.openApi`: resolves to protobuf `CommOpenApiResp` bytes, or throws AdminError (TCB-level error). */
+  handleOpenApi(req: OpenApiRequest, ctx: AdminRequestContext & { invocation?: InvocationInfo }): Promise<Buffer>;
+  /** What `wx.requestSubscribeMessage` does for that user (≤ 3 ids, never mixing one-time/long-term, +1 quota per accept). */
+  requestSubscribeMessage(req: ClientSubscribeRequest): ClientSubscribeResult;
+  /** What `wx.getSetting({ withSubscriptions: true })` returns for that user. */
+  getSetting(openid: string): { mainSwitch: boolean; itemSettings: Record<string, string> };
+  setMainSwitch(openid: string, on: boolean): void;
+  inbox(openid: string): InboxItem[];
+  /** WeChat's own one-time quota for (openid, template): separate from anything the project stores. */
+  quota(openid: string, templateId: string): number;
+  setQuota(openid: string, templateId: string, n: number): void;
+  setFaults(faults: FaultSpec): void;
+  templates(): { priTmplId: string; title: string; content: string; type: number }[];
+  stats(): { sends: number; delivered: number; byErrCode: Record<string, number> };
+  reset(): void;
+}
