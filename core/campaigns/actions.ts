@@ -1,0 +1,30 @@
+// Core (pure): the action tables of the `campaigns` (admins only) and `track` (mini program) functions.
+import { z } from 'zod';
+import { action, type ActionTable } from '../actions';
+import { id } from '../schema';
+import type { CampaignDeps } from './ports';
+import { createSchema, idSchema, listSchema, scheduleSchema, testSendSchema, updateSchema } from './schema';
+import { createCampaign, scheduleCampaign, updateCampaign } from './edit';
+import { cancelCampaign, pauseCampaign, resumeCampaign } from './lifecycle';
+import { campaignStats, getCampaign, listCampaigns, previewAudience, testSendCampaign } from './read';
+import { reportOpen, type TrackDeps } from './track';
+
+export const campaignActions: ActionTable<CampaignDeps> = {
+  list: action({ schema: listSchema, admin: true, run: (d, i: z.infer<typeof listSchema>) => listCampaigns(d, i) }),
+  get: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => getCampaign(d, i) }),
+  create: action({ schema: createSchema, admin: true, run: (d, i: z.infer<typeof createSchema>, caller) => createCampaign(d, i, caller) }),
+  update: action({ schema: updateSchema, admin: true, run: (d, i: z.infer<typeof updateSchema>) => updateCampaign(d, i) }),
+  schedule: action({ schema: scheduleSchema, admin: true, run: (d, i: z.infer<typeof scheduleSchema>) => scheduleCampaign(d, i) }),
+  pause: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => pauseCampaign(d, i) }),
+  resume: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => resumeCampaign(d, i) }),
+  cancel: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => cancelCampaign(d, i) }),
+  previewAudience: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => previewAudience(d, i) }),
+  testSend: action({ schema: testSendSchema, admin: true, run: (d, i: z.infer<typeof testSendSchema>) => testSendCampaign(d, i) }),
+  stats: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => campaignStats(d, i) }),
+};
+
+const openSchema = z.object({ deliveryId: id() }).strict();
+
+export const trackActions: ActionTable<TrackDeps> = {
+  open: action({ schema: openSchema, run: (d, i: z.infer<typeof openSchema>, caller) => reportOpen(d, i, caller) }),
+};

@@ -1,0 +1,91 @@
+// Core (pure): the ports the campaign use cases depend on. Adapters implement them on the database
+// (adapters/stores/*); unit tests implement them in memory.
+import type { Clock, IdSource } from '../ports';
+import type { DeliveryStatus } from '../delivery';
+import type { Campaign, CampaignStatus } from './model';
+import type { UserProfile } from './variables';
+
+/** A template as the registry knows it (the `templates` collection / config/templates.json). */
+export interface TemplateInfo {
+  templateId: string;
+  title: string;
+  kind: 'one-time' | 'long-term';
+  content: string;
+  keywords: { key: string; label: string; type: string; enumValues?: string[] }[];
+}
+
+export interface TemplateCatalog {
+  find(templateId: string): Promise<TemplateInfo | null>;
+}
+
+export interface CampaignStore {
+  /** Creates the document; the id is fresh, so a collision is a bug (throws). */
+  insert(campaign: Campaign): Promise<void>;
+  get(id: string): Promise<Campaign | null>;
+  /**
+   * One atomic conditional update: applies `set` (and removes `unset`) only while the status is one of `from`.
+   * Resolves false when no document matched (missing, or another writer — e.g. the dispatcher — moved it first).
+   */
+  updateIf(id: string, from: readonly CampaignStatus[], set: Partial<Campaign>, unset?: readonly (keyof Campaign)[]): Promise<boolean>;
+  /** Newest first (by updatedAt), at most `limit`. */
+  list(limit: number, status?: CampaignStatus): Promise<Campaign[]>;
+}
+
+/** One row of "deliveries of a source, grouped by outcome". */
+export interface DeliveryGroup {
+  status: DeliveryStatus;
+  reason?: string | null;
+  errCode?: number | null;
+  n: number;
+}
+
+export interface DeliveryStatsSource {
+  /** Deliveries of `sourceId` grouped by (status, reason, errCode) — one aggregation. */
+  groups(sourceId: string): Promise<DeliveryGroup[]>;
+  /** Deliveries of `sourceId` with `openedAt` set. */
+  opened(sourceId: string): Promise<number>;
+  /** `pending` deliveries of `sourceId` → `cancelled` (one conditional multi-update); resolves the count. */
+  cancelPending(sourceId: string, now: number): Promise<number>;
+}
+
+export interface AudienceCounts {
+  /** Could be sent to now: a grant left (or an active long-term subscription) and under the frequency cap. */
+  reachable: number;
+  /** In the audience but without a usable grant. */
+  noGrant: number;
+  /** Has a grant, but the frequency cap (shared by all campaigns) holds them back right now. */
+  capped: number;
+  /** Audience size: grant holders of the template (`all`) or users matching the segment (`segment`). */
+  total: number;
+}
+
+export interface AudienceCounter {
+  count(campaign: Campaign, now: number): Promise<AudienceCounts>;
+}
+
+export interface UserDirectory {
+  get(openid: string): Promise<UserProfile | null>;
+}
+
+/** The sending helper's whitelist test-send path (issue 4), seen from campaigns. */
+export interface TestSendResult {
+  openid: string;
+  outcome: string;
+  errCode?: number;
+  deliveryId: string;
+}
+export interface TestSender {
+  send(request: { templateId: string; data: Record<string, string>; page?: string; openid: string; sourceId: string }): Promise<TestSendResult>;
+}
+
+export interface CampaignDeps {
+  clock: Clock;
+  ids: IdSource;
+  campaigns: CampaignStore;
+  templates: TemplateCatalog;
+  deliveries: DeliveryStatsSource;
+  audience: AudienceCounter;
+  users: UserDirectory;
+  testSender: TestSender;
+  config: { zone: string; miniprogramState: Campaign['miniprogramState']; lang: Campaign['lang']; testWhitelist: readonly string[] };
+}

@@ -1,0 +1,60 @@
+// Core (pure): what admins see — list with progress, one campaign, exact stats, audience preview — and test sends.
+import { DomainError } from '../envelope';
+import type { Campaign, CampaignStatus } from './model';
+import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
+import { loadCampaign } from './edit';
+import { describeInstant } from './schedule';
+import { foldStats, summarise, type CampaignStats, type CampaignSummary } from './stats';
+import { resolveForUser } from './variables';
+
+export async function listCampaigns(
+  deps: CampaignDeps,
+  input: { status?: CampaignStatus; limit?: number },
+): Promise<{ campaigns: CampaignSummary[] }> {
+  const list = await deps.campaigns.list(input.limit ?? 50, input.status);
+  return { campaigns: list.map(summarise) };
+}
+
+export type CampaignView = Campaign & { id: string; sendAtDisplay: string | null };
+
+export function viewOf(c: Campaign): CampaignView {
+  return { ...c, id: c._id, sendAtDisplay: c.sendAt === undefined ? null : describeInstant(c.sendAt, c.zone) };
+}
+
+export async function getCampaign(deps: CampaignDeps, input: { id: string }): Promise<{ campaign: CampaignView }> {
+  return { campaign: viewOf(await loadCampaign(deps, input.id)) };
+}
+
+/** Exact numbers from `deliveries` (one aggregation + one count), with the campaign's status alongside. */
+export async function campaignStats(deps: CampaignDeps, input: { id: string }): Promise<CampaignStats & { status: CampaignStatus }> {
+  const c = await loadCampaign(deps, input.id);
+  const [groups, opened] = await Promise.all([deps.deliveries.groups(c._id), deps.deliveries.opened(c._id)]);
+  return { ...foldStats(groups, opened), status: c.status };
+}
+
+export async function previewAudience(deps: CampaignDeps, input: { id: string }): Promise<AudienceCounts> {
+  const c = await loadCampaign(deps, input.id);
+  return deps.audience.count(c, deps.clock.now());
+}
+
+/**
+ * Sends the campaign's message to whitelisted testers only (config testWhitelist), each with their own variables
+ * resolved, through the sending helper's test-send path (a `test` delivery, validated before WeChat is called).
+ */
+export async function testSendCampaign(deps: CampaignDeps, input: { id: string; openids?: string[] }): Promise<{ results: TestSendResult[] }> {
+  const c = await loadCampaign(deps, input.id);
+  const openids = input.openids ?? [...deps.config.testWhitelist];
+  const outside = openids.filter((o) => !deps.config.testWhitelist.includes(o));
+  if (outside.length > 0) {
+    throw new DomainError('FORBIDDEN', `test sends go to the whitelist only (config/tixing.json testWhitelist); not: ${outside.join(', ')}`, { openids: outside });
+  }
+  if (openids.length === 0) throw new DomainError('CONFLICT', 'the test whitelist is empty (config/tixing.json testWhitelist)');
+  const results: TestSendResult[] = [];
+  // One at a time: a handful of testers, and WeChat refuses concurrent sends to one user (43108) anyway.
+  for (const openid of openids) {
+    const data = resolveForUser(c.data, await deps.users.get(openid));
+    const request = { templateId: c.templateId, data, openid, sourceId: c._id };
+    results.push(await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }));
+  }
+  return { results };
+}

@@ -1,0 +1,38 @@
+// Core (pure): the `track` function's use case — a page opened from a message reports the open, counted once.
+// The page carries the delivery id in its query (`…?deliveryId=<id>`; see `pageWithDelivery`).
+import { DomainError } from '../envelope';
+import type { Caller } from '../actions';
+import type { Clock } from '../ports';
+import type { Delivery } from '../delivery';
+
+export interface TrackStore {
+  getDelivery(id: string): Promise<Pick<Delivery, '_id' | 'openid' | 'sourceType' | 'sourceId' | 'openedAt'> | null>;
+  /** Sets `openedAt` only where it is absent and the openid matches (one conditional update); true if this call set it. */
+  markOpened(id: string, openid: string, at: number): Promise<boolean>;
+  /** `counters.opened += 1` on the campaign (atomic increment). */
+  bumpCampaignOpened(campaignId: string): Promise<void>;
+}
+
+export interface TrackDeps {
+  clock: Clock;
+  store: TrackStore;
+}
+
+export async function reportOpen(deps: TrackDeps, input: { deliveryId: string }, caller: Caller): Promise<{ counted: boolean }> {
+  const d = await deps.store.getDelivery(input.deliveryId);
+  if (!d) throw new DomainError('NOT_FOUND', `delivery ${input.deliveryId} not found`);
+  // Only the recipient may report their own open (the id is visible in the page query, so anyone could replay it).
+  if (d.openid !== caller.openid) throw new DomainError('FORBIDDEN', 'this delivery was sent to another user');
+  if (d.openedAt !== undefined && d.openedAt !== null) return { counted: false };
+  const counted = await deps.store.markOpened(d._id, d.openid, deps.clock.now());
+  // The counter follows the conditional update that won, so two concurrent reports bump it once. If the function
+  // dies between the two writes the counter misses one open; `stats` counts `openedAt` and stays exact.
+  if (counted && d.sourceType === 'campaign') await deps.store.bumpCampaignOpened(d.sourceId);
+  return { counted };
+}
+
+/** The page a message opens, with the delivery id appended: `pages/a/a?x=1` → `pages/a/a?x=1&deliveryId=<id>`. */
+export function pageWithDelivery(page: string, deliveryId: string): string {
+  // Ids are [A-Za-z0-9_-.:]; ":" stays readable (valid in a query), anything else is percent-encoded.
+  return `${page}${page.includes('?') ? '&' : '?'}deliveryId=${encodeURIComponent(deliveryId).replace(/%3A/g, ':')}`;
+}

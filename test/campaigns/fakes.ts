@@ -1,0 +1,89 @@
+// Test support (unit): in-memory ports for the campaign use cases, a fixed clock and the demo templates.
+import { parseContent } from '../../core/template/content';
+import type { Campaign, CampaignStatus } from '../../core/campaigns/model';
+import type { AudienceCounts, CampaignDeps, DeliveryGroup, TemplateInfo, TestSendResult } from '../../core/campaigns/ports';
+import type { UserProfile } from '../../core/campaigns/variables';
+
+/** 2026-11-20 12:00 in Asia/Shanghai (04:00Z). */
+export const NOW = Date.UTC(2026, 10, 20, 4, 0);
+
+const TEMPLATES: Record<string, { title: string; kind: TemplateInfo['kind']; content: string; enums?: Record<string, string[]> }> = {
+  TPL_EVENT_REMINDER: { title: '活动开始提醒', kind: 'one-time', content: '活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}\n活动地点:{{thing3.DATA}}\n温馨提示:{{thing4.DATA}}\n' },
+  TPL_ORDER_STATUS: { title: '订单状态通知', kind: 'one-time', content: '订单号:{{character_string1.DATA}}\n订单状态:{{phrase2.DATA}}\n订单金额:{{amount3.DATA}}\n联系电话:{{phone_number4.DATA}}\n' },
+  TPL_APPLY_RESULT: { title: '申请结果通知', kind: 'one-time', content: '申请结果:{{enum1.DATA}}\n申请人:{{name2.DATA}}\n', enums: { enum1: ['已通过', '未通过', '待补充'] } },
+};
+
+export function demoTemplate(templateId: string): TemplateInfo | null {
+  const t = TEMPLATES[templateId];
+  if (!t) return null;
+  return {
+    templateId,
+    title: t.title,
+    kind: t.kind,
+    content: t.content,
+    keywords: parseContent(t.content).map((f) => {
+      const enumValues = t.enums?.[f.key];
+      return enumValues ? { ...f, enumValues } : f;
+    }),
+  };
+}
+
+export const GOOD_EVENT_DATA = { thing1: '周末读书会', time2: '2026-11-21 09:00', thing3: '图书馆三楼', thing4: '{{nickname}}，记得带书' };
+
+export interface Fakes {
+  deps: CampaignDeps;
+  docs: Map<string, Campaign>;
+  groups: DeliveryGroup[];
+  cancelled: string[];
+  sent: { openid: string; data: Record<string, string> }[];
+  setNow(ms: number): void;
+}
+
+export function makeFakes(): Fakes {
+  let now = NOW;
+  let seq = 0;
+  const docs = new Map<string, Campaign>();
+  const groups: DeliveryGroup[] = [];
+  const cancelled: string[] = [];
+  const sent: Fakes['sent'] = [];
+  const users = new Map<string, UserProfile>([['o-admin', { _id: 'o-admin', nickname: '管理员小王' }]]);
+  const audience: AudienceCounts = { reachable: 2, noGrant: 1, capped: 0, total: 3 };
+  const deps: CampaignDeps = {
+    clock: { now: () => now },
+    ids: { next: () => `c${++seq}` },
+    templates: { find: async (id) => demoTemplate(id) },
+    campaigns: {
+      insert: async (c) => void docs.set(c._id, structuredClone(c)),
+      get: async (id) => structuredClone(docs.get(id) ?? null),
+      updateIf: async (id, from, set, unset = []) => {
+        const c = docs.get(id);
+        if (!c || !from.includes(c.status)) return false;
+        Object.assign(c, structuredClone(set));
+        for (const k of unset) delete (c as unknown as Record<string, unknown>)[k];
+        return true;
+      },
+      list: async (limit, status?: CampaignStatus) =>
+        [...docs.values()].filter((c) => !status || c.status === status).sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit),
+    },
+    deliveries: {
+      groups: async () => groups,
+      opened: async () => 4,
+      cancelPending: async (id) => {
+        cancelled.push(id);
+        return 7;
+      },
+    },
+    audience: { count: async () => audience },
+    users: { get: async (openid) => users.get(openid) ?? null },
+    testSender: {
+      send: async (r): Promise<TestSendResult> => {
+        sent.push({ openid: r.openid, data: r.data });
+        return { openid: r.openid, outcome: 'sent', deliveryId: `test:${r.sourceId}:${r.openid}` };
+      },
+    },
+    config: { zone: 'Asia/Shanghai', miniprogramState: 'developer', lang: 'zh_CN', testWhitelist: ['o-admin', 'o-dev'] },
+  };
+  return { deps, docs, groups, cancelled, sent, setNow: (ms) => void (now = ms) };
+}
+
+export const ADMIN = { openid: 'o-admin', source: 'wx_client' };

@@ -1,0 +1,41 @@
+// Unit (core): folding grouped deliveries into stats; progress from counters.
+import { completion, foldStats, progressOf } from '../../core/campaigns/stats';
+
+describe('campaign stats', () => {
+  it('folds groups by status, reason and errcode', () => {
+    const s = foldStats(
+      [
+        { status: 'sent', n: 10 },
+        { status: 'skipped', reason: 'no_grant', n: 3 },
+        { status: 'skipped', reason: 'frequency_cap', n: 1 },
+        { status: 'skipped', reason: 'no_grant', n: 2 },
+        { status: 'failed', errCode: 40003, n: 1 },
+        { status: 'failed', errCode: null, n: 1 },
+        { status: 'unknown', n: 2 },
+        { status: 'pending', n: 4 },
+        { status: 'sending', n: 1 },
+        { status: 'cancelled', n: 5 },
+      ],
+      6,
+    );
+    expect(s).toEqual({
+      targeted: 30,
+      sent: 10,
+      skipped: { no_grant: 5, frequency_cap: 1 },
+      failed: { '40003': 1, unknown: 1 },
+      unknown: 2,
+      opened: 6,
+      pending: 5,
+      cancelled: 5,
+    });
+  });
+
+  it('derives progress from counters; final campaigns have nothing pending', () => {
+    const counters = { targeted: 100, sent: 60, skipped: 10, failed: 3, unknown: 2, opened: 9 };
+    const running = progressOf('running', counters);
+    expect(running).toEqual({ targeted: 100, sent: 60, skipped: 10, failed: 5, pending: 25 });
+    expect(completion(running)).toBeCloseTo(0.75);
+    expect(progressOf('cancelled', counters).pending).toBe(0);
+    expect(completion(progressOf('scheduled', { ...counters, targeted: 0, sent: 0, skipped: 0, failed: 0, unknown: 0 }))).toBe(0);
+  });
+});
