@@ -1,0 +1,49 @@
+// Core layer (pure): the ports of the sending pipeline — delivery storage and the dependencies of one send.
+import type { Delivery, DeliveryStatus } from '../delivery';
+import type { Clock, GrantLedger, IdSource, SendRequest, WechatSender } from '../ports';
+import type { TemplateLookup } from '../template/registry';
+import type { RetryPolicy } from './backoff';
+
+/** A partial update of a delivery; `null` removes the field (e.g. a stale `reason` once a retry succeeds). */
+export type DeliveryPatch = { [K in keyof Delivery]?: Delivery[K] | null } & {
+  /** Human-readable detail for operators (validation errors, WeChat's errMsg). Not part of the shared Delivery type. */
+  detail?: string | null;
+};
+
+export interface DeliveryStore {
+  get(id: string): Promise<Delivery | null>;
+  /** Creates the document with its deterministic `_id`; resolves false (nothing written) when it already exists. */
+  create(delivery: Delivery): Promise<boolean>;
+  /** Applies the patch, only while the document's status is `expectStatus` when given; true when a document matched. */
+  update(id: string, patch: DeliveryPatch, expectStatus?: DeliveryStatus): Promise<boolean>;
+}
+
+/** Per-environment send settings, config/tixing.json ([SEND-NEW] §1.2 miniprogram_state, lang). */
+export interface SendConfig {
+  miniprogramState: SendRequest['miniprogramState'];
+  lang: SendRequest['lang'];
+  /** IANA zone used when normalising dates (Asia/Shanghai). */
+  zone: string;
+  /** Openids a test send may reach. */
+  testWhitelist: readonly string[];
+}
+
+/** Everything `deliverOne` needs. */
+export interface SenderDeps {
+  templates: TemplateLookup;
+  ledger: GrantLedger;
+  wechat: WechatSender;
+  clock: Clock;
+  /** Jitter source in [0, 1) (adapters: Math.random; tests: seeded). */
+  random: () => number;
+  config: SendConfig;
+  retryPolicy?: RetryPolicy;
+  /** Called once per WeChat attempt with the outcome (logging, metrics). */
+  onOutcome?: (event: { deliveryId?: string; openid: string; templateId: string; errCode: number | null; reason: string; operator: string }) => void;
+}
+
+/** Inline sends, the outbox and test sends also write deliveries and mint ids. */
+export interface SendingDeps extends SenderDeps {
+  deliveries: DeliveryStore;
+  ids: IdSource;
+}

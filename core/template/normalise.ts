@@ -1,0 +1,87 @@
+// Core layer (pure): optional normalisation of message data before validation — strip control characters, trim,
+// format dates/timestamps for `time`/`date` keywords in the app's zone (dayjs), truncate free text with an ellipsis.
+// Callers opt in; validation always runs afterwards, so normalisation never hides a problem it cannot fix.
+import dayjs from 'dayjs';
+import timezone from 'dayjs/plugin/timezone';
+import utc from 'dayjs/plugin/utc';
+import { checkKeyword, isKnownKeywordType } from './keywords';
+import type { TemplateKeyword } from './registry';
+import { unwrapValue } from './validate';
+
+dayjs.extend(utc);
+dayjs.extend(timezone);
+
+export interface NormaliseOptions {
+  /** IANA zone for formatting dates, config/tixing.json `zone` (Asia/Shanghai). */
+  zone: string;
+  /** Appended when free text is cut (default "…", one character). */
+  ellipsis?: string;
+}
+
+/** What a caller may pass before normalisation: text, a Date, or epoch milliseconds. */
+export type RawValue = string | number | Date | { value: string | number | Date };
+
+// [SEND-NEW] "不能带有换行等控制字符": line breaks and tabs become a space, other control characters go.
+const BREAKS = /[\r\n\t\u2028\u2029\u0085]+/gu;
+const CONTROL = /[\p{Cc}\p{Cs}]/gu;
+
+/**
+ * Types whose values are free text, where cutting and adding "…" keeps the meaning: thing, short_thing, name and
+ * unknown types (checked like thing). Codes (character_string, number, phone_number, car_number…) are never cut:
+ * a cut order number or phone number would be wrong data, so validation reports them instead.
+ */
+const TRUNCATABLE = new Set(['thing', 'short_thing', 'name']);
+const isTruncatable = (type: string): boolean => TRUNCATABLE.has(type) || !isKnownKeywordType(type);
+
+export function cleanText(s: string): string {
+  return s.replace(BREAKS, ' ').replace(CONTROL, '').replace(/\s{2,}/gu, ' ').trim();
+}
+
+/** [SEND-NEW] §2: `time` = date + 24-hour time, `date` = y年m月d日, both in the given zone. */
+export function formatInstant(type: string, instant: number | Date, zone: string): string {
+  const d = dayjs(instant).tz(zone);
+  return type === 'date' ? d.format('YYYY年M月D日') : d.format('YYYY年M月D日 HH:mm');
+}
+
+/** Longest prefix (in code points) that, followed by the ellipsis, passes the keyword rule; the value when it already passes. */
+export function truncateToRule(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>, value: string, ellipsis = '…'): string {
+  const opts = kw.enumValues ? { enumValues: kw.enumValues } : {};
+  const first = checkKeyword(kw.type, value, opts);
+  if (first?.rule !== 'length' || !isTruncatable(kw.type)) return value;
+  const chars = [...value];
+  for (let n = chars.length - 1; n > 0; n -= 1) {
+    const candidate = chars.slice(0, n).join('').trimEnd() + ellipsis;
+    if (checkKeyword(kw.type, candidate, opts) === null) return candidate;
+  }
+  return value;
+}
+
+export function normaliseValue(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>, raw: RawValue, opts: NormaliseOptions): string {
+  const value = unwrapValue(raw) as string | number | Date;
+  if (value instanceof Date || (typeof value === 'number' && (kw.type === 'time' || kw.type === 'date'))) {
+    return formatInstant(kw.type, value, opts.zone);
+  }
+  if (typeof value === 'number') {
+    // An amount needs a currency symbol ([SEND-NEW] §2 e.g. ￥100); other numbers are written plainly.
+    return kw.type === 'amount' ? `￥${value.toFixed(2)}` : String(value);
+  }
+  return truncateToRule(kw, cleanText(String(value)), opts.ellipsis);
+}
+
+/**
+ * Normalises every value whose key the template knows; unknown keys pass through (cleaned) so that validation
+ * still reports them. Returns plain strings, ready for validateMessage and toWechatData.
+ */
+export function normaliseMessage(
+  template: { keywords: readonly TemplateKeyword[] },
+  data: Readonly<Record<string, RawValue>>,
+  opts: NormaliseOptions,
+): Record<string, string> {
+  const byKey = new Map(template.keywords.map((k) => [k.key, k]));
+  const out: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(data)) {
+    const kw = byKey.get(key);
+    out[key] = kw ? normaliseValue(kw, raw, opts) : cleanText(String(unwrapValue(raw)));
+  }
+  return out;
+}
