@@ -1,0 +1,67 @@
+// Emulator layer (db): the EJSON codec of the wire. Requests carry canonical EJSON strings (@cloudbase/database
+// src/utils/utils.ts stringifyByEJSON); answers carry canonical EJSON strings per document, as CloudBase does.
+import { BSONRegExp, EJSON } from 'bson';
+import type { Doc } from '../contracts';
+import { invalidParam } from './errors';
+
+const SERVER_DATE = '$tcb_server_date';
+/** JS RegExp accepts these of MongoDB's options; `x` (extended) has no JS equivalent and is dropped. */
+const JS_REGEX_FLAGS = new Set(['i', 'm', 's', 'u']);
+
+/** Parses one EJSON string (relaxed) and revives RegExp and `db.serverDate()` (`{"$tcb_server_date":{offset}}`). */
+export function decodeEJSON(text: unknown, field: string, now: number): unknown {
+  if (typeof text !== 'string') throw invalidParam(`'${field}' must be an EJSON string`);
+  let parsed: unknown;
+  try {
+    parsed = EJSON.parse(text, { relaxed: true });
+  } catch (e) {
+    throw invalidParam(`'${field}' is not valid EJSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return revive(parsed, now);
+}
+
+/** Like decodeEJSON, but the value must be a plain object. */
+export function decodeObject(text: unknown, field: string, now: number): Doc {
+  const value = decodeEJSON(text, field, now);
+  if (!isPlainObject(value)) throw invalidParam(`'${field}' must encode an object`);
+  return value;
+}
+
+function revive(value: unknown, now: number): unknown {
+  if (Array.isArray(value)) return value.map((v) => revive(v, now));
+  if (value instanceof BSONRegExp) {
+    const flags = [...value.options].filter((f) => JS_REGEX_FLAGS.has(f)).join('');
+    return new RegExp(value.pattern, flags);
+  }
+  if (!isPlainObject(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length === 1 && keys[0] === SERVER_DATE) {
+    const spec = value[SERVER_DATE];
+    const offset = isPlainObject(spec) && typeof spec.offset === 'number' ? spec.offset : 0;
+    return new Date(now + offset);
+  }
+  const out: Doc = {};
+  for (const k of keys) out[k] = revive(value[k], now);
+  return out;
+}
+
+/** Canonical EJSON, e.g. numbers as `{"$numberInt":"1"}` and dates as `{"$date":{"$numberLong":…}}`. */
+export function encodeEJSON(value: unknown): string {
+  return EJSON.stringify(value as Doc, { relaxed: false });
+}
+
+export function isPlainObject(value: unknown): value is Doc {
+  if (typeof value !== 'object' || value === null) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+/** Deep copy of plain objects, arrays and Dates; other values (BSON types, RegExp) are immutable here and shared. */
+export function deepClone<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => deepClone(v) as unknown) as T;
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (!isPlainObject(value)) return value;
+  const out: Doc = {};
+  for (const k of Object.keys(value)) out[k] = deepClone(value[k]);
+  return out as T;
+}

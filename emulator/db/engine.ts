@@ -1,0 +1,87 @@
+// Emulator layer (db): query evaluation with mingo 7 (MongoDB semantics): filter, sort, skip, limit, projection.
+import { Query, find } from 'mingo';
+import type { Doc } from '../contracts';
+import { invalidOperator, invalidParam, toAdminError } from './errors';
+import { isPlainObject } from './ejson';
+
+/** mingo options: `_id` ids, no server-side JavaScript ($where/$function/$accumulator are refused). */
+export const MINGO_OPTIONS = { idKey: '_id', scriptEnabled: false } as const;
+
+/** [CBDB-SRC] geoNear/geoWithin/geoIntersects are sent as $nearSphere/$geoWithin/$geoIntersects; mingo has no geo. */
+const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoNear', '$geoWithin', '$geoIntersects']);
+
+export function refuseGeo(value: unknown): void {
+  if (Array.isArray(value)) return value.forEach(refuseGeo);
+  if (!isPlainObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (GEO_OPERATORS.has(k)) {
+      throw invalidOperator(`${k}: geo operators (geoNear, geoWithin, geoIntersects) are not supported by the local emulator`);
+    }
+    refuseGeo(v);
+  }
+}
+
+export function compileQuery(query: Doc): Query {
+  refuseGeo(query);
+  try {
+    return new Query(query, MINGO_OPTIONS);
+  } catch (e) {
+    throw toAdminError(e);
+  }
+}
+
+/** The id of a `{_id: <scalar>}` query, so doc(id) reads and writes skip the scan. */
+export function exactId(query: Doc): { id: unknown } | undefined {
+  const keys = Object.keys(query);
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined;
+  const v = query._id;
+  if (typeof v === 'string' || typeof v === 'number') return { id: v };
+  return undefined;
+}
+
+export interface FindOptions {
+  order?: Doc;
+  offset?: number;
+  limit?: number;
+  projection?: Doc;
+}
+
+/** Matching documents in natural (insertion) order, then sorted, skipped, limited and projected. */
+export function findDocs(docs: Iterable<Doc>, query: Doc, opts: FindOptions = {}): Doc[] {
+  refuseGeo(query);
+  try {
+    const projection = opts.projection && Object.keys(opts.projection).length ? opts.projection : undefined;
+    let cursor = find([...docs], query, projection, MINGO_OPTIONS);
+    if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(sortSpec(opts.order));
+    if (opts.offset) cursor = cursor.skip(opts.offset);
+    if (opts.limit !== undefined) cursor = cursor.limit(opts.limit);
+    return cursor.all() as Doc[];
+  } catch (e) {
+    throw toAdminError(e);
+  }
+}
+
+/** Matching documents (unprojected, natural order), at most `max`. */
+export function matchDocs(docs: Iterable<Doc>, query: Doc, max = Infinity): Doc[] {
+  const q = compileQuery(query);
+  const out: Doc[] = [];
+  try {
+    for (const d of docs) {
+      if (out.length >= max) break;
+      if (q.test(d)) out.push(d);
+    }
+  } catch (e) {
+    throw toAdminError(e);
+  }
+  return out;
+}
+
+function sortSpec(order: Doc): Record<string, 1 | -1> {
+  const out: Record<string, 1 | -1> = {};
+  for (const [k, v] of Object.entries(order)) {
+    if (v === 1 || v === -1) out[k] = v;
+    else if (v === 'asc' || v === 'desc') out[k] = v === 'asc' ? 1 : -1;
+    else throw invalidParam(`order: direction of '${k}' must be 1 or -1`);
+  }
+  return out;
+}

@@ -1,0 +1,63 @@
+// Emulator layer (db): CloudBase-shaped database errors. wx-server-sdk 4.0.2 maps `code` through its TCB_ERR_CODE
+// table (index.js, "TCB_ERR_CODE"); codes it does not list become errCode -501001 (SYS_ERR) with our message.
+import { AdminError } from '../contracts';
+
+/** Mapped by the SDK: DATABASE_COLLECTION_NOT_EXIST -502005, DATABASE_REQUEST_FAILED -502001,
+ *  DATABASE_INVALID_OPERRATOR -502002 (sic), INVALID_PARAM -501007. The others are real CloudBase codes the table lacks. */
+export const DB_ERROR_CODES = {
+  collectionNotExist: 'DATABASE_COLLECTION_NOT_EXIST',
+  collectionExists: 'DATABASE_COLLECTION_ALREADY_EXIST',
+  requestFailed: 'DATABASE_REQUEST_FAILED',
+  invalidOperator: 'DATABASE_INVALID_OPERRATOR',
+  invalidParam: 'INVALID_PARAM',
+  invalidAction: 'INVALID_ACTION',
+  txConflict: 'DATABASE_TRANSACTION_CONFLICT',
+  sysErr: 'SYS_ERR',
+} as const;
+
+export function collectionNotExist(name: string): AdminError {
+  return new AdminError(DB_ERROR_CODES.collectionNotExist, `[ResourceNotFound] Db or Table not exist: ${name}`);
+}
+
+export function collectionExists(name: string): AdminError {
+  return new AdminError(DB_ERROR_CODES.collectionExists, `[ResourceUnavailable.ResourceExist] Table exist: ${name}`);
+}
+
+export function invalidParam(message: string): AdminError {
+  return new AdminError(DB_ERROR_CODES.invalidParam, message);
+}
+
+export function invalidOperator(message: string): AdminError {
+  return new AdminError(DB_ERROR_CODES.invalidOperator, message);
+}
+
+export function requestFailed(message: string): AdminError {
+  return new AdminError(DB_ERROR_CODES.requestFailed, message);
+}
+
+/** [E11000-NOTE] CloudBase passes MongoDB's duplicate-key text through as a generic request failure (-502001). */
+export function duplicateKey(collection: string, index: string, key: string): AdminError {
+  return requestFailed(`E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`);
+}
+
+/** The text CloudBase answers for a transaction write conflict (code DATABASE_TRANSACTION_CONFLICT). */
+export function txConflict(detail: string): AdminError {
+  return new AdminError(
+    DB_ERROR_CODES.txConflict,
+    `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. (${detail})`,
+  );
+}
+
+export function txNotFound(id: string, why: string): AdminError {
+  return requestFailed(`transaction ${id} ${why}`);
+}
+
+/** Any thrown value as an AdminError: mingo's errors become invalid-operator or request-failed errors. */
+export function toAdminError(e: unknown): AdminError {
+  if (e instanceof AdminError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof Error && e.name === 'MingoError') {
+    return /operator|unknown|unregistered/i.test(message) ? invalidOperator(message) : requestFailed(message);
+  }
+  return requestFailed(message);
+}

@@ -1,0 +1,120 @@
+// Emulator layer (db): the database service behind every `database.*` /admin action of wx-server-sdk 4.0.2
+// (mingo for semantics, EJSON on the wire, journal + snapshot on disk). See emulator/contracts.ts.
+import {
+  AdminError, type AdminRequestContext, type DatabaseService, type DatabaseServiceOptions, type Doc,
+} from '../contracts';
+import { aggregateDocuments, calculateDocument, getDocument } from './actions-read';
+import {
+  abortTransaction, addCollection, commitTransaction, deleteDocInTransaction, getInTransaction, startTransaction,
+  updateDocInTransaction,
+} from './actions-tx';
+import { insertDocument, modifyAndReturnDoc, modifyDocument, removeDocument } from './actions-write';
+import type { ActionHandler, DbContext } from './context';
+import { deepClone } from './ejson';
+import { matchDocs } from './engine';
+import { DB_ERROR_CODES, toAdminError } from './errors';
+import { UniqueIndexes } from './indexes';
+import { filePersistence, memoryPersistence } from './persistence';
+import { importDocs, insertDocs } from './direct';
+import { Store, type Op } from './store';
+import { TxManager } from './transactions';
+
+export { TopLevelAnswer, answerBody } from './answer';
+
+/** Optional tuning beyond the contract (tests use short timeouts). */
+export interface DatabaseTuning {
+  /** An idle transaction is rolled back after this long (default 10 s). Plain writes wait at most that long. */
+  txIdleTimeoutMs?: number;
+  /** The journal is compacted into the snapshot when it grows past this many bytes (default 8 MiB). */
+  compactBytes?: number;
+}
+
+const HANDLERS: Record<string, ActionHandler> = {
+  'database.getDocument': getDocument,
+  'database.calculateDocument': calculateDocument,
+  'database.aggregateDocuments': aggregateDocuments,
+  'database.insertDocument': insertDocument,
+  'database.modifyDocument': modifyDocument,
+  'database.removeDocument': removeDocument,
+  'database.modifyAndReturnDoc': modifyAndReturnDoc,
+  'database.addCollection': addCollection,
+  'database.startTransaction': startTransaction,
+  'database.commitTransaction': commitTransaction,
+  'database.abortTransaction': abortTransaction,
+  'database.getInTransaction': getInTransaction,
+  'database.updateDocInTransaction': updateDocInTransaction,
+  'database.deleteDocInTransaction': deleteDocInTransaction,
+};
+
+export async function createDatabaseService(opts: DatabaseServiceOptions & DatabaseTuning): Promise<DatabaseService> {
+  const log = opts.log ?? (() => {});
+  const store = new Store();
+  const persist = opts.dataDir ? filePersistence(opts.dataDir, opts.compactBytes ?? 8 << 20, log) : memoryPersistence();
+  persist.load(store);
+  const db: DbContext = {
+    clock: opts.clock,
+    store,
+    indexes: new UniqueIndexes(opts.indexes),
+    persist,
+    txs: new TxManager(store, opts.txIdleTimeoutMs ?? 10_000, log),
+    log,
+    commit(ops: Op[]) {
+      persist.append(ops);
+      store.apply(ops);
+      persist.maybeCompact(store);
+    },
+  };
+  const byAction: Record<string, number> = {};
+  let requests = 0;
+  let closed = false;
+
+  async function handle(params: Record<string, unknown>, _ctx: AdminRequestContext): Promise<unknown> {
+    const action = typeof params.action === 'string' ? params.action : '';
+    requests += 1;
+    byAction[action] = (byAction[action] ?? 0) + 1;
+    if (closed) throw new AdminError(DB_ERROR_CODES.sysErr, 'the database service is closed');
+    const handler = HANDLERS[action];
+    if (!handler) throw new AdminError(DB_ERROR_CODES.invalidAction, `unknown database action '${action}'`);
+    try {
+      return await handler(db, params);
+    } catch (e) {
+      if (!(e instanceof AdminError)) log(`[db] ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      throw toAdminError(e);
+    }
+  }
+
+  return {
+    handle,
+    actions: Object.keys(HANDLERS),
+    collections: () => store.names(),
+    createCollection(name) {
+      if (!store.has(name)) db.commit([{ c: name, create: true }]);
+    },
+    find(collection, query: Doc = {}) {
+      const docs = store.docs(collection);
+      return docs ? matchDocs(docs.values(), query).map((d) => deepClone(d)) : [];
+    },
+    insert: (collection, docs) => insertDocs(db, collection, docs),
+    exportSnapshot() {
+      const collections: Record<string, Doc[]> = {};
+      for (const name of store.names()) collections[name] = [...(store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
+      return { collections };
+    },
+    importSnapshot(snapshot) {
+      db.txs.abortAll();
+      importDocs(db, snapshot.collections);
+    },
+    reset() {
+      db.txs.abortAll();
+      store.clear();
+      persist.compact(store);
+    },
+    stats: () => ({ requests, byAction: { ...byAction } }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.txs.abortAll();
+      persist.close(store);
+    },
+  };
+}

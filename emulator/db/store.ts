@@ -1,0 +1,83 @@
+// Emulator layer (db): the in-memory collections. Stored documents are never mutated (writes store new objects),
+// so transactions can hold cheap snapshots: a snapshot freezes each collection's Map, the next write copies it.
+import { randomBytes } from 'node:crypto';
+import type { Doc } from '../contracts';
+import { encodeEJSON } from './ejson';
+
+/** The Map key of a document id: strings and numbers as they are, anything else (ObjectId…) by its EJSON text. */
+export type IdKey = string | number;
+export function idKey(id: unknown): IdKey {
+  return typeof id === 'string' || typeof id === 'number' ? id : `~${encodeEJSON({ id })}`;
+}
+
+/** A CloudBase-like auto id: 32 lowercase hex characters. */
+export function newId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/** One durable change. A request's or a commit's changes are journaled and applied together. */
+export type Op = { c: string; put: Doc } | { c: string; del: unknown } | { c: string; create: true };
+
+export type Snapshot = ReadonlyMap<string, ReadonlyMap<IdKey, Doc>>;
+
+class Collection {
+  private docs = new Map<IdKey, Doc>();
+  private frozen = false;
+
+  view(): ReadonlyMap<IdKey, Doc> {
+    return this.docs;
+  }
+  freeze(): ReadonlyMap<IdKey, Doc> {
+    this.frozen = true;
+    return this.docs;
+  }
+  mutable(): Map<IdKey, Doc> {
+    if (this.frozen) {
+      this.docs = new Map(this.docs);
+      this.frozen = false;
+    }
+    return this.docs;
+  }
+}
+
+export class Store {
+  private readonly colls = new Map<string, Collection>();
+
+  names(): string[] {
+    return [...this.colls.keys()].sort();
+  }
+  has(name: string): boolean {
+    return this.colls.has(name);
+  }
+  /** The current documents of a collection (undefined when it does not exist). Do not keep across writes. */
+  docs(name: string): ReadonlyMap<IdKey, Doc> | undefined {
+    return this.colls.get(name)?.view();
+  }
+  get(name: string, id: unknown): Doc | undefined {
+    return this.colls.get(name)?.view().get(idKey(id));
+  }
+  /** A consistent point-in-time view of every collection (O(number of collections)). */
+  snapshot(): Snapshot {
+    const out = new Map<string, ReadonlyMap<IdKey, Doc>>();
+    for (const [name, c] of this.colls) out.set(name, c.freeze());
+    return out;
+  }
+  apply(ops: readonly Op[]): void {
+    for (const op of ops) {
+      if ('create' in op) {
+        if (!this.colls.has(op.c)) this.colls.set(op.c, new Collection());
+        continue;
+      }
+      let coll = this.colls.get(op.c);
+      if (!coll) {
+        coll = new Collection();
+        this.colls.set(op.c, coll);
+      }
+      if ('put' in op) coll.mutable().set(idKey(op.put._id), op.put);
+      else coll.mutable().delete(idKey(op.del));
+    }
+  }
+  clear(): void {
+    this.colls.clear();
+  }
+}
