@@ -1,0 +1,233 @@
+// Emulator layer: the programmatic API — starts the database, WeChat simulator, function runner, timers and the
+// HTTP server on one virtual clock. Used by `npm start` (emulator/cli.ts) and by tests (test/support/emulator.ts).
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createClock } from './clock';
+import type {
+  ClientSubscribeResult, Clock, DatabaseService, DatabaseServiceOptions, FaultSpec, InboxItem, IndexConfig, Logger,
+  WechatSimulator, WechatSimulatorOptions,
+} from './contracts';
+import { createRunner, InvocationLogEntry, InvocationResult, InvokeOptions, Runner } from './runner';
+import { APP_ID, baseEnv } from './runner/env';
+import type { InvocationKind } from './runner/env';
+import { loadTimeouts } from './runner/functions';
+import { startServer } from './server';
+import { AdvanceOptions, AdvanceResult, createTimers, FireRecord, Timers } from './timers';
+import { createWechatSimulator } from './wechat';
+
+export const ROOT = resolve(__dirname, '..');
+
+export interface StartOptions {
+  /** 0 = a free port (tests). Default 8787. */
+  port?: number;
+  /** Keep the database on disk here; in memory when absent. */
+  dataDir?: string;
+  /** Default <root>/cloudfunctions (built bundles: run `npm run build`). */
+  functionsDir?: string;
+  /** Default <root>/miniprogram/app.json. */
+  appJsonPath?: string;
+  /** Default config/indexes.json `collections`. */
+  indexes?: IndexConfig;
+  /** Per-function timeouts; default config/functions.json. */
+  functionsConfig?: Record<string, { timeoutSec?: number }>;
+  /** `auto`: timers fire in real time too; `manual` (default here): only advance()/trigger() fire them. */
+  timers?: 'auto' | 'manual';
+  faults?: FaultSpec;
+  random?: () => number;
+  /** Virtual start time (epoch ms); default now. */
+  startAt?: number;
+  /** No log lines at all (unless `log` is given); function output is not forwarded. */
+  quiet?: boolean;
+  log?: Logger;
+  /** Workers per function at most (default 16) and idle exit (default 10 min). */
+  maxWorkers?: number;
+  idleMs?: number;
+  /** Replace the database / WeChat simulator (tests that need a fake). */
+  services?: {
+    db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
+    wechat?: (opts: WechatSimulatorOptions) => WechatSimulator;
+  };
+}
+
+export interface CallRawOptions extends InvokeOptions {
+  /** Default `client`. */
+  kind?: InvocationKind;
+  openid?: string;
+  /** getWXContext().SOURCE override. */
+  source?: string;
+  /** Give / withhold the cloud-call token (default: client, timer yes; scf no). */
+  withToken?: boolean;
+}
+
+export interface Emulator {
+  readonly url: string;
+  readonly port: number;
+  readonly clock: Clock;
+  readonly db: DatabaseService;
+  readonly wechat: WechatSimulator;
+  readonly runner: Runner;
+  readonly timers: Timers;
+  /** Environment a plain Node script sets to use the real wx-server-sdk against this emulator. */
+  sdkEnv(opts?: { openid?: string; withToken?: boolean }): Record<string, string>;
+  /** wx.cloud.callFunction from the mini program as `openid`: resolves to main's return value, rejects on failure. */
+  call<T = unknown>(fn: string, openid: string, data?: Record<string, unknown>): Promise<T>;
+  /** Invoke with an exact event (no userInfo added) and full control; never rejects for function failures. */
+  callRaw(fn: string, event: unknown, opts?: CallRawOptions): Promise<InvocationResult>;
+  /** Fire fn's timer trigger now. */
+  trigger(fn: string, opts?: InvokeOptions): Promise<FireRecord>;
+  /** Walk the virtual clock forward, firing due timers (awaited). */
+  advance(ms: number, opts?: AdvanceOptions): Promise<AdvanceResult>;
+  now(): number;
+  requestSubscribe(openid: string, tmplIds: string[], choices?: Record<string, string>): ClientSubscribeResult;
+  inbox(openid: string): InboxItem[];
+  quota(openid: string, tmplId: string): number;
+  invocations(): InvocationLogEntry[];
+  /** Drop all data: database, WeChat state, invocation log; warm workers are recycled. */
+  reset(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A failed `call`: `code` is the runner's (FUNCTION_ERROR, TIMEOUT, KILLED, CRASHED, NOT_FOUND, NOT_BUILT). */
+export class InvocationError extends Error {
+  constructor(
+    public readonly code: string,
+    message: string,
+    public readonly invocation: InvocationResult,
+  ) {
+    super(message);
+    this.name = 'InvocationError';
+  }
+}
+
+function defaultIndexes(): IndexConfig {
+  const p = join(ROOT, 'config', 'indexes.json');
+  if (!existsSync(p)) return {};
+  return ((JSON.parse(readFileSync(p, 'utf8')) as { collections?: IndexConfig }).collections ?? {}) as IndexConfig;
+}
+
+async function defaultDb(opts: DatabaseServiceOptions): Promise<DatabaseService> {
+  // Loaded lazily so the emulator starts with an injected fake while emulator/db is being built.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('./db') as { createDatabaseService(o: DatabaseServiceOptions): Promise<DatabaseService> };
+  return mod.createDatabaseService(opts);
+}
+
+export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> {
+  const log: Logger = opts.log ?? (opts.quiet ? () => undefined : (line) => console.log(line));
+  const base = createClock(opts.startAt);
+  let onMoved = (): void => undefined;
+  const clock: Clock = {
+    now: base.now,
+    offset: base.offset,
+    advance(ms) {
+      base.advance(ms);
+      onMoved();
+    },
+    set(ms) {
+      base.set(ms);
+      onMoved();
+    },
+  };
+  const db = await (opts.services?.db ?? defaultDb)({ clock, dataDir: opts.dataDir, indexes: opts.indexes ?? defaultIndexes(), log });
+  const wechat = (opts.services?.wechat ?? createWechatSimulator)({
+    clock,
+    appJsonPath: opts.appJsonPath ?? join(ROOT, 'miniprogram', 'app.json'),
+    faults: opts.faults,
+    random: opts.random,
+    log,
+  });
+  let port = 0;
+  const runner = createRunner({
+    functionsDir: opts.functionsDir ?? join(ROOT, 'cloudfunctions'),
+    timeouts: opts.functionsConfig ?? loadTimeouts(join(ROOT, 'config', 'functions.json')),
+    clock,
+    port: () => port,
+    log,
+    quiet: opts.quiet && !opts.log,
+    maxWorkers: opts.maxWorkers,
+    idleMs: opts.idleMs,
+  });
+  onMoved = () => runner.syncClock();
+  let timers: Timers;
+  try {
+    timers = createTimers({ runner, clock, mode: opts.timers ?? 'manual', log, onClockMoved: () => runner.syncClock() });
+  } catch (err) {
+    await runner.close();
+    await db.close();
+    throw err;
+  }
+  const invokeClient = (fn: string, openid: string, data: Record<string, unknown> = {}) =>
+    // [WXCTX] a mini-program call's event is the data plus userInfo {appId, openId}; SOURCE wx_client.
+    runner.invoke({ fn, kind: 'client', openid, event: { ...data, userInfo: { appId: APP_ID, openId: openid } } });
+  const reset = async () => {
+    db.reset();
+    wechat.reset();
+    runner.clearLog();
+    await runner.recycle();
+  };
+  const server = await startServer(
+    {
+      runner,
+      db,
+      wechat,
+      log,
+      clock,
+      call: invokeClient,
+      advance: (ms) => timers.advance(ms),
+      trigger: (fn) => timers.fireNow(fn),
+      upcoming: () => timers.upcoming(),
+      reset,
+    },
+    opts.port ?? 8787,
+  ).catch(async (err: unknown) => {
+    await runner.close();
+    await db.close();
+    throw err;
+  });
+  port = server.port;
+  timers.start();
+  let stopped: Promise<void> | undefined;
+
+  return {
+    url: server.url,
+    port,
+    clock,
+    db,
+    wechat,
+    runner,
+    timers,
+    sdkEnv(o = {}) {
+      const env = baseEnv(port);
+      if (o.openid !== undefined) {
+        Object.assign(env, { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_API_TOKEN', WX_OPENID: o.openid, WX_APPID: APP_ID });
+      }
+      if (o.withToken) env.WX_API_TOKEN = 'local-script-token';
+      return env;
+    },
+    async call<T>(fn: string, openid: string, data?: Record<string, unknown>): Promise<T> {
+      const r = await invokeClient(fn, openid, data);
+      if (!r.ok) throw new InvocationError(r.error?.code ?? 'FUNCTION_ERROR', `${fn}: ${r.error?.message}`, r);
+      return r.result as T;
+    },
+    callRaw(fn, event, o = {}) {
+      return runner.invoke({ ...o, fn, kind: o.kind ?? 'client', event });
+    },
+    trigger: (fn, o) => timers.fireNow(fn, o),
+    advance: (ms, o) => timers.advance(ms, o),
+    now: () => clock.now(),
+    requestSubscribe: (openid, tmplIds, choices) => wechat.requestSubscribeMessage({ openid, tmplIds, choices }),
+    inbox: (openid) => wechat.inbox(openid),
+    quota: (openid, tmplId) => wechat.quota(openid, tmplId),
+    invocations: () => runner.invocations(),
+    reset,
+    stop() {
+      stopped ??= (async () => {
+        await timers.stop();
+        await server.close();
+        await runner.close();
+        await db.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// Emulator runner: the worker-thread bootstrap (compiled by esbuild at startup). Like one warm SCF container:
+// loads the function bundle once, runs one invocation at a time with that invocation's process.env and clock.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, ToWorker, WorkerBoot, WorkerError } from './protocol';
+
+const boot = workerData as WorkerBoot;
+const port = parentPort;
+if (!port) throw new Error('bootstrap must run in a worker thread');
+
+function send(msg: FromWorker): void {
+  port!.postMessage(msg);
+}
+
+// --- Virtual clock: the global Date follows the emulator clock (real time + offset). --------------------------
+const RealDate = Date;
+let clockOffset = 0;
+const virtualNow = (): number => RealDate.now() + clockOffset;
+const VirtualDate = new Proxy(RealDate, {
+  construct(target, args: unknown[], newTarget) {
+    return Reflect.construct(target, args.length === 0 ? [virtualNow()] : args, newTarget);
+  },
+  apply() {
+    // Date() called as a function returns a string of "now".
+    return new RealDate(virtualNow()).toString();
+  },
+  get(target, prop, receiver) {
+    if (prop === 'now') return virtualNow;
+    return Reflect.get(target, prop, receiver);
+  },
+});
+globalThis.Date = VirtualDate;
+
+// --- Environment: exactly the invocation's variables, nothing left over from the previous invocation. ------
+const baseline = new Set(Object.keys(process.env));
+function applyEnv(env: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) {
+    if (!baseline.has(key)) delete process.env[key];
+  }
+  for (const [key, value] of Object.entries(env)) process.env[key] = value;
+}
+
+let currentId: string | undefined;
+
+function toWorkerError(err: unknown): WorkerError {
+  if (err instanceof Error) return { name: err.name, message: err.message, stack: err.stack };
+  if (err && typeof err === 'object') {
+    // wx-server-sdk rejects some calls with plain objects ({ errCode, errMsg }).
+    const o = err as Record<string, unknown>;
+    const message = typeof o.errMsg === 'string' ? o.errMsg : typeof o.message === 'string' ? o.message : safeJson(err);
+    return { name: 'Error', message };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+function safeJson(v: unknown): string {
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    return String(v);
+  }
+}
+
+// A stray rejection (e.g. the SDK's un-awaited credential check) must not kill the container.
+process.on('unhandledRejection', (reason) => {
+  send({ type: 'warn', id: currentId, message: `unhandled rejection: ${toWorkerError(reason).message}` });
+});
+
+type Main = (event: unknown, context: unknown) => unknown;
+let mainFn: Main | undefined;
+function loadMain(): Main {
+  if (!mainFn) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const mod = require(boot.modulePath) as { main?: unknown };
+    if (typeof mod.main !== 'function') throw new Error(`${boot.modulePath} does not export a function "main"`);
+    mainFn = mod.main as Main;
+  }
+  return mainFn;
+}
+
+async function invoke(msg: Extract<ToWorker, { type: 'invoke' }>): Promise<void> {
+  currentId = msg.id;
+  clockOffset = msg.clockOffset;
+  applyEnv(msg.env);
+  try {
+    const value = await loadMain()(msg.event, msg.context);
+    const json = value === undefined ? undefined : JSON.stringify(value);
+    send({ type: 'done', id: msg.id, ok: true, json });
+  } catch (err) {
+    send({ type: 'done', id: msg.id, ok: false, error: toWorkerError(err) });
+  }
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.type === 'clock') clockOffset = msg.clockOffset;
+  else if (msg.type === 'invoke') void invoke(msg);
+});
+send({ type: 'ready' });

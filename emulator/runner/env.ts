@@ -1,0 +1,89 @@
+// Emulator runner: the process environment SCF gives a cloud function, per invocation kind (see
+// tcb-wire-protocol.md §1c/§1d). wx-server-sdk reads identity and tokens from these variables only.
+
+export const ENV_ID = 'tixing-local';
+export const APP_ID = 'wx0000000000000000';
+export const REGION = 'ap-shanghai';
+
+/** Fake credentials: the SDK signs requests but the emulator never checks; missing ones crash it (§1a). */
+export const FAKE_CREDENTIALS = {
+  TENCENTCLOUD_SECRETID: 'AKIDlocalfake',
+  TENCENTCLOUD_SECRETKEY: 'localfakesecretkey',
+  TENCENTCLOUD_SESSIONTOKEN: 'localfakesessiontoken',
+} as const;
+
+export type InvocationKind = 'client' | 'timer' | 'scf';
+
+export interface EnvInput {
+  kind: InvocationKind;
+  port: number;
+  invocationId?: string;
+  /** getWXContext().SOURCE: wx_client | wx_trigger | wx_client,scf … */
+  source: string;
+  openid?: string;
+  appid?: string;
+  /** Whether the invocation carries a cloud-call token (mini program / timer: yes; function-to-function: no). */
+  withToken: boolean;
+}
+
+/** The admin URL a function (or script) is pointed at; `inv` attributes each /admin request to its invocation. */
+export function adminUrl(port: number, invocationId?: string): string {
+  // The SDK appends `env=…&seqId=…` directly when the URL already contains '?' (§1c).
+  return invocationId === undefined
+    ? `http://127.0.0.1:${port}/admin`
+    : `http://127.0.0.1:${port}/admin?inv=${encodeURIComponent(invocationId)}&`;
+}
+
+/** Variables every SCF container has (no identity). Also what a plain Node script needs to use the real SDK. */
+export function baseEnv(port: number, invocationId?: string): Record<string, string> {
+  return {
+    // [§1c] RUNENV=SCF: no metadata probes, plain-http internal endpoint, X-TCB-Source ",scf".
+    TENCENTCLOUD_RUNENV: 'SCF',
+    TENCENTCLOUD_REGION: REGION,
+    ...FAKE_CREDENTIALS,
+    TCB_ENV: ENV_ID,
+    SCF_NAMESPACE: ENV_ID,
+    TCB_CONTEXT_CNFG: JSON.stringify({ URL: adminUrl(port, invocationId) }),
+  };
+}
+
+/** The full environment of one invocation. */
+export function invocationEnv(input: EnvInput): Record<string, string> {
+  const env = baseEnv(input.port, input.invocationId);
+  // [§1a] node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS; it reads WX_API_TOKEN only when listed in
+  // WX_CONTEXT_KEYS (getWXContext() blacklists it, so it never shows up there).
+  env.TCB_CONTEXT_KEYS = 'TCB_ENV,TCB_SEQID,TCB_SOURCE';
+  env.TCB_SOURCE = input.source;
+  env.TCB_SEQID = input.invocationId ?? '';
+  env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6,WX_API_TOKEN';
+  if (input.openid !== undefined) {
+    // [WXCTX] OPENID/APPID only when the call comes (directly or through a parent) from the mini program.
+    env.WX_OPENID = input.openid;
+    env.WX_APPID = input.appid ?? APP_ID;
+    env.WX_UNIONID = '';
+  }
+  if (input.kind === 'client') env.WX_CLIENTIP = '127.0.0.1';
+  const token = `local-${input.kind}-token-${input.invocationId ?? 'script'}`;
+  if (input.withToken && input.kind === 'timer') {
+    // [NODESDK-TOKEN] timer runs: TRIGGER_SRC=timer and the SDK uses WX_TRIGGER_API_TOKEN_V0.
+    env.TRIGGER_SRC = 'timer';
+    env.WX_TRIGGER_API_TOKEN_V0 = token;
+  } else if (input.kind === 'timer') {
+    env.TRIGGER_SRC = 'timer';
+  } else if (input.withToken) {
+    env.WX_API_TOKEN = token;
+  }
+  // [CB-WXTOKEN] function-to-function calls get no token at all: cloud calls fail with "missing wxCloudApiToken".
+  return env;
+}
+
+/** Minimal host variables a worker keeps (never the developer's own TCB_/WX_ variables). */
+export function hostEnv(): Record<string, string> {
+  const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
+  const out: Record<string, string> = {};
+  for (const k of keep) {
+    const v = process.env[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}

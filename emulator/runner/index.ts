@@ -1,0 +1,276 @@
+// Emulator runner: invokes cloudfunctions/<fn>/index.js in warm worker threads with the environment, event and
+// context the cloud gives; keeps the invocation registry the server uses to attribute /admin requests.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Clock, InvocationInfo, Logger } from '../contracts';
+import { bootstrapPath } from './compile';
+import { ENV_ID, invocationEnv } from './env';
+import { discoverFunctions, FunctionSpec, FunctionTimeouts } from './functions';
+import { FunctionPool, PooledWorker, WorkerOutcome } from './pool';
+import type { InvocationFailure, InvocationLogEntry, InvocationResult, InvokeRequest } from './types';
+import { formatInvocation } from './log';
+
+export * from './types';
+export type { FunctionSpec } from './functions';
+
+export interface RunnerOptions {
+  functionsDir: string;
+  timeouts?: FunctionTimeouts;
+  clock: Clock;
+  /** The emulator's HTTP port (known once the server listens). */
+  port: () => number;
+  log: Logger;
+  /** Do not forward what functions print. */
+  quiet?: boolean;
+  /** Workers per function at most (default 16). */
+  maxWorkers?: number;
+  /** An idle worker exits after this many ms (default 10 min). */
+  idleMs?: number;
+}
+
+export interface Runner {
+  functions(): FunctionSpec[];
+  spec(fn: string): FunctionSpec | undefined;
+  invoke(req: InvokeRequest): Promise<InvocationResult>;
+  /** The invocation an /admin request came from (running or recently finished). */
+  info(invocationId: string): InvocationInfo | undefined;
+  /** Count one /admin request; `kill: true` means the worker was just terminated (do not answer the request). */
+  noteRequest(invocationId: string | undefined): { kill: boolean };
+  totalRequests(): number;
+  invocations(): InvocationLogEntry[];
+  /** Push the clock offset to every live worker (after advance/set). */
+  syncClock(): void;
+  /** Live workers per function. */
+  workers(): Record<string, number>;
+  clearLog(): void;
+  /** Terminate every worker (the next invocations start cold: module-level state is gone). */
+  recycle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Running {
+  info: InvocationInfo;
+  requests: number;
+  killAfterRequests?: number;
+  kill?: (reason: string) => void;
+}
+
+const RECENT_MAX = 2000;
+const LOG_MAX = 20000;
+
+export function createRunner(opts: RunnerOptions): Runner {
+  const specs = discoverFunctions(opts.functionsDir, opts.timeouts);
+  const pools = new Map<string, FunctionPool>();
+  const running = new Map<string, Running>();
+  const recent = new Map<string, InvocationInfo>();
+  const log: InvocationLogEntry[] = [];
+  let total = 0;
+  let seq = 0;
+  let closed = false;
+  const output = (fn: string, line: string): void => {
+    if (!opts.quiet) opts.log(`  ${fn} | ${line}`);
+  };
+
+  function pool(spec: FunctionSpec): FunctionPool {
+    let p = pools.get(spec.name);
+    if (!p) {
+      p = new FunctionPool({
+        fn: spec.name,
+        boot: { fn: spec.name, modulePath: spec.modulePath },
+        bootstrapPath: bootstrapPath(),
+        max: opts.maxWorkers ?? 16,
+        idleMs: opts.idleMs ?? 600_000,
+        output,
+      });
+      pools.set(spec.name, p);
+    }
+    return p;
+  }
+
+  function remember(info: InvocationInfo): void {
+    recent.set(info.id, info);
+    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value as string);
+  }
+
+  function sourceOf(req: InvokeRequest, parent?: InvocationInfo): string {
+    if (req.source !== undefined) return req.source;
+    if (req.kind === 'client') return 'wx_client';
+    if (req.kind === 'timer') return 'wx_trigger';
+    // [WXCTX] function-to-function: SOURCE chained with commas, e.g. wx_client,scf.
+    return parent ? `${parent.source},scf` : 'scf';
+  }
+
+  function callerOf(req: InvokeRequest, info: InvocationInfo, parent?: InvocationInfo): string {
+    if (req.kind === 'timer') return `timer:${req.triggerName ?? '?'}`;
+    if (req.kind === 'scf') return `scf:${parent?.fn ?? 'script'}${info.openid ? `(${info.openid})` : ''}`;
+    return info.openid ?? '-';
+  }
+
+  async function invoke(req: InvokeRequest): Promise<InvocationResult> {
+    const id = `i${(++seq).toString(36)}${randomBytes(3).toString('hex')}`;
+    const startedAt = opts.clock.now();
+    const t0 = performance.now();
+    const spec = specs.get(req.fn);
+    const parent = req.parentId ? (running.get(req.parentId)?.info ?? recent.get(req.parentId)) : undefined;
+    const openid = req.openid ?? (req.kind === 'scf' ? parent?.openid : undefined);
+    const info: InvocationInfo = {
+      id,
+      fn: req.fn,
+      source: sourceOf(req, parent),
+      openid,
+      openapiPermissions: spec?.openapiPermissions ?? [],
+    };
+    const state: Running = { info, requests: 0, killAfterRequests: req.killAfterRequests };
+    const finish = (partial: { ok: boolean; result?: unknown; error?: InvocationFailure; cold: boolean }) => {
+      running.delete(id);
+      remember(info);
+      const res: InvocationResult = {
+        id,
+        fn: req.fn,
+        ...partial,
+        requests: state.requests,
+        durationMs: Math.round(performance.now() - t0),
+        startedAt,
+      };
+      const entry: InvocationLogEntry = {
+        id,
+        fn: req.fn,
+        kind: req.kind,
+        source: info.source,
+        caller: callerOf(req, info, parent),
+        parentId: req.parentId,
+        startedAt,
+        durationMs: res.durationMs,
+        outcome: res.ok ? 'ok' : (res.error?.code ?? 'FUNCTION_ERROR'),
+        error: res.error?.message,
+        requests: state.requests,
+        cold: res.cold,
+      };
+      log.push(entry);
+      if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
+      opts.log(formatInvocation(entry));
+      return res;
+    };
+
+    if (closed) return finish({ ok: false, cold: false, error: { code: 'CRASHED', message: 'emulator is stopping' } });
+    if (!spec) {
+      const known = [...specs.keys()].join(', ') || '(none)';
+      const message = `function "${req.fn}" not found in ${opts.functionsDir} (known: ${known})`;
+      return finish({ ok: false, cold: false, error: { code: 'NOT_FOUND', message } });
+    }
+    if (!spec.built) {
+      const message = `function "${req.fn}" is not built (no ${spec.modulePath}): run \`npm run build\``;
+      return finish({ ok: false, cold: false, error: { code: 'NOT_BUILT', message } });
+    }
+    running.set(id, state);
+    const p = pool(spec);
+    const w = await p.acquire();
+    const cold = w.runs === 1;
+    try {
+      const outcome = await runOn(p, w, spec, req, state, id);
+      return finish({ ...outcome, cold });
+    } finally {
+      p.release(w);
+    }
+  }
+
+  function runOn(
+    p: FunctionPool,
+    w: PooledWorker,
+    spec: FunctionSpec,
+    req: InvokeRequest,
+    state: Running,
+    id: string,
+  ): Promise<{ ok: boolean; result?: unknown; error?: InvocationFailure }> {
+    return new Promise((resolve) => {
+      const timers: NodeJS.Timeout[] = [];
+      let settled = false;
+      const settle = (v: { ok: boolean; result?: unknown; error?: InvocationFailure }) => {
+        if (settled) return;
+        settled = true;
+        timers.forEach(clearTimeout);
+        w.onOutcome = undefined;
+        state.kill = undefined;
+        resolve(v);
+      };
+      const terminate = (code: 'TIMEOUT' | 'KILLED', message: string) => {
+        void p.kill(w);
+        settle({ ok: false, error: { code, message } });
+      };
+      state.kill = (reason) => terminate('KILLED', reason);
+      w.onOutcome = (o: WorkerOutcome) => {
+        if (o.kind === 'crashed') return settle({ ok: false, error: { code: 'CRASHED', message: o.message } });
+        if (o.msg.id !== id) return;
+        if (o.msg.ok) {
+          settle({ ok: true, result: o.msg.json === undefined ? undefined : JSON.parse(o.msg.json) });
+        } else {
+          const e = o.msg.error;
+          settle({ ok: false, error: { code: 'FUNCTION_ERROR', message: e.message, stack: e.stack } });
+        }
+      };
+      const sec = spec.timeoutMs / 1000;
+      // [COMM-TIMEOUT-3S] the platform stops the function at its timeout (set per function in config/functions.json).
+      timers.push(setTimeout(() => terminate('TIMEOUT', `Invoking task timed out after ${sec} seconds`), spec.timeoutMs));
+      if (req.killAfterMs !== undefined) {
+        const ms = req.killAfterMs;
+        timers.push(setTimeout(() => terminate('KILLED', `killed after ${ms} ms (test kill)`), ms));
+      }
+      const context = {
+        request_id: randomUUID(),
+        function_name: spec.name,
+        function_version: '$LATEST',
+        time_limit_in_ms: spec.timeoutMs,
+        memory_limit_in_mb: 256,
+        namespace: ENV_ID,
+      };
+      const env = invocationEnv({
+        kind: req.kind,
+        port: opts.port(),
+        invocationId: id,
+        source: state.info.source,
+        openid: state.info.openid,
+        withToken: req.withToken ?? req.kind !== 'scf',
+      });
+      p.post(w, { type: 'invoke', id, event: req.event, context, env, clockOffset: opts.clock.offset() });
+    });
+  }
+
+  return {
+    functions: () => [...specs.values()],
+    spec: (fn) => specs.get(fn),
+    invoke,
+    info: (invId) => running.get(invId)?.info ?? recent.get(invId),
+    noteRequest(invId) {
+      total += 1;
+      if (invId === undefined) return { kill: false };
+      const st = running.get(invId);
+      if (!st) return { kill: false };
+      st.requests += 1;
+      if (st.killAfterRequests !== undefined && st.requests >= st.killAfterRequests && st.kill) {
+        st.kill(`killed at /admin request ${st.requests} (test kill)`);
+        return { kill: true };
+      }
+      return { kill: false };
+    },
+    totalRequests: () => total,
+    invocations: () => log.slice(),
+    syncClock() {
+      const offset = opts.clock.offset();
+      for (const p of pools.values()) p.broadcast({ type: 'clock', clockOffset: offset });
+    },
+    workers() {
+      const out: Record<string, number> = {};
+      for (const [fn, p] of pools) out[fn] = p.size;
+      return out;
+    },
+    clearLog: () => void log.splice(0, log.length),
+    async recycle() {
+      const old = [...pools.values()];
+      pools.clear();
+      await Promise.all(old.map((p) => p.close()));
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...pools.values()].map((p) => p.close()));
+    },
+  };
+}

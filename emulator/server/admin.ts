@@ -1,0 +1,118 @@
+// Emulator server: `POST /admin`, the CloudBase endpoint the unmodified wx-server-sdk talks to (tcb-wire-protocol
+// §1a-§1c): database.* → DatabaseService, functions.invokeFunction → runner, wx.openApi (multipart) → WeChat simulator.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';
+import type { Runner } from '../runner';
+import { ENV_ID } from '../runner/env';
+import { JSON_TYPE, readBody, sendBuffer, sendJson, str } from './http';
+import { MultipartError, parseMultipart } from './multipart';
+
+export interface AdminDeps {
+  runner: Runner;
+  db: DatabaseService;
+  wechat: WechatSimulator;
+  log: Logger;
+}
+
+/** TCB codes wx-server-sdk maps (TCB_ERR_CODE): INVALID_PARAM → -501007, FUNCTIONS_* → -50400x, SYS_ERR → -501001. */
+const INVALID_PARAM = 'INVALID_PARAM';
+
+export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const requestId = randomUUID();
+  const invocationId = url.searchParams.get('inv') ?? undefined;
+  const body = await readBody(req);
+  // Attribute and count first: a test kill stops the worker right after its n-th request arrives, unanswered.
+  if (deps.runner.noteRequest(invocationId).kill) {
+    res.destroy();
+    return;
+  }
+  const fail = (code: string, message: string) => {
+    deps.log(`  /admin ${code}: ${message}${invocationId ? ` (invocation ${invocationId})` : ''}`);
+    sendJson(res, 200, { code, message, requestId });
+  };
+  try {
+    const contentType = req.headers['content-type'] ?? '';
+    const baseCtx = {
+      invocationId,
+      envName: url.searchParams.get('env') ?? ENV_ID,
+      source: str(req.headers['x-tcb-source']),
+      requestId,
+    };
+    if (contentType.startsWith('multipart/form-data')) {
+      const form = parseMultipart(body, contentType);
+      const field = (k: string) => form.get(k)?.data.toString('utf8');
+      const ctx: AdminRequestContext = { ...baseCtx, envName: field('envName') ?? baseCtx.envName, wxCloudApiToken: field('wxCloudApiToken') || undefined };
+      const action = field('action');
+      if (action !== 'wx.openApi') return fail(INVALID_PARAM, `unsupported multipart action "${action}" in the local emulator (only wx.openApi)`);
+      const apiName = field('apiName');
+      const requestData = form.get('requestData')?.data;
+      if (!apiName || !requestData) return fail(INVALID_PARAM, 'wx.openApi needs apiName and requestData');
+      const invocation = invocationId ? deps.runner.info(invocationId) : undefined;
+      const out = await deps.wechat.handleOpenApi({ apiName, requestData, wxCloudApiToken: ctx.wxCloudApiToken }, { ...ctx, invocation });
+      return sendBuffer(res, out);
+    }
+    let params: Record<string, unknown>;
+    try {
+      const parsed: unknown = JSON.parse(body.toString('utf8'));
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
+      params = parsed as Record<string, unknown>;
+    } catch (err) {
+      return fail(INVALID_PARAM, `malformed /admin body (expected a JSON object): ${(err as Error).message}`);
+    }
+    const action = str(params.action) ?? '';
+    const ctx: AdminRequestContext = {
+      ...baseCtx,
+      envName: str(params.envName) ?? baseCtx.envName,
+      wxCloudApiToken: str(params.wxCloudApiToken) || undefined,
+    };
+    if (action.startsWith('database.')) {
+      const data = await deps.db.handle(params, ctx);
+      return sendJson(res, 200, { requestId, data });
+    }
+    if (action === 'functions.invokeFunction') return await invokeFunction(deps, params, ctx, res, fail);
+    return fail(
+      INVALID_PARAM,
+      `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, wx.openApi)`,
+    );
+  } catch (err) {
+    if (err instanceof AdminError) return fail(err.code, err.message);
+    if (err instanceof MultipartError) return fail(INVALID_PARAM, `malformed multipart body: ${err.message}`);
+    const e = err as Error;
+    deps.log(`  /admin internal error: ${e.stack ?? e.message}`);
+    return fail('SYS_ERR', `local emulator error: ${e.message}`);
+  }
+}
+
+async function invokeFunction(
+  deps: AdminDeps,
+  params: Record<string, unknown>,
+  ctx: AdminRequestContext,
+  res: ServerResponse,
+  fail: (code: string, message: string) => void,
+): Promise<void> {
+  const fn = str(params.function_name);
+  if (!fn) return fail(INVALID_PARAM, 'functions.invokeFunction needs function_name');
+  let event: unknown = {};
+  const raw = str(params.request_data);
+  if (raw) {
+    try {
+      event = JSON.parse(raw);
+    } catch (err) {
+      return fail(INVALID_PARAM, `request_data is not JSON: ${(err as Error).message}`);
+    }
+  }
+  // [WXCTX] function-to-function: SOURCE chained (wx_client,scf), caller's OPENID kept, and [CB-WXTOKEN] no token.
+  const r = await deps.runner.invoke({ fn, kind: 'scf', event, parentId: ctx.invocationId });
+  if (r.ok) {
+    // node-sdk functions/index.ts: result = JSON.parse(res.data.response_data).
+    return sendJson(res, 200, { requestId: ctx.requestId, data: { response_data: JSON.stringify(r.result ?? null) } });
+  }
+  const e = r.error ?? { code: 'FUNCTION_ERROR', message: 'unknown failure' };
+  if (e.code === 'NOT_FOUND' || e.code === 'NOT_BUILT') {
+    return fail('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] ${e.message}`);
+  }
+  return fail('FUNCTIONS_EXECUTE_FAIL', `${e.code === 'FUNCTION_ERROR' ? 'Error: ' : `${e.code}: `}${e.message}`);
+}
+
+export { JSON_TYPE };

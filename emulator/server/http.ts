@@ -1,0 +1,73 @@
+// Emulator server: small HTTP helpers (body reading, JSON answers, CloudBase-shaped /admin errors).
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** Larger than any SDK request (SCF sync events are ≤ 6 MB [SCF-QUOTA]). */
+export const MAX_BODY = 16 * 1024 * 1024;
+
+/** wx-server-sdk only JSON-parses a wx.openApi answer with exactly this content-type (node-sdk handleWxOpenApiData). */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
+export class HttpError extends Error {
+  constructor(
+    public readonly status: number,
+    message: string,
+    public readonly code = 'BAD_REQUEST',
+  ) {
+    super(message);
+  }
+}
+
+export function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new HttpError(413, `body larger than ${MAX_BODY} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** JSON body of a non-/admin endpoint: `{}` when empty; content-type not required (curl -d sends form type). */
+export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  const text = body.toString('utf8').trim();
+  if (!text) return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (err) {
+    throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
+  if (res.writableEnded || res.destroyed) return;
+  const body = JSON.stringify(value === undefined ? null : value);
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export function sendText(res: ServerResponse, status: number, text: string): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendBuffer(res: ServerResponse, buf: Buffer, contentType = 'application/octet-stream'): void {
+  if (res.writableEnded || res.destroyed) return;
+  res.writeHead(200, { 'content-type': contentType, 'content-length': buf.length });
+  res.end(buf);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

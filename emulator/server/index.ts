@@ -1,0 +1,58 @@
+// Emulator server: the HTTP server on 127.0.0.1 (`/admin` for the SDK, developer endpoints for people and tests).
+import { createServer, Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { handleAdmin } from './admin';
+import { HttpError, sendJson } from './http';
+import { handleRoute, ServerDeps } from './routes';
+
+export type { ServerDeps } from './routes';
+export { ENDPOINTS } from './routes';
+
+export interface EmulatorServer {
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on 127.0.0.1:`port` (0 = a free port). Every request is answered; no error stops the server. */
+export async function startServer(deps: ServerDeps, port: number): Promise<EmulatorServer> {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const work =
+      req.method === 'POST' && url.pathname === '/admin' ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url);
+    work.catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        if (err.status >= 500 || err.status === 400) deps.log(`  ${req.method} ${url.pathname} → ${err.status} ${err.message}`);
+        return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+      }
+      const e = err as Error;
+      deps.log(`  ${req.method} ${url.pathname} → 500 ${e.stack ?? e.message}`);
+      sendJson(res, 500, { error: { code: 'INTERNAL', message: e.message } });
+    });
+  });
+  // The SDK runs with keep-alive off in SCF mode; still track sockets so close() never waits on idle ones.
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actual = (server.address() as AddressInfo).port;
+  return {
+    port: actual,
+    url: `http://127.0.0.1:${actual}`,
+    close() {
+      return new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
