@@ -58,10 +58,14 @@ export class SimCore {
     return { errcode, errmsg: `${msg} rid: ${rid}` };
   }
 
-  /** Message ids: 16-digit decimal strings, monotonic, within 2^53 (real ones may be larger; keep them as strings). */
+  /**
+   * Message ids: 15-digit decimal strings, monotonic. Sent as a JSON number; wx-server-sdk parses answers with
+   * json-bigint, which turns numbers of more than 15 digits into BigNumber objects, so 15 digits stay plain numbers.
+   * (Real msgids may be longer: callers should String() whatever comes back.)
+   */
   nextMsgid(): string {
     this.seq += 1;
-    return String(1_000_000_000_000_000 + this.seq);
+    return String(100_000_000_000_000 + this.seq);
   }
 
   /** Ids for templates created by addTemplate: 43 characters like real priTmplIds, deterministic. */
