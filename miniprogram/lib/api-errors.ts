@@ -1,0 +1,72 @@
+// Mini program lib (pure, no `wx`): the response envelope of every Tixing function, unwrapped into data or a typed
+// error that carries a Chinese message. Codes mirror core/envelope.ts ERROR_CODES (a unit test keeps them in step).
+
+export type ServerErrorCode =
+  | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'
+  | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'NO_CLOUD_CALL_TOKEN' | 'INTERNAL';
+/** Client-side codes: the call never reached the function, or its answer was not an envelope. */
+export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
+export type ApiErrorCode = ServerErrorCode | ClientErrorCode;
+
+export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
+  INVALID_INPUT: '提交的内容不符合要求',
+  UNKNOWN_ACTION: '暂不支持该操作，请更新小程序',
+  UNAUTHENTICATED: '无法确认你的身份，请重新打开小程序',
+  FORBIDDEN: '没有权限执行此操作',
+  NOT_FOUND: '记录不存在或已被删除',
+  UNKNOWN_TEMPLATE: '未知的消息模板',
+  CONFLICT: '当前状态不允许此操作，请刷新后重试',
+  RATE_LIMITED: '操作太频繁，请稍后再试',
+  NO_GRANT: '你还没有订阅该消息，或订阅次数已用完',
+  VALIDATION_FAILED: '消息内容不符合模板规则',
+  NO_CLOUD_CALL_TOKEN: '当前调用方式无法使用云调用',
+  INTERNAL: '服务开小差了，请稍后再试',
+  NETWORK: '网络异常，请检查网络后重试',
+  BAD_RESPONSE: '服务返回了无法识别的结果',
+};
+
+/** Failures worth retrying with the same payload: transport errors and server-side crashes. */
+const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>(['NETWORK', 'INTERNAL', 'BAD_RESPONSE']);
+
+export class ApiError extends Error {
+  readonly code: ApiErrorCode;
+  /** The server's own (English) message, for logs. `message` is the Chinese one for the user. */
+  readonly serverMessage: string;
+  readonly details: unknown;
+  constructor(code: ApiErrorCode, serverMessage = '', details?: unknown) {
+    super(ERROR_MESSAGES[code]);
+    this.name = 'ApiError';
+    this.code = code;
+    this.serverMessage = serverMessage;
+    this.details = details;
+  }
+  get retryable(): boolean {
+    return RETRYABLE.has(this.code);
+  }
+}
+
+export function isApiError(e: unknown): e is ApiError {
+  return e instanceof ApiError || (typeof e === 'object' && e !== null && (e as { name?: unknown }).name === 'ApiError');
+}
+
+export const isRetryable = (e: unknown): boolean => (isApiError(e) ? e.retryable : true);
+
+/** The Chinese message for anything a call may throw. */
+export function messageOf(e: unknown): string {
+  return isApiError(e) ? e.message : ERROR_MESSAGES.NETWORK;
+}
+
+const isCode = (c: unknown): c is ServerErrorCode =>
+  typeof c === 'string' && c in ERROR_MESSAGES && c !== 'NETWORK' && c !== 'BAD_RESPONSE';
+
+/** `{ ok: true, data } → data`; `{ ok: false, error } → throw ApiError`; anything else → BAD_RESPONSE. */
+export function unwrap<T>(result: unknown): T {
+  if (typeof result !== 'object' || result === null) throw new ApiError('BAD_RESPONSE', String(result));
+  const env = result as { ok?: unknown; data?: unknown; error?: { code?: unknown; message?: unknown; details?: unknown } };
+  if (env.ok === true) return env.data as T;
+  if (env.ok === false && env.error) {
+    const msg = typeof env.error.message === 'string' ? env.error.message : '';
+    throw new ApiError(isCode(env.error.code) ? env.error.code : 'INTERNAL', msg, env.error.details);
+  }
+  throw new ApiError('BAD_RESPONSE', JSON.stringify(result).slice(0, 200));
+}

@@ -1,0 +1,24 @@
+// Mini program lib (pure): the kinds of the app's demo templates, so a tap never mixes one-time and long-term.
+// Mirrors the template registry (config/templates.json, type 2 = one-time, 3 = long-term [MMM-MIRROR]); a page may
+// pass fresher kinds (e.g. from `subscriptions.list`) through the subscribe-button's `kinds` property.
+
+export type TemplateKind = 'one-time' | 'long-term';
+
+export const KNOWN_KINDS: Readonly<Record<string, TemplateKind>> = {
+  TPL_EVENT_REMINDER: 'one-time',
+  TPL_ORDER_STATUS: 'one-time',
+  TPL_NEW_ARRIVAL: 'one-time',
+  TPL_SERVICE_NOTICE: 'long-term',
+  TPL_APPLY_RESULT: 'one-time',
+};
+
+export const EVENT_REMINDER_TEMPLATE = 'TPL_EVENT_REMINDER';
+
+/** Looks a kind up in `overrides` first, then in the known registry. */
+export function kindLookup(overrides?: Record<string, unknown> | null): (id: string) => TemplateKind | undefined {
+  return (id) => {
+    const o = overrides?.[id];
+    if (o === 'one-time' || o === 'long-term') return o;
+    return KNOWN_KINDS[id];
+  };
+}

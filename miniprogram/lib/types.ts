@@ -1,0 +1,63 @@
+// Mini program lib (pure): the data shapes the pages receive from Tixing's functions (see the function API).
+
+export type Kind = 'one-time' | 'long-term';
+
+export interface GrantView {
+  templateId: string;
+  title: string;
+  kind: Kind;
+  /** -1 = unlimited (long-term). */
+  remaining: number;
+  lastResult: 'accept' | 'reject' | 'ban' | 'filter' | null;
+  alwaysKeep: 'accept' | 'reject' | 'ban' | null;
+  updatedAt: number | null;
+}
+
+export interface RecordResponse { counted: boolean; grants: GrantView[] }
+export interface ListResponse { items: GrantView[]; mainSwitch: boolean | null }
+
+export interface ReminderState { id: string; dueAt: number; status: string }
+export interface EventView { id: string; title: string; place: string; startAt: number; reminder: ReminderState | null }
+
+export interface TemplateKeyword { key: string; label: string; type: string; enumValues?: string[] }
+export interface TemplateView {
+  templateId: string;
+  title: string;
+  kind: Kind;
+  keywords: TemplateKeyword[];
+  content: string;
+  source: 'sync' | 'config';
+}
+
+export interface PreviewError { key: string; rule: string; value: string; message: string }
+export interface PreviewResponse {
+  valid: boolean;
+  errors: PreviewError[];
+  data: Record<string, string>;
+  card: { title: string; lines: { label: string; value: string }[]; page: string; footer: string };
+  text: string;
+}
+
+export interface Progress { targeted: number; sent: number; skipped: number; failed: number; pending: number }
+export interface CampaignSummary {
+  id: string;
+  name: string;
+  templateId: string;
+  status: string;
+  sendAt: number | string | null;
+  zone: string;
+  progress: Progress;
+  updatedAt: number;
+}
+
+export interface CampaignStats {
+  targeted: number;
+  sent: number;
+  skipped: Record<string, number>;
+  failed: Record<string, number>;
+  unknown: number;
+  opened: number;
+  pending: number;
+}
+
+export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }
