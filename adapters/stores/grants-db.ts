@@ -1,0 +1,32 @@
+// Adapters (grants stores): helpers shared by the grants stores on cloud.database() — unique inserts as claims.
+import { db, type CollectionRef, type Doc } from '../db';
+
+/**
+ * Inserts a document with a fixed `_id`; false when one with that id exists. The database refuses a second insert
+ * of the same `_id` ([ADD-DOC]; the error text is Mongo's E11000 [E11000-NOTE], unverified upstream), so whichever
+ * concurrent caller inserts first owns the claim. On any other error the id is looked up before rethrowing.
+ */
+export async function insertOnce(collection: CollectionRef, doc: Doc & { _id: string }): Promise<boolean> {
+  try {
+    await collection.add({ data: doc });
+    return true;
+  } catch (err) {
+    const text = String((err as { message?: unknown; errMsg?: unknown }).errMsg ?? (err as { message?: unknown }).message ?? err);
+    if (/E11000|duplicate/i.test(text)) return false;
+    const existing = await collection.doc(doc._id).get().catch(() => ({ data: null }));
+    if (existing.data) return false;
+    throw err;
+  }
+}
+
+/** Removes `where(query)` matches; a collection that does not exist yet counts as 0. */
+export async function removeWhere(name: string, query: Doc): Promise<number> {
+  try {
+    const res = await db().collection(name).where(query).remove();
+    return res.stats.removed ?? 0;
+  } catch (err) {
+    const text = String((err as { message?: unknown }).message ?? err);
+    if (/not ?exist|-502005/i.test(text)) return 0;
+    throw err;
+  }
+}

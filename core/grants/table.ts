@@ -1,0 +1,58 @@
+// Core (grants): the `subscriptions` action table — schemas of every client action and the use case it runs.
+import { z } from 'zod';
+import { action, ActionTable, Caller } from '../actions';
+import { DomainError } from '../envelope';
+import { str, templateId } from '../schema';
+import { deleteMyData, revoke, syncSettings } from './manage';
+import type { GrantsDeps } from './ports';
+import { recordTap } from './record';
+import { grantViews } from './views';
+
+/** needsUser (the default) guarantees an openid; this narrows the type. */
+export function userOf(caller: Caller): string {
+  if (!caller.openid) throw new DomainError('UNAUTHENTICATED', 'this action needs a mini program user');
+  return caller.openid;
+}
+
+const requestId = () => z.string().min(8).max(64).regex(/^[A-Za-z0-9_\-.:]+$/, 'must be 8–64 letters, digits, _ - . :');
+const statusText = () => z.string().min(1).max(32);
+const boundedRecord = <V extends z.ZodTypeAny>(value: V, max: number) =>
+  z.record(z.string().min(1).max(128), value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`);
+
+export function recordSchema(maxTemplates: number) {
+  return z
+    .object({
+      requestId: requestId(),
+      placement: z.object({ page: str(64), button: str(32) }).strict(),
+      tmplIds: z.array(templateId()).min(1).max(maxTemplates),
+      // The raw success result may carry `errMsg: 'requestSubscribeMessage:ok'` beside the ids ([RSM-CNBLOGS]).
+      result: boundedRecord(statusText(), maxTemplates + 5).optional(),
+      error: z.object({ errCode: z.number().int(), errMsg: str(256) }).strict().optional(),
+    })
+    .strict();
+}
+
+export function subscriptionsTable(limits: GrantsDeps['limits']): ActionTable<GrantsDeps> {
+  return {
+    record: action({
+      schema: recordSchema(limits.maxTemplatesPerRequest),
+      run: (deps: GrantsDeps, input, caller) => recordTap(deps, userOf(caller), input),
+    }),
+    list: action({
+      schema: z.object({}).strict(),
+      run: (deps: GrantsDeps, _input, caller) => grantViews(deps, userOf(caller)),
+    }),
+    syncSettings: action({
+      schema: z.object({ mainSwitch: z.boolean(), itemSettings: boundedRecord(statusText(), 100) }).strict(),
+      run: (deps: GrantsDeps, input, caller) => syncSettings(deps, userOf(caller), input),
+    }),
+    revoke: action({
+      schema: z.object({ templateId: templateId() }).strict(),
+      run: (deps: GrantsDeps, input, caller) => revoke(deps, userOf(caller), input.templateId),
+    }),
+    deleteMyData: action({
+      schema: z.object({ confirm: z.literal(true) }).strict(),
+      run: (deps: GrantsDeps, _input, caller) => deleteMyData(deps, userOf(caller)),
+    }),
+  };
+}

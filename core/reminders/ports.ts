@@ -1,0 +1,31 @@
+// Core (reminders): ports — reminders are `deliveries` documents (core/delivery.ts) with sourceType 'reminder'.
+import type { Delivery } from '../delivery';
+import type { EventStore } from '../events';
+import type { Clock } from '../ports';
+import type { TemplateRegistry } from '../grants/ports';
+
+export interface ReminderStore {
+  get(id: string): Promise<Delivery | null>;
+  /** Creates it; false when a document with that `_id` exists. */
+  insert(d: Delivery): Promise<boolean>;
+  /** The caller's reminder deliveries (any status), newest due first, at most `limit`. */
+  listByOpenid(openid: string, limit: number): Promise<Delivery[]>;
+  /** Pending or sending deliveries of this user and template (any source): each will want one grant. */
+  countOpen(openid: string, templateId: string): Promise<number>;
+  /** pending → cancelled, only the caller's; true when it changed. */
+  cancel(id: string, openid: string, now: number): Promise<boolean>;
+  /** A pending reminder's new due time (same event, other minutesBefore); true when it changed. */
+  reschedule(id: string, openid: string, dueAt: number, now: number): Promise<boolean>;
+}
+
+export interface RemindersDeps {
+  clock: Clock;
+  events: EventStore;
+  reminders: ReminderStore;
+  /** The ledger's read side (GrantLedger.remaining): Infinity = active long-term. */
+  remaining(openid: string, templateId: string): Promise<number>;
+  registry: TemplateRegistry;
+  zone: string;
+  miniprogramState: 'developer' | 'trial' | 'formal';
+  lang: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+}

@@ -1,0 +1,142 @@
+// Core (reminders): personal reminders — create / list / cancel, and the events list the demo page shows.
+//
+// Grant policy: creating a reminder does not reserve a grant (the dispatcher reserves at send time), but it is
+// refused with NO_GRANT unless the user has more remaining TPL_EVENT_REMINDER grants than pending deliveries of
+// that template (reminders and anything else queued): 1 grant + 1 pending reminder → a second one is refused,
+// because only one of them could ever be sent. Two creates racing for the last grant may both pass this check;
+// the dispatcher's atomic reserve then skips one of them as `no_grant` — nothing is sent without a grant.
+import { Delivery, deliveryId, DeliveryStatus } from '../delivery';
+import { DomainError } from '../envelope';
+import type { EventDoc } from '../events';
+import { checkReminderData, REMINDER_CONTENT, REMINDER_TEMPLATE, reminderData, reminderPage } from './message';
+import type { RemindersDeps } from './ports';
+
+/** Re-creating a reminder after a cancel uses the next slot (`<eventId>:2`, …); ids stay deterministic. */
+const SLOTS_PER_EVENT = 5;
+const OPEN: readonly DeliveryStatus[] = ['pending', 'sending'];
+
+export function eventIdOf(d: Pick<Delivery, 'sourceId'>): string {
+  return d.sourceId.split(':')[0] ?? d.sourceId;
+}
+
+async function requireGrant(deps: RemindersDeps, openid: string): Promise<void> {
+  const remaining = await deps.remaining(openid, REMINDER_TEMPLATE);
+  if (remaining === Infinity) return;
+  const open = remaining > 0 ? await deps.reminders.countOpen(openid, REMINDER_TEMPLATE) : 0;
+  if (remaining <= open) {
+    throw new DomainError(
+      'NO_GRANT',
+      remaining === 0
+        ? `no remaining grant for ${REMINDER_TEMPLATE}: ask the user with wx.requestSubscribeMessage first`
+        : `every remaining grant for ${REMINDER_TEMPLATE} is already booked by a pending message`,
+      { templateId: REMINDER_TEMPLATE, remaining, pending: open },
+    );
+  }
+}
+
+async function contentOf(deps: RemindersDeps): Promise<string> {
+  const t = (await deps.registry.list()).find((x) => x.templateId === REMINDER_TEMPLATE);
+  return t?.content ?? REMINDER_CONTENT;
+}
+
+function newReminder(deps: RemindersDeps, openid: string, event: EventDoc, sourceId: string, dueAt: number, now: number): Delivery {
+  const id = deliveryId('reminder', sourceId, openid);
+  return {
+    _id: id,
+    sourceType: 'reminder',
+    sourceId,
+    openid,
+    templateId: REMINDER_TEMPLATE,
+    page: reminderPage(event._id, id),
+    data: reminderData(event, deps.zone),
+    miniprogramState: deps.miniprogramState,
+    lang: deps.lang,
+    status: 'pending',
+    dueAt,
+    attempts: 0,
+    nextAttemptAt: dueAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
+export async function createReminder(
+  deps: RemindersDeps,
+  openid: string,
+  input: { eventId: string; minutesBefore: number },
+): Promise<{ reminderId: string; dueAt: number }> {
+  const now = deps.clock.now();
+  const event = await deps.events.get(input.eventId);
+  if (!event) throw new DomainError('NOT_FOUND', `no event ${input.eventId}`);
+  if (event.startAt <= now) throw new DomainError('CONFLICT', 'the event has already started');
+  const dueAt = event.startAt - input.minutesBefore * 60_000;
+  if (dueAt <= now) throw new DomainError('CONFLICT', `the event starts in less than ${input.minutesBefore} minutes`);
+  let slot = 1;
+  for (let attempt = 0; attempt < SLOTS_PER_EVENT * 2 && slot <= SLOTS_PER_EVENT; attempt++) {
+    const sourceId = slot === 1 ? event._id : `${event._id}:${slot}`;
+    const existing = await deps.reminders.get(deliveryId('reminder', sourceId, openid));
+    if (existing && OPEN.includes(existing.status)) {
+      // Asking again for the same event is idempotent; another minutesBefore moves the pending reminder.
+      if (existing.status === 'pending' && existing.dueAt !== dueAt && (await deps.reminders.reschedule(existing._id, openid, dueAt, now))) {
+        return { reminderId: existing._id, dueAt };
+      }
+      return { reminderId: existing._id, dueAt: existing.dueAt };
+    }
+    if (existing) {
+      slot++;
+      continue;
+    }
+    await requireGrant(deps, openid);
+    const reminder = newReminder(deps, openid, event, sourceId, dueAt, now);
+    const violation = checkReminderData(await contentOf(deps), reminder.data);
+    if (violation) throw new DomainError('VALIDATION_FAILED', violation.message, violation);
+    if (await deps.reminders.insert(reminder)) return { reminderId: reminder._id, dueAt };
+    // A concurrent create took this slot: read it again.
+  }
+  throw new DomainError('CONFLICT', `too many reminders for event ${event._id}`);
+}
+
+export async function listReminders(deps: RemindersDeps, openid: string) {
+  const docs = await deps.reminders.listByOpenid(openid, 100);
+  const ids = [...new Set(docs.map(eventIdOf))];
+  const events = new Map<string, EventDoc | null>();
+  await Promise.all(ids.map(async (id) => events.set(id, await deps.events.get(id))));
+  const reminders = docs
+    .map((d) => ({
+      id: d._id,
+      eventId: eventIdOf(d),
+      title: events.get(eventIdOf(d))?.title ?? d.data.thing1?.value ?? '',
+      dueAt: d.dueAt,
+      status: d.status,
+    }))
+    .sort((a, b) => a.dueAt - b.dueAt);
+  return { reminders };
+}
+
+export async function cancelReminder(deps: RemindersDeps, openid: string, reminderId: string): Promise<{ cancelled: true }> {
+  if (await deps.reminders.cancel(reminderId, openid, deps.clock.now())) return { cancelled: true };
+  const doc = await deps.reminders.get(reminderId);
+  if (!doc || doc.openid !== openid || doc.sourceType !== 'reminder') throw new DomainError('NOT_FOUND', `no reminder ${reminderId}`);
+  if (doc.status === 'cancelled') return { cancelled: true };
+  throw new DomainError('CONFLICT', `the reminder is already ${doc.status}`);
+}
+
+export async function listEvents(deps: RemindersDeps, openid: string) {
+  const now = deps.clock.now();
+  const [events, docs] = await Promise.all([deps.events.upcoming(now, 50), deps.reminders.listByOpenid(openid, 100)]);
+  const byEvent = new Map<string, Delivery>();
+  for (const d of docs) {
+    if (d.status === 'cancelled') continue;
+    const prev = byEvent.get(eventIdOf(d));
+    const better = !prev || (OPEN.includes(d.status) && !OPEN.includes(prev.status)) || (OPEN.includes(d.status) === OPEN.includes(prev.status) && d.createdAt > prev.createdAt);
+    if (better) byEvent.set(eventIdOf(d), d);
+  }
+  return {
+    events: events
+      .sort((a, b) => a.startAt - b.startAt)
+      .map((e) => {
+        const r = byEvent.get(e._id);
+        return { id: e._id, title: e.title, place: e.place, startAt: e.startAt, reminder: r ? { id: r._id, dueAt: r.dueAt, status: r.status } : null };
+      }),
+  };
+}
