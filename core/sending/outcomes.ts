@@ -51,7 +51,7 @@ const CONFIG_HALT = { halt: true } as const;
 
 /** Keyed by errcode (as a string), plus `timeout` (the adapter's own deadline or a socket timeout). */
 export const OUTCOMES: Readonly<Record<string, Outcome>> = {
-  '0': row({ reason: 'sent', meaning: 'ok', retryable: false, grant: 'keep', status: 'sent', operator: 'sent', source: 'SEND-NEW' }),
+  '0': row({ reason: 'sent', meaning: 'ok', retryable: false, grant: 'keep', status: 'sent', operator: 'accepted by WeChat (delivery result arrives later as subscribe_msg_sent_event [COMM-ASYNC]); the grant stays used', source: 'SEND-NEW' }),
   // --- WeChat errcodes of subscribeMessage.send ---------------------------------------------------------------
   '40001': retry('invalid_credential', 'access_token invalid or not latest', 'cloud call manages the token; retried. If it persists, check the AppID/environment binding', 'SEND-NEW-MIRROR'),
   '40014': retry('invalid_credential', 'invalid access_token', 'cloud call manages the token; retried. If it persists, check the AppID/environment binding', 'SEND-NEW-MIRROR'),
