@@ -89,7 +89,7 @@ describe('subscribe-button', () => {
     await waitFor(() => results.length === 1 && wx.openSetting.mock.calls.length === 1, 'result and openSetting');
     const modal = wx.showModal.mock.calls[0][0];
     expect(modal).toMatchObject({ confirmText: '去设置', content: expect.stringContaining('总开关') });
-    expect(wx.showModal.mock.invocationCallOrder[0]).toBeLessThan(wx.openSetting.mock.invocationCallOrder[0]);
+    expect(wx.showModal.mock.invocationCallOrder[0]).toBeLessThan(wx.openSetting.mock.invocationCallOrder[0]!);
     expect(wx.openSetting.mock.calls[0][0]).toMatchObject({ withSubscriptions: true });
     expect(callsOf(wx, 'subscriptions', 'record')[0]).toMatchObject({
       error: { errCode: 20004, errMsg: expect.stringContaining('main switch') },
