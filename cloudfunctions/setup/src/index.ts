@@ -1,19 +1,28 @@
 // Function `setup` (developer, once): create Tixing's collections and report the indexes to create in the console.
 import { z } from 'zod';
 import { action, ActionTable, dispatchAction } from '../../../core/actions';
+import { seedDemoEvents } from '../../../core/events';
 import { runSetup } from '../../../core/setup';
 import indexes from '../../../config/indexes.json';
+import appConfig from '../../../config/tixing.json';
 import { isAdmin } from '../../../adapters/admins';
 import { currentCaller, initCloud } from '../../../adapters/runtime';
 import { setupStore } from '../../../adapters/setup-store';
+import { createEventStore } from '../../../adapters/stores/events';
 
 initCloud();
 
 const table: ActionTable<null> = {
   run: action({
-    schema: z.object({}).strict(),
+    // `{ demo: true }` also seeds the demo events (活动) of the reminders page: fixed ids, so running it again
+    // refreshes the same documents (their start times move to be upcoming again).
+    schema: z.object({ demo: z.boolean().optional() }).strict(),
     admin: true,
-    run: () => runSetup(setupStore, indexes.collections),
+    run: async (_deps, input) => {
+      const report = await runSetup(setupStore, indexes.collections);
+      if (!input.demo) return report;
+      return { ...report, demoEvents: await seedDemoEvents(createEventStore(), Date.now(), appConfig.zone) };
+    },
   }),
 };
 

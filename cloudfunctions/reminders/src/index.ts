@@ -1,0 +1,32 @@
+// Function `reminders` (mini program): upcoming events, and personal reminders stored as pending deliveries.
+import { dispatchAction } from '../../../core/actions';
+import type { RemindersDeps } from '../../../core/reminders/ports';
+import { remindersTable } from '../../../core/reminders/table';
+import appConfig from '../../../config/tixing.json';
+import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
+import { currentCaller, initCloud } from '../../../adapters/runtime';
+import { createEventStore } from '../../../adapters/stores/events';
+import { createGrantsRegistry } from '../../../adapters/stores/grants-registry';
+import { createReminderStore } from '../../../adapters/stores/reminders';
+
+initCloud();
+const registry = createGrantsRegistry();
+const ledger = createGrantLedger({ registry });
+// Not adapters/sender's sendConfig: that module bundles the sending pipeline, which this function never uses.
+const config = appConfig as { zone: string; miniprogramState: RemindersDeps['miniprogramState']; lang: RemindersDeps['lang'] };
+const deps: RemindersDeps = {
+  clock: systemClock,
+  events: createEventStore(),
+  reminders: createReminderStore(),
+  remaining: (openid, templateId) => ledger.remaining(openid, templateId),
+  registry,
+  zone: config.zone,
+  miniprogramState: config.miniprogramState,
+  lang: config.lang,
+};
+
+export async function main(event: Record<string, unknown>): Promise<unknown> {
+  return dispatchAction(remindersTable, deps, event, currentCaller(), {
+    onError: (err) => console.error('reminders failed', err),
+  });
+}
