@@ -42,7 +42,8 @@ test('errcode 0: resolves ok with msgid, consumes one grant and delivers the ren
 test('snake_case keys (convertCase:false) work the same; no page → no jump line', async () => {
   env.sim.setQuota('o-bob', TPL, 1);
   const { page: _page, templateId, miniprogramState: _s, ...rest } = reminder('o-bob');
-  await env.cloud.openapi({ convertCase: false }).subscribeMessage.send({ ...rest, template_id: templateId } as never);
+  const configure = env.cloud.openapi as unknown as (o: object) => typeof env.cloud.openapi;
+  await configure({ convertCase: false }).subscribeMessage.send({ ...rest, template_id: templateId } as never);
   const card = env.sim.inbox('o-bob')[0];
   expect(card?.page).toBeUndefined();
   expect(card?.rendered.endsWith('温馨提示:请提前10分钟到场')).toBe(true);

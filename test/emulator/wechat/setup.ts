@@ -41,7 +41,7 @@ export async function startEnv(random: () => number = seededRandom(42)): Promise
   Object.assign(process.env, sdkEnv(harness.port));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const cloud = require('wx-server-sdk') as Cloud;
-  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
   return {
     sim,
     harness,
