@@ -33,6 +33,7 @@ function revive(value: unknown, now: number): unknown {
     const flags = [...value.options].filter((f) => JS_REGEX_FLAGS.has(f)).join('');
     return new RegExp(value.pattern, flags);
   }
+  if (value instanceof Date && Number.isNaN(value.getTime())) throw invalidParam('invalid date in EJSON');
   if (!isPlainObject(value)) return value;
   const keys = Object.keys(value);
   if (keys.length === 1 && keys[0] === SERVER_DATE) {

@@ -56,8 +56,6 @@ export function txNotFound(id: string, why: string): AdminError {
 export function toAdminError(e: unknown): AdminError {
   if (e instanceof AdminError) return e;
   const message = e instanceof Error ? e.message : String(e);
-  if (e instanceof Error && e.name === 'MingoError') {
-    return /operator|unknown|unregistered/i.test(message) ? invalidOperator(message) : requestFailed(message);
-  }
+  if (/(unknown|unregistered|invalid) [a-z ]*operator/i.test(message)) return invalidOperator(message);
   return requestFailed(message);
 }
