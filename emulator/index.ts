@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createClock } from './clock';
+import { createDatabaseService } from './db';
 import type {
   ClientSubscribeResult, Clock, DatabaseService, DatabaseServiceOptions, FaultSpec, InboxItem, IndexConfig, Logger,
   WechatSimulator, WechatSimulatorOptions,
@@ -82,8 +83,11 @@ export interface Emulator {
   inbox(openid: string): InboxItem[];
   quota(openid: string, tmplId: string): number;
   invocations(): InvocationLogEntry[];
-  /** Drop all data: database, WeChat state, invocation log; warm workers are recycled. */
-  reset(): Promise<void>;
+  /**
+   * Drop all data: database, WeChat state, invocation log. Warm workers stay (as cloud containers survive data
+   * changes) unless `recycleWorkers` — then the next invocations start cold, without module-level state.
+   */
+  reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,13 +109,6 @@ function defaultIndexes(): IndexConfig {
   return ((JSON.parse(readFileSync(p, 'utf8')) as { collections?: IndexConfig }).collections ?? {}) as IndexConfig;
 }
 
-async function defaultDb(opts: DatabaseServiceOptions): Promise<DatabaseService> {
-  // Loaded lazily so the emulator starts with an injected fake while emulator/db is being built.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('./db') as { createDatabaseService(o: DatabaseServiceOptions): Promise<DatabaseService> };
-  return mod.createDatabaseService(opts);
-}
-
 export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> {
   const log: Logger = opts.log ?? (opts.quiet ? () => undefined : (line) => console.log(line));
   const base = createClock(opts.startAt);
@@ -128,7 +125,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       onMoved();
     },
   };
-  const db = await (opts.services?.db ?? defaultDb)({ clock, dataDir: opts.dataDir, indexes: opts.indexes ?? defaultIndexes(), log });
+  const db = await (opts.services?.db ?? createDatabaseService)({ clock, dataDir: opts.dataDir, indexes: opts.indexes ?? defaultIndexes(), log });
   const wechat = (opts.services?.wechat ?? createWechatSimulator)({
     clock,
     appJsonPath: opts.appJsonPath ?? join(ROOT, 'miniprogram', 'app.json'),
@@ -159,11 +156,11 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const invokeClient = (fn: string, openid: string, data: Record<string, unknown> = {}) =>
     // [WXCTX] a mini-program call's event is the data plus userInfo {appId, openId}; SOURCE wx_client.
     runner.invoke({ fn, kind: 'client', openid, event: { ...data, userInfo: { appId: APP_ID, openId: openid } } });
-  const reset = async () => {
+  const reset = async (o: { recycleWorkers?: boolean } = {}) => {
     db.reset();
     wechat.reset();
     runner.clearLog();
-    await runner.recycle();
+    if (o.recycleWorkers) await runner.recycle();
   };
   const server = await startServer(
     {

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';
+import { answerBody } from '../db';
 import type { Runner } from '../runner';
 import { ENV_ID } from '../runner/env';
 import { JSON_TYPE, readBody, sendBuffer, sendJson, str } from './http';
@@ -15,7 +16,10 @@ export interface AdminDeps {
   log: Logger;
 }
 
-/** TCB codes wx-server-sdk maps (TCB_ERR_CODE): INVALID_PARAM → -501007, FUNCTIONS_* → -50400x, SYS_ERR → -501001. */
+/**
+ * TCB codes wx-server-sdk maps (TCB_ERR_CODE): INVALID_PARAM → -501007, FUNCTIONS_* → -50400x, SYS_ERR → -501001;
+ * INVALID_ACTION (as emulator/db answers unknown database actions) is unmapped → -501001 with our message.
+ */
 const INVALID_PARAM = 'INVALID_PARAM';
 
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
@@ -67,12 +71,12 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       wxCloudApiToken: str(params.wxCloudApiToken) || undefined,
     };
     if (action.startsWith('database.')) {
-      const data = await deps.db.handle(params, ctx);
-      return sendJson(res, 200, { requestId, data });
+      // answerBody: most actions answer under `data`; startTransaction answers at the top level.
+      return sendJson(res, 200, answerBody(requestId, await deps.db.handle(params, ctx)));
     }
     if (action === 'functions.invokeFunction') return await invokeFunction(deps, params, ctx, res, fail);
     return fail(
-      INVALID_PARAM,
+      'INVALID_ACTION',
       `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, wx.openApi)`,
     );
   } catch (err) {

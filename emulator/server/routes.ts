@@ -14,7 +14,7 @@ export interface ServerDeps extends AdminDeps {
   advance(ms: number): Promise<AdvanceResult>;
   trigger(fn: string): Promise<FireRecord>;
   upcoming(): { fn: string; trigger: string; at: number | undefined }[];
-  reset(): Promise<void>;
+  reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
 }
 
 export const ENDPOINTS: [string, string][] = [
@@ -30,7 +30,7 @@ export const ENDPOINTS: [string, string][] = [
   ['POST /wx/faults', 'set fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0}'],
   ['GET  /snapshot', 'export the database (relaxed Extended JSON)'],
   ['POST /snapshot', 'import a database export'],
-  ['POST /reset', 'drop all data (database, WeChat state, invocation log)'],
+  ['POST /reset', 'drop all data (database, WeChat state, invocation log); {"recycleWorkers":true} also restarts workers'],
   ['GET  /invocations', 'the invocation log'],
   ['GET  /health', 'liveness and counters'],
 ];
@@ -130,7 +130,7 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
     }
   }
   if (method === 'POST' && a === 'reset' && !b) {
-    await deps.reset();
+    await deps.reset({ recycleWorkers: body.recycleWorkers === true });
     return sendJson(res, 200, { ok: true });
   }
   if (method === 'GET' && a === 'invocations' && !b) return sendJson(res, 200, deps.runner.invocations());
