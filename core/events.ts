@@ -41,7 +41,7 @@ export function demoEvents(now: number, zone: string): EventDoc[] {
   const base = { demo: true, updatedAt: now };
   return [
     { _id: 'evt-demo-meditation', title: '午间冥想十五分钟', place: '线上直播间', startAt: soon, tip: '请提前准备好安静的环境', ...base },
-    { _id: 'evt-demo-reading', title: '周末读书会：《三体》第一部分享与讨论之夜', place: '市图书馆三楼报告厅', startAt: at(now, zone, 1, '19:30'), tip: '请提前10分钟到场', ...base },
+    { _id: 'evt-demo-reading', title: '周末读书会：《三体》第一部分享与讨论之夜（线下场）', place: '市图书馆三楼报告厅', startAt: at(now, zone, 1, '19:30'), tip: '请提前10分钟到场', ...base },
     { _id: 'evt-demo-nightrun', title: '城市夜跑·滨江十公里', place: '滨江公园南门集合', startAt: at(now, zone, 2, '20:00'), tip: '记得带水和反光背心', ...base },
     { _id: 'evt-demo-market', title: '周末创意市集', place: '创意园区A座广场', startAt: at(now, zone, 5, '10:00'), tip: '现场支持微信支付', ...base },
   ];

@@ -1,0 +1,141 @@
+// Test support (grants, unit): in-memory ports with the database's semantics — each operation atomic, an
+// optional `gate` before each one so a scheduler (fast-check) can interleave concurrent callers.
+import type { Change, Cond, GrantDocStore } from '../../core/grants/ledger';
+import { createLedgerCore } from '../../core/grants/ledger';
+import { grantId, type GrantDoc, type TemplateInfo } from '../../core/grants/model';
+import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
+import type { ReceiptStore } from '../../core/grants/push';
+
+export type Gate = () => Promise<void>;
+const open: Gate = () => Promise.resolve();
+
+export class FixedClock {
+  constructor(public t = Date.UTC(2026, 10, 21, 3, 0, 0)) {}
+  now(): number {
+    return this.t;
+  }
+}
+
+function matches(doc: Record<string, unknown>, cond: Cond): boolean {
+  return Object.entries(cond).every(([field, c]) => {
+    const v = doc[field];
+    if ('gt' in c) return typeof v === 'number' && v > c.gt;
+    if ('eq' in c) return v === c.eq;
+    return !(Array.isArray(v) && v.includes(c.lacks));
+  });
+}
+
+export function memoryGrantStore(gate: Gate = open): GrantDocStore & { docs: Map<string, GrantDoc>; ops: number } {
+  const docs = new Map<string, GrantDoc>();
+  const store = {
+    docs,
+    ops: 0,
+    async get(id: string) {
+      await gate();
+      store.ops++;
+      const d = docs.get(id);
+      return d ? structuredClone(d) : null;
+    },
+    async insert(doc: GrantDoc) {
+      await gate();
+      store.ops++;
+      if (docs.has(doc._id)) return false;
+      docs.set(doc._id, structuredClone(doc));
+      return true;
+    },
+    async updateIf(id: string, cond: Cond, change: Change) {
+      await gate();
+      store.ops++;
+      const d = docs.get(id) as unknown as Record<string, unknown> | undefined;
+      if (!d || !matches(d, cond)) return false;
+      for (const [f, n] of Object.entries(change.inc ?? {})) d[f] = ((d[f] as number | undefined) ?? 0) + n;
+      for (const [f, v] of Object.entries(change.set ?? {})) d[f] = structuredClone(v);
+      if (change.push) {
+        const arr = [...((d[change.push.field] as string[] | undefined) ?? []), change.push.value];
+        d[change.push.field] = arr.slice(-change.push.keepLast);
+      }
+      return true;
+    },
+  };
+  return store;
+}
+
+export const DEMO: TemplateInfo[] = [
+  { templateId: 'TPL_EVENT_REMINDER', title: '活动开始提醒', kind: 'one-time', content: '活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}\n活动地点:{{thing3.DATA}}\n温馨提示:{{thing4.DATA}}\n' },
+  { templateId: 'TPL_ORDER_STATUS', title: '订单状态通知', kind: 'one-time' },
+  { templateId: 'TPL_NEW_ARRIVAL', title: '新品上架通知', kind: 'one-time' },
+  { templateId: 'TPL_SERVICE_NOTICE', title: '办事进度通知', kind: 'long-term' },
+  { templateId: 'TPL_APPLY_RESULT', title: '申请结果通知', kind: 'one-time' },
+];
+
+/** Every port of the subscriptions use cases in memory. `writes` counts every write (bad input must leave it 0). */
+export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; recordPerMinute?: number } = {}) {
+  const clock = opts.clock ?? new FixedClock();
+  const store = memoryGrantStore(opts.gate);
+  const consent: ConsentEntry[] = [];
+  const claims = new Map<string, { openid: string; state: string }>();
+  const rate = new Map<string, number>();
+  const users = new Map<string, UserSettings & { openid: string }>();
+  const receipts: Parameters<ReceiptStore['record']>[0][] = [];
+  const counter = { writes: 0 };
+  const deps: GrantsDeps & { receipts: ReceiptStore } = {
+    clock,
+    ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)),
+    grants: { listByOpenid: async (openid) => [...store.docs.values()].filter((d) => d.openid === openid).map((d) => structuredClone(d)) },
+    consent: {
+      async append(entries) {
+        for (const e of entries) if (!consent.some((c) => c._id === e._id)) (counter.writes++, consent.push(e));
+      },
+    },
+    requests: {
+      async claim(id, doc) {
+        const c = claims.get(id);
+        if (c) return c.state === 'done' ? 'done' : 'open';
+        counter.writes++;
+        claims.set(id, { openid: doc.openid, state: 'open' });
+        return 'new';
+      },
+      async finish(id) {
+        const c = claims.get(id);
+        if (c) c.state = 'done';
+      },
+    },
+    rateLimiter: {
+      async hit(openid, scope, limit, windowMs, now) {
+        const key = `${scope}:${openid}:${Math.floor(now / windowMs)}`;
+        const n = rate.get(key) ?? 0;
+        if (n >= limit) return false;
+        counter.writes++;
+        rate.set(key, n + 1);
+        return true;
+      },
+    },
+    users: {
+      getSettings: async (openid) => users.get(openid) ?? null,
+      saveSettings: async (openid, s) => void users.set(openid, { openid, ...s }),
+    },
+    registry: { list: async () => DEMO },
+    eraser: {
+      async eraseOpenid(collection, openid) {
+        const drop = <T>(m: Map<string, T>, owner: (v: T) => string): number => {
+          let n = 0;
+          for (const [k, v] of m) if (owner(v) === openid) (m.delete(k), n++);
+          return n;
+        };
+        if (collection === 'grants') return drop(store.docs, (d) => d.openid);
+        if (collection === 'request_log') return drop(claims, (c) => c.openid);
+        if (collection === 'users') return drop(users, (u) => u.openid);
+        if (collection === 'consent_log') {
+          const before = consent.length;
+          consent.splice(0, consent.length, ...consent.filter((c) => c.openid !== openid));
+          return before - consent.length;
+        }
+        return 0;
+      },
+    },
+    receipts: { record: async (r) => void receipts.push(r) },
+    limits: { recordPerMinute: opts.recordPerMinute ?? 30, maxTemplatesPerRequest: 3 },
+  };
+  const writes = () => counter.writes + store.ops; // store.ops also counts reads; only used as "nothing happened"
+  return { deps, store, consent, claims, users, receipts, clock, writes };
+}
