@@ -19,7 +19,7 @@ export const campaignActions: ActionTable<CampaignDeps> = {
   resume: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => resumeCampaign(d, i) }),
   cancel: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => cancelCampaign(d, i) }),
   previewAudience: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => previewAudience(d, i) }),
-  testSend: action({ schema: testSendSchema, admin: true, run: (d, i: z.infer<typeof testSendSchema>) => testSendCampaign(d, i) }),
+  testSend: action({ schema: testSendSchema, admin: true, run: (d, i: z.infer<typeof testSendSchema>, caller) => testSendCampaign(d, i, caller) }),
   stats: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => campaignStats(d, i) }),
 };
 

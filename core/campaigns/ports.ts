@@ -1,5 +1,6 @@
 // Core (pure): the ports the campaign use cases depend on. Adapters implement them on the database
 // (adapters/stores/*); unit tests implement them in memory.
+import type { Caller } from '../actions';
 import type { Clock, IdSource } from '../ports';
 import type { DeliveryStatus } from '../delivery';
 import type { Campaign, CampaignStatus } from './model';
@@ -75,7 +76,11 @@ export interface TestSendResult {
   deliveryId: string;
 }
 export interface TestSender {
-  send(request: { templateId: string; data: Record<string, string>; page?: string; openid: string; sourceId: string }): Promise<TestSendResult>;
+  /** `caller` decides whether this invocation may make cloud calls (function-to-function calls may not). */
+  send(
+    request: { templateId: string; data: Record<string, string>; page?: string; openid: string; sourceId: string },
+    caller: Caller,
+  ): Promise<TestSendResult>;
 }
 
 export interface CampaignDeps {

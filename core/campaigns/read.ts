@@ -1,4 +1,5 @@
 // Core (pure): what admins see — list with progress, one campaign, exact stats, audience preview — and test sends.
+import type { Caller } from '../actions';
 import { DomainError } from '../envelope';
 import type { Campaign, CampaignStatus } from './model';
 import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
@@ -41,7 +42,11 @@ export async function previewAudience(deps: CampaignDeps, input: { id: string })
  * Sends the campaign's message to whitelisted testers only (config testWhitelist), each with their own variables
  * resolved, through the sending helper's test-send path (a `test` delivery, validated before WeChat is called).
  */
-export async function testSendCampaign(deps: CampaignDeps, input: { id: string; openids?: string[] }): Promise<{ results: TestSendResult[] }> {
+export async function testSendCampaign(
+  deps: CampaignDeps,
+  input: { id: string; openids?: string[] },
+  caller: Caller,
+): Promise<{ results: TestSendResult[] }> {
   const c = await loadCampaign(deps, input.id);
   const openids = input.openids ?? [...deps.config.testWhitelist];
   const outside = openids.filter((o) => !deps.config.testWhitelist.includes(o));
@@ -54,7 +59,7 @@ export async function testSendCampaign(deps: CampaignDeps, input: { id: string; 
   for (const openid of openids) {
     const data = resolveForUser(c.data, await deps.users.get(openid));
     const request = { templateId: c.templateId, data, openid, sourceId: c._id };
-    results.push(await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }));
+    results.push(await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller));
   }
   return { results };
 }

@@ -1,6 +1,7 @@
 // Core (pure): a campaign's data checked against its template's keyword rules when it is saved (not when sent).
-// Rules are those of [SEND-NEW] §2 (core/template/keywords.ts). Per-user variables are checked with representative values.
-import { checkKeyword } from '../template/keywords';
+// Rules: [SEND-NEW] §2 via core/template/validate.ts validateMessage (the check the sender runs before every send).
+// Per-user variables are checked with representative values (core/campaigns/variables.ts).
+import { validateMessage } from '../template/validate';
 import { DomainError } from '../envelope';
 import type { TemplateInfo } from './ports';
 import { unknownVariables, withSampleValues } from './variables';
@@ -14,25 +15,15 @@ export interface DataError {
 }
 
 export function checkCampaignData(template: TemplateInfo, data: Readonly<Record<string, string>>): DataError[] {
-  const errors: DataError[] = [];
-  const known = new Set(template.keywords.map((k) => k.key));
-  for (const key of Object.keys(data)) {
-    if (!known.has(key)) {
-      errors.push({ key, rule: 'unknown', value: data[key] ?? '', message: `${key}: not a keyword of ${template.templateId} (${[...known].join(', ')})` });
-    }
-  }
-  for (const { key, variable } of unknownVariables(data)) {
-    errors.push({ key, rule: 'variable', value: data[key] ?? '', message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}})` });
-  }
-  const sampled = withSampleValues(data);
-  for (const kw of template.keywords) {
-    const raw = data[kw.key];
-    if (raw === undefined) {
-      errors.push({ key: kw.key, rule: 'empty', value: '', message: `${kw.key} (${kw.label}): missing` });
-      continue;
-    }
-    const v = checkKeyword(kw.type, sampled[kw.key], { enumValues: kw.enumValues });
-    if (v) errors.push({ key: kw.key, rule: v.rule, value: raw, message: `${kw.key} (${kw.label}): ${v.message}` });
+  const errors: DataError[] = unknownVariables(data).map(({ key, variable }) => ({
+    key,
+    rule: 'variable',
+    value: data[key] ?? '',
+    message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}})`,
+  }));
+  // The sending helper's message rules (missing, unknown_key, and every keyword rule), on representative values.
+  for (const e of validateMessage(template, withSampleValues(data)).errors) {
+    errors.push({ key: e.key, rule: e.rule, value: data[e.key] ?? '', message: e.message });
   }
   return errors;
 }

@@ -23,8 +23,8 @@ describe('campaign data validation on save', () => {
     const { thing4: _drop, ...rest } = GOOD_EVENT_DATA;
     const errors = checkCampaignData(event, { ...rest, thing9: 'x' });
     expect(errors.map((e) => [e.key, e.rule])).toEqual([
-      ['thing9', 'unknown'],
-      ['thing4', 'empty'],
+      ['thing4', 'missing'],
+      ['thing9', 'unknown_key'],
     ]);
   });
 

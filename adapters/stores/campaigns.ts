@@ -1,0 +1,54 @@
+// Adapters: the `campaigns` collection (CampaignStore of core/campaigns/ports.ts) on a CloudBase database —
+// wx-server-sdk's inside functions, @cloudbase/node-sdk's in the operator CLI (same query API).
+import type { Campaign } from '../../core/campaigns/model';
+import type { CampaignStore } from '../../core/campaigns/ports';
+import type { Database, Doc } from '../db';
+
+export const CAMPAIGNS = 'campaigns';
+
+export function toCampaign(raw: Doc | null | undefined): Campaign | null {
+  if (!raw || typeof raw._id !== 'string') return null;
+  return raw as unknown as Campaign;
+}
+
+/**
+ * An update document: objects and arrays are wrapped in `_.set()` so they replace the stored value — the SDK
+ * otherwise flattens nested objects into dotted paths and merges them ([CBDB-SRC] serializer/update.ts), which
+ * would leave an old segment's `tags` behind when the audience becomes `{ kind: 'all' }`.
+ */
+export function replaceFields(database: Database, set: Record<string, unknown>, unset: readonly string[] = []): Doc {
+  const _ = database.command;
+  const data: Doc = {};
+  for (const [k, v] of Object.entries(set)) {
+    if (v === undefined) continue;
+    data[k] = v !== null && typeof v === 'object' ? _.set(v as object) : v;
+  }
+  for (const k of unset) data[k] = _.remove();
+  return data;
+}
+
+export function createCampaignStore(database: () => Database): CampaignStore {
+  const col = () => database().collection(CAMPAIGNS);
+  return {
+    async insert(campaign) {
+      await col().add({ data: campaign as unknown as Doc });
+    },
+    async get(id) {
+      return toCampaign((await col().doc(id).get()).data);
+    },
+    async updateIf(id, from, set, unset = []) {
+      const db = database();
+      const _ = db.command;
+      // One conditional multi-update on the unique _id: the status check and the write are a single atomic step.
+      const res = await col()
+        .where({ _id: id, status: _.in([...from]) })
+        .update({ data: replaceFields(db, set as Record<string, unknown>, unset as string[]) });
+      return res.stats.updated > 0;
+    },
+    async list(limit, status) {
+      const base = status ? col().where({ status }) : col();
+      const res = await base.orderBy('updatedAt', 'desc').limit(Math.min(limit, 100)).get();
+      return res.data.map(toCampaign).filter((c): c is Campaign => c !== null);
+    },
+  };
+}
