@@ -45,3 +45,20 @@ export async function guideToSettings(title: string, content: string): Promise<b
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** [SUBSETTING] wx.getSetting({ withSubscriptions: true }) → subscriptionsSetting, or null where unsupported. */
+export function readSubscriptionsSetting(): Promise<WechatMiniprogram.SubscriptionsSetting | null> {
+  return new Promise((resolve) => {
+    wx.getSetting({
+      withSubscriptions: true,
+      success: (r) => resolve(r.subscriptionsSetting ?? null),
+      fail: () => resolve(null),
+    });
+  });
+}
+
+type AnyObj = WechatMiniprogram.IAnyObject;
+/** A tap whose bound node carries `data-*` attributes D. */
+export type Tap<D extends AnyObj> = WechatMiniprogram.TouchEvent<AnyObj, AnyObj, D>;
+/** A component event with `detail` T from a node carrying `data-*` attributes D. */
+export type Ev<T extends AnyObj, D extends AnyObj = AnyObj> = WechatMiniprogram.CustomEvent<T, AnyObj, D>;

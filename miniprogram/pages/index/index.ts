@@ -1,19 +1,14 @@
-// Mini program page: home — calls the `hello` example function.
-interface HelloResult {
-  ok: boolean;
-  data?: { greeting: string; visits: number };
-  error?: { code: string; message: string };
-}
+// Mini program page: home — entry to 活动, 我的订阅 and 管理后台, plus the `hello` smoke call.
+import { call, messageOf } from '../../lib/api';
 
 Page({
-  data: { greeting: '点击按钮，调用云函数 hello' },
+  data: { greeting: '' },
   async onHello() {
     try {
-      const res = await wx.cloud.callFunction({ name: 'hello', data: {} });
-      const out = res.result as HelloResult;
-      this.setData({ greeting: out.ok && out.data ? `${out.data.greeting}（第 ${out.data.visits} 次）` : `出错了：${out.error?.message ?? ''}` });
+      const out = await call<{ greeting: string; visits: number }>('hello', 'hello');
+      this.setData({ greeting: `${out.greeting}（第 ${out.visits} 次）` });
     } catch (err) {
-      this.setData({ greeting: '网络异常，请稍后再试' });
+      this.setData({ greeting: `出错了：${messageOf(err)}` });
     }
   },
 });

@@ -26,6 +26,11 @@ interface Simulate {
 }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const simulate = require('miniprogram-simulate') as Simulate;
+// simulate runs each component's .js with `require` and then deletes it from require.cache so the next load runs it
+// again; jest's module registry ignores require.cache, so a component used by two pages would register only once.
+// Run it in an isolated registry instead (the bundles are self-contained).
+const simulateUtils = require('miniprogram-simulate/src/utils') as { runJs: (file: string) => void };
+simulateUtils.runJs = (file: string) => jest.isolateModules(() => require(file));
 const doc = (globalThis as unknown as { document: { createElement(tag: string): unknown } }).document;
 
 /** Loads `miniprogram/<rel>` (e.g. `components/subscribe-button/index`) and renders it attached to a parent. */

@@ -1,0 +1,104 @@
+// Mini program lib (pure): the campaign editor's form — keyword fields with type hints, local checks, and the
+// payloads of campaigns.create / update / schedule. Keyword rules themselves are checked by `templates.preview`
+// (core/template lives outside the mini program root, so it cannot be bundled here).
+import { parseShanghai, shanghaiParts, ZONE } from './time';
+import type { PreviewError, TemplateView } from './types';
+
+export interface CampaignForm {
+  name: string;
+  templateId: string;
+  data: Record<string, string>;
+  page: string;
+  date: string;
+  time: string;
+  audienceKind: 'all' | 'segment';
+  tags: string;
+}
+
+export const emptyForm = (): CampaignForm =>
+  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '' });
+
+/** [SEND-NEW] keyword content limits, as a hint under each field. */
+const TYPE_HINT: Record<string, string> = {
+  thing: '20 个字以内', short_thing: '简短文字', number: '纯数字，可带小数，32 位以内', letter: '纯字母，32 位以内',
+  symbol: '符号，5 个以内', character_string: '数字、字母或符号，32 位以内', time: '如 15:01 或 2019年10月1日 15:01',
+  date: '如 2019年10月1日 或 2019-10-01', amount: '如 ￥100 或 100元', phone_number: '数字和符号，17 位以内',
+  car_number: '车牌号，8 位以内', name: '10 个汉字或 20 个字母以内', phrase: '5 个汉字以内，纯汉字',
+};
+
+export function keywordType(key: string): string {
+  return key.replace(/\d+$/, '');
+}
+
+export interface FieldView { key: string; label: string; type: string; hint: string; value: string; error: string }
+
+export function fieldViews(tpl: TemplateView | undefined, form: CampaignForm, errors: Record<string, string>): FieldView[] {
+  if (!tpl) return [];
+  return tpl.keywords.map((k) => ({
+    key: k.key,
+    label: k.label,
+    type: k.type,
+    hint: k.enumValues?.length ? `可选：${k.enumValues.join(' / ')}` : TYPE_HINT[k.type] ?? TYPE_HINT[keywordType(k.key)] ?? '',
+    value: form.data[k.key] ?? '',
+    error: errors[k.key] ?? '',
+  }));
+}
+
+export function errorsByKey(errors: PreviewError[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of errors) if (!out[e.key]) out[e.key] = e.message;
+  return out;
+}
+
+/** Checks that need no server: name, template, every keyword filled (an empty value is 47003 [COMM-47003]). */
+export function localProblems(form: CampaignForm, tpl: TemplateView | undefined): string[] {
+  const out: string[] = [];
+  if (!form.name.trim()) out.push('请填写活动名称');
+  if (!tpl) out.push('请选择消息模板');
+  for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
+  return out;
+}
+
+export function tagsOf(text: string): string[] {
+  return [...new Set(text.split(/[,，\s]+/).map((t) => t.trim()).filter(Boolean))].slice(0, 20);
+}
+
+export function createPayload(form: CampaignForm, tpl: TemplateView | undefined): Record<string, unknown> {
+  const data: Record<string, string> = {};
+  for (const k of tpl?.keywords ?? []) data[k.key] = (form.data[k.key] ?? '').trim();
+  const tags = tagsOf(form.tags);
+  return {
+    name: form.name.trim(),
+    templateId: form.templateId,
+    data,
+    ...(form.page.trim() ? { page: form.page.trim() } : {}),
+    audience: form.audienceKind === 'segment' ? { kind: 'segment', ...(tags.length ? { tags } : {}) } : { kind: 'all' },
+  };
+}
+
+export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };
+
+/** The `campaigns.schedule` arguments: a Beijing wall-clock time that is still in the future. */
+export function schedulePayload(form: CampaignForm, now: number): ScheduleCheck {
+  const ms = parseShanghai(form.date, form.time);
+  if (ms === null) return { ok: false, message: '请选择发送日期和时间' };
+  if (ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
+  return { ok: true, sendAt: `${form.date} ${form.time}`, zone: ZONE };
+}
+
+/** Fills the form from a stored campaign (campaigns.get). */
+export function formFromCampaign(c: Record<string, any>): CampaignForm {
+  const local = typeof c['sendAtLocal'] === 'string' ? (c['sendAtLocal'] as string).split(' ')
+    : typeof c['sendAt'] === 'number' ? (({ date, time }) => [date, time])(shanghaiParts(c['sendAt'] as number)) : ['', ''];
+  const audience = (c['audience'] ?? { kind: 'all' }) as { kind: string; tags?: string[] };
+  return {
+    name: String(c['name'] ?? ''),
+    templateId: String(c['templateId'] ?? ''),
+    data: { ...((c['data'] ?? {}) as Record<string, string>) },
+    page: String(c['page'] ?? ''),
+    date: local[0] ?? '',
+    time: local[1] ?? '',
+    audienceKind: audience.kind === 'segment' ? 'segment' : 'all',
+    tags: (audience.tags ?? []).join(', '),
+  };
+}

@@ -1,0 +1,88 @@
+// Mini program lib (pure): campaign status labels, progress and per-outcome counts for the admin pages.
+import { formatSendAt } from './time';
+import type { CampaignStats, CampaignSummary, Progress } from './types';
+
+export const STATUS_TEXT: Record<string, string> = {
+  draft: '草稿', scheduled: '已排期', running: '发送中', paused: '已暂停', completed: '已完成', cancelled: '已取消',
+  quarantined: '已隔离（内容不合规）',
+};
+
+/** Statuses in which numbers still move, so the detail page keeps polling. */
+export const LIVE_STATUSES = ['scheduled', 'running'];
+
+export function actionsFor(status: string): { canPause: boolean; canResume: boolean; canCancel: boolean; canEdit: boolean } {
+  return {
+    canPause: status === 'scheduled' || status === 'running',
+    canResume: status === 'paused',
+    canCancel: !['completed', 'cancelled'].includes(status),
+    canEdit: ['draft', 'paused', 'quarantined'].includes(status),
+  };
+}
+
+export function percent(done: number, total: number): number {
+  if (total <= 0) return 0;
+  return Math.min(100, Math.round((done / total) * 100));
+}
+
+export function progressPercent(p: Progress): number {
+  return percent(p.sent + p.skipped + p.failed, p.targeted);
+}
+
+export interface CampaignRow {
+  id: string;
+  name: string;
+  statusText: string;
+  status: string;
+  sendAtText: string;
+  percent: number;
+  countsText: string;
+}
+
+export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
+  return list.map((c) => ({
+    id: c.id,
+    name: c.name,
+    status: c.status,
+    statusText: STATUS_TEXT[c.status] ?? c.status,
+    sendAtText: formatSendAt(c.sendAt),
+    percent: progressPercent(c.progress),
+    countsText: `目标 ${c.progress.targeted} · 已发 ${c.progress.sent} · 跳过 ${c.progress.skipped} · 失败 ${c.progress.failed} · 待发 ${c.progress.pending}`,
+  }));
+}
+
+/** Skip reasons in Tixing's delivery vocabulary (core/delivery.ts `reason`). */
+const SKIP_TEXT: Record<string, string> = {
+  no_grant: '没有剩余订阅', frequency_cap: '超出频次上限', validation: '内容不合规', rejected: '用户已拒绝',
+  banned: '用户已屏蔽', invalid_openid: 'openid 无效', paused: '活动暂停', cancelled: '活动取消',
+};
+
+/** [SEND-NEW-MIRROR] [SEND-OLD] [MMM-MIRROR] send errcodes. */
+const ERRCODE_TEXT: Record<string, string> = {
+  '-1': '微信系统繁忙', '40003': 'openid 无效', '40037': '模板 ID 无效', '41030': '页面路径不正确',
+  '43101': '用户未订阅或次数已用完', '43107': '订阅消息能力被封禁', '43108': '并发发送给同一用户',
+  '45168': '命中敏感词', '47003': '模板参数不合规',
+};
+
+export interface CountRow { label: string; value: number }
+
+export function statsView(s: CampaignStats) {
+  const skippedTotal = Object.values(s.skipped).reduce((a, b) => a + b, 0);
+  const failedTotal = Object.values(s.failed).reduce((a, b) => a + b, 0);
+  const done = s.sent + skippedTotal + failedTotal + s.unknown;
+  return {
+    percent: percent(done, s.targeted),
+    progressText: `${done} / ${s.targeted}`,
+    totals: [
+      { label: '目标用户', value: s.targeted },
+      { label: '已发送', value: s.sent },
+      { label: '已跳过', value: skippedTotal },
+      { label: '发送失败', value: failedTotal },
+      { label: '结果未知', value: s.unknown },
+      { label: '待发送', value: s.pending },
+      { label: '已打开', value: s.opened },
+    ] as CountRow[],
+    openRate: s.sent > 0 ? `${percent(s.opened, s.sent)}%` : '—',
+    skipped: Object.entries(s.skipped).map(([k, v]) => ({ label: SKIP_TEXT[k] ?? k, value: v })),
+    failed: Object.entries(s.failed).map(([k, v]) => ({ label: `${ERRCODE_TEXT[k] ?? '错误'}（${k}）`, value: v })),
+  };
+}

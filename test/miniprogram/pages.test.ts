@@ -1,0 +1,147 @@
+/** @jest-environment jsdom */
+// Mini program page tests (miniprogram-simulate, official compiler): 活动 (remind-me flow, open tracking) and 我的订阅.
+import { fakeReminders, fakeSubscriptions } from './support/fake-functions';
+import { mount, tap, textOf, waitFor, type Comp } from './support/simulate';
+import { callsOf, installWx, type WxMock } from './support/wx-mock';
+
+let wx: WxMock;
+let subs: ReturnType<typeof fakeSubscriptions>;
+let rem: ReturnType<typeof fakeReminders>;
+
+beforeEach(() => {
+  wx = installWx();
+  subs = fakeSubscriptions();
+  rem = fakeReminders(Date.now(), () => subs.remaining['TPL_EVENT_REMINDER'] ?? 0);
+  wx.handlers['subscriptions'] = subs.handler;
+  wx.handlers['reminders'] = rem.handler;
+  wx.handlers['track'] = rem.track;
+});
+
+const inner = (page: Comp, id: string): Comp => {
+  const c = page.querySelector(id);
+  if (!c) throw new Error(`no ${id} on the page`);
+  return c;
+};
+
+describe('pages/events', () => {
+  async function open(query: Record<string, string> = {}): Promise<Comp> {
+    const page = mount('pages/events/events');
+    page.instance['onLoad'](query);
+    await waitFor(() => page.data['rows'].length === 2 && !page.data['loading'], 'events listed');
+    return page;
+  }
+
+  it('"提醒我": accept → record → reminders.create 10 minutes before → reminder shown', async () => {
+    wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
+    const page = await open();
+    expect(textOf(page)).toContain('周末读书会');
+    await tap(inner(page, '#remind-ev-1'), '#btn');
+    await waitFor(() => rem.state.created.length === 1 && !!page.querySelector('#reminder-ev-1'), 'reminder created and shown');
+
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['TPL_EVENT_REMINDER']);
+    const record = callsOf(wx, 'subscriptions', 'record')[0]!;
+    expect(record['placement']).toEqual({ page: 'pages/events/events', button: 'remind-me' });
+    expect(rem.state.created[0]).toEqual({ action: 'create', eventId: 'ev-1', minutesBefore: 10 });
+    // create came after the grant was recorded (the ledger needs it)
+    const order = wx.calls.map((c) => `${c.name}.${c.data['action']}`);
+    expect(order.indexOf('subscriptions.record')).toBeLessThan(order.indexOf('reminders.create'));
+    const ev = rem.events[0]!;
+    expect(rem.reminders['rem-ev-1']!.dueAt).toBe(ev.startAt - 10 * 60_000);
+    expect(textOf(page)).toContain('已设置提醒');
+    expect(page.querySelector('#remind-ev-1')).toBeUndefined();
+    expect(page.querySelector('#cancel-ev-1')).toBeDefined();
+  });
+
+  it('"提醒我" rejected: no reminder is created', async () => {
+    wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'reject' } }];
+    const page = await open();
+    await tap(inner(page, '#remind-ev-2'), '#btn');
+    await waitFor(() => callsOf(wx, 'subscriptions', 'record').length === 1, 'report');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(rem.state.created).toHaveLength(0);
+    expect(page.querySelector('#remind-ev-2')).toBeDefined();
+  });
+
+  it('cancel a reminder', async () => {
+    wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
+    const page = await open();
+    await tap(inner(page, '#remind-ev-1'), '#btn');
+    await waitFor(() => !!page.querySelector('#cancel-ev-1'), 'cancel button');
+    await tap(page, '#cancel-ev-1');
+    await waitFor(() => rem.state.cancelled.length === 1 && !!page.querySelector('#remind-ev-1'), 'cancelled');
+    expect(callsOf(wx, 'reminders', 'cancel')).toEqual([{ action: 'cancel', reminderId: 'rem-ev-1' }]);
+  });
+
+  it('opened from a message: track open once with the (decoded) delivery id', async () => {
+    const deliveryId = 'reminder:rem-ev-1:o-dev';
+    const page = await open({ eventId: 'ev-1', deliveryId: encodeURIComponent(deliveryId) });
+    await waitFor(() => callsOf(wx, 'track', 'open').length === 1, 'track call');
+    expect(callsOf(wx, 'track', 'open')).toEqual([{ action: 'open', deliveryId }]);
+    expect(page.data['rows'][0].highlight).toBe(true);
+    page.instance['onLoad']({ deliveryId }); // the same page shown again in this session
+    await new Promise((r) => setTimeout(r, 30));
+    expect(callsOf(wx, 'track', 'open')).toHaveLength(1);
+  });
+
+  it('without deliveryId nothing is tracked', async () => {
+    await open();
+    expect(callsOf(wx, 'track', 'open')).toHaveLength(0);
+  });
+});
+
+describe('pages/subscriptions', () => {
+  async function open(): Promise<Comp> {
+    const page = mount('pages/subscriptions/subscriptions');
+    page.instance['onShow']();
+    await waitFor(() => page.data['rows'].length === 5 && !page.data['loading'], 'grants listed');
+    return page;
+  }
+
+  it('lists every template, syncs getSetting (own templates only) and shows the main switch', async () => {
+    wx.subscriptionsSetting = { mainSwitch: true, itemSettings: { TPL_ORDER_STATUS: 'acceptWithForcePush', SYS_MSG_TYPE_INTERACTIVE: 'accept' } };
+    const page = await open();
+    expect(wx.getSetting.mock.calls[0][0]).toMatchObject({ withSubscriptions: true });
+    expect(subs.state.synced).toEqual([{ action: 'syncSettings', mainSwitch: true, itemSettings: { TPL_ORDER_STATUS: 'acceptWithForcePush' } }]);
+    const text = textOf(page);
+    for (const t of ['活动开始提醒', '订单状态通知', '新品上架通知', '办事进度通知', '申请结果通知']) expect(text).toContain(t);
+    expect(text).toContain('已开启');
+    expect(text).toContain('总是接收');
+  });
+
+  it('ask again → remaining updates from the report', async () => {
+    wx.subscribeAnswers = [{ success: { TPL_NEW_ARRIVAL: 'accept' } }];
+    const page = await open();
+    await tap(inner(page, '#ask-TPL_NEW_ARRIVAL'), '#btn');
+    await waitFor(() => textOf(page).includes('还可接收 1 条'), 'remaining 1 shown');
+    expect(callsOf(wx, 'subscriptions', 'record')[0]).toMatchObject({
+      placement: { page: 'pages/subscriptions/subscriptions', button: 'ask-again' }, tmplIds: ['TPL_NEW_ARRIVAL'],
+    });
+  });
+
+  it('main switch off: no ask-again buttons, a way to the settings page', async () => {
+    wx.subscriptionsSetting = { mainSwitch: false };
+    const page = await open();
+    expect(textOf(page)).toContain('已关闭');
+    expect(page.querySelector('#ask-TPL_NEW_ARRIVAL')).toBeUndefined();
+    await tap(page, '#open-settings');
+    await waitFor(() => wx.openSetting.mock.calls.length === 1, 'openSetting');
+  });
+
+  it('revoke after confirm; delete my data after confirm', async () => {
+    subs.remaining['TPL_ORDER_STATUS'] = 2;
+    const page = await open();
+    wx.modalAnswers = [true];
+    await tap(page, '#revoke-TPL_ORDER_STATUS');
+    await waitFor(() => subs.state.revoked.length === 1, 'revoke');
+    expect(callsOf(wx, 'subscriptions', 'revoke')).toEqual([{ action: 'revoke', templateId: 'TPL_ORDER_STATUS' }]);
+
+    wx.modalAnswers = [false];
+    await tap(page, '#delete-data');
+    await new Promise((r) => setTimeout(r, 30));
+    expect(subs.state.deleted).toBe(0);
+    wx.modalAnswers = [true];
+    await tap(page, '#delete-data');
+    await waitFor(() => subs.state.deleted === 1, 'deleteMyData');
+    expect(callsOf(wx, 'subscriptions', 'deleteMyData')).toEqual([{ action: 'deleteMyData', confirm: true }]);
+  });
+});
