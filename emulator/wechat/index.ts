@@ -47,8 +47,8 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
   let faults: FaultSpec = { ...opts.faults };
   let stats = { sends: 0, delivered: 0, byErrCode: {} as Record<string, number> };
 
-  const count = (api: string, code: number | string): void => {
-    core.log(`wechat ${api} → ${code}`);
+  const count = (api: string, code: number | string, detail = ''): void => {
+    core.log(`wechat ${api}${detail} → ${code}`);
     if (api !== SEND) return;
     stats.sends += 1;
     stats.byErrCode[String(code)] = (stats.byErrCode[String(code)] ?? 0) + 1;
@@ -100,7 +100,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     // The ambiguous case: WeChat processed the send (delivered if it passed) but the answer never arrives in time.
     const hang = roll(faults.timeoutRate, random);
     if (out.delivered) stats.delivered += 1;
-    count(api, hang ? 'timeout' : out.body.errcode);
+    count(api, hang ? 'timeout' : out.body.errcode, ` ${String(params.touser)} ${String(params.template_id)}`);
     await delays.wait(latency);
     if (out.lockedOpenid) core.inflight.release(out.lockedOpenid);
     if (hang) await delays.wait(HANG_MS);
