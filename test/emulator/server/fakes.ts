@@ -4,9 +4,17 @@ import { EJSON } from 'bson';
 import { AdminError } from '../../../emulator/contracts';
 import type { DatabaseService, Doc } from '../../../emulator/contracts';
 
-export function createFakeDatabase(): DatabaseService & { requests: { action: string; invocationId?: string }[] } {
+export interface FakeRequest {
+  action: string;
+  invocationId?: string;
+  source?: string;
+  envName: string;
+  wxCloudApiToken?: string;
+}
+
+export function createFakeDatabase(): DatabaseService & { requests: FakeRequest[] } {
   const collections = new Map<string, Doc[]>();
-  const requests: { action: string; invocationId?: string }[] = [];
+  const requests: FakeRequest[] = [];
   const byAction: Record<string, number> = {};
   let n = 0;
   const coll = (name: unknown): Doc[] => {
@@ -19,7 +27,7 @@ export function createFakeDatabase(): DatabaseService & { requests: { action: st
     actions: ['database.insertDocument', 'database.calculateDocument', 'database.getDocument', 'database.addCollection'],
     async handle(params, ctx) {
       const action = String(params.action);
-      requests.push({ action, invocationId: ctx.invocationId });
+      requests.push({ action, invocationId: ctx.invocationId, source: ctx.source, envName: ctx.envName, wxCloudApiToken: ctx.wxCloudApiToken });
       byAction[action] = (byAction[action] ?? 0) + 1;
       switch (action) {
         case 'database.insertDocument': {

@@ -1,0 +1,125 @@
+// Emulator CLI (`npm start`): builds the functions, starts the local CloudBase emulator with real-time timers,
+// prints the endpoints and the environment a script needs, logs every invocation, stops cleanly on SIGINT/SIGTERM.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { FaultSpec } from './contracts';
+import { ROOT, startEmulator } from './index';
+import { ENDPOINTS } from './server';
+
+const HELP = `Usage: npm start -- [options]
+
+  --port <n>        listen on 127.0.0.1:<n> (default $PORT or 8787)
+  --data <dir>      keep the database here (default .tixing-data)
+  --memory          keep the database in memory only
+  --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
+  --faults <json|file>  WeChat fault injection, e.g. '{"systemErrorRate":0.1,"latency":{"minMs":20,"maxMs":200}}'
+  --start-at <ISO>  start the virtual clock at this time
+  --no-build        skip \`npm run build\`
+  --quiet           do not forward what functions print
+  --help`;
+
+interface CliOptions {
+  port: number;
+  dataDir?: string;
+  timers: 'auto' | 'manual';
+  faults?: FaultSpec;
+  startAt?: number;
+  build: boolean;
+  quiet: boolean;
+}
+
+function parseArgs(argv: string[]): CliOptions {
+  const o: CliOptions = { port: Number(process.env.PORT ?? 8787), dataDir: join(ROOT, '.tixing-data'), timers: 'auto', build: true, quiet: false };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new Error(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--help' || a === '-h') {
+      console.log(HELP);
+      process.exit(0);
+    } else if (a === '--port') o.port = Number(value(i++, a));
+    else if (a === '--data') o.dataDir = resolve(value(i++, a));
+    else if (a === '--memory') o.dataDir = undefined;
+    else if (a === '--no-timers') o.timers = 'manual';
+    else if (a === '--no-build') o.build = false;
+    else if (a === '--quiet') o.quiet = true;
+    else if (a === '--start-at') {
+      const t = Date.parse(value(i++, a));
+      if (!Number.isFinite(t)) throw new Error('--start-at needs an ISO date');
+      o.startAt = t;
+    } else if (a === '--faults') {
+      const v = value(i++, a);
+      o.faults = JSON.parse(existsSync(v) ? readFileSync(v, 'utf8') : v) as FaultSpec;
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`bad port ${o.port}`);
+  return o;
+}
+
+/** `export A='…' B='…'` with single-quote shell escaping. */
+export function shellExports(env: Record<string, string>): string {
+  const q = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
+  return `export ${Object.entries(env)
+    .map(([k, v]) => `${k}=${q(v)}`)
+    .join(' ')}`;
+}
+
+function build(): void {
+  if (!existsSync(join(ROOT, 'scripts', 'build.ts'))) {
+    console.warn('warning: scripts/build.ts not found; serving the bundles already in cloudfunctions/');
+    return;
+  }
+  const r = spawnSync('npx', ['tsx', 'scripts/build.ts'], { cwd: ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
+}
+
+async function main(): Promise<void> {
+  const o = parseArgs(process.argv.slice(2));
+  if (o.build) build();
+  const emu = await startEmulator({
+    port: o.port,
+    dataDir: o.dataDir,
+    timers: o.timers,
+    faults: o.faults,
+    startAt: o.startAt,
+    quiet: o.quiet,
+    log: (line) => console.log(line),
+  });
+  const fns = emu.runner.functions();
+  const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
+  console.log(`\nTixing emulator listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
+  console.log(`functions: ${fns.map((f) => f.name).join(', ') || '(none)'}${unbuilt.length ? `  — NOT BUILT: ${unbuilt.join(', ')}` : ''}`);
+  for (const t of emu.timers.upcoming()) {
+    console.log(`timer ${t.fn}/${t.trigger}: next ${t.at === undefined ? 'never' : new Date(t.at).toISOString()}${o.timers === 'manual' ? ' (real-time timers off)' : ''}`);
+  }
+  console.log('\nendpoints:');
+  for (const [k, v] of ENDPOINTS) console.log(`  ${k.padEnd(34)} ${emu.url}${k.split(' ').pop()}  ${v}`);
+  console.log(`\ntry: curl -s -X POST ${emu.url}/call/setup -d '{"openid":"o-admin"}'`);
+  console.log('\nto use the real wx-server-sdk from a Node script against this emulator:');
+  console.log(`  ${shellExports(emu.sdkEnv())}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping (flushing data)…`);
+    emu.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(`emulator failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
