@@ -41,8 +41,9 @@ export function createDeliveryStats(database: () => Database): DeliveryStatsSour
 }
 
 /**
- * Openids at or over the frequency cap right now: campaign messages sent within the last `perHours`, across all
- * campaigns, grouped per user. Paged by openid (`_id > after`), never with skip.
+ * Openids at or over the frequency cap right now: campaign messages sent (or in flight, or possibly sent) within the
+ * last `perHours`, across all campaigns, grouped per user — the same rule as the dispatcher's
+ * (adapters/stores/queue.ts recentCampaignSends + core/dispatch/windows.ts overCap). Paged by `_id > after`, no skip.
  */
 export async function cappedOpenids(database: Database, cap: FrequencyCap, now: number): Promise<Set<string>> {
   const _ = database.command;
@@ -53,7 +54,7 @@ export async function cappedOpenids(database: Database, cap: FrequencyCap, now: 
     const res = await database
       .collection(DELIVERIES)
       .aggregate()
-      .match({ sourceType: 'campaign', status: 'sent', sentAt: _.gte(since) })
+      .match({ sourceType: 'campaign', status: _.in(['sent', 'sending', 'unknown']), updatedAt: _.gte(since) })
       .group({ _id: '$openid', n: { $sum: 1 } })
       .match({ n: _.gte(cap.max), _id: _.gt(after) })
       .sort({ _id: 1 })

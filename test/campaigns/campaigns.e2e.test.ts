@@ -76,7 +76,8 @@ describe('campaigns function (emulator)', () => {
       { ...grant('o-alice', 3), _id: 'g:o-alice:TPL_OTHER', templateId: 'TPL_OTHER' },
     ]);
     // carol got a campaign message an hour ago (another campaign): the cap of 1 per 24 h holds her back.
-    h.emu.db.insert('deliveries', [delivery('old', 'o-carol', 'sent', { sentAt: h.emu.now() - 3_600_000 }), delivery('old', 'o-alice', 'sent', { sentAt: h.emu.now() - 48 * 3_600_000 })]);
+    const at = (agoH: number) => ({ sentAt: h.emu.now() - agoH * 3_600_000, updatedAt: h.emu.now() - agoH * 3_600_000 });
+    h.emu.db.insert('deliveries', [delivery('old', 'o-carol', 'sent', at(1)), delivery('old', 'o-alice', 'sent', at(48)), delivery('old2', 'o-alice', 'skipped', at(1))]);
     const id = await createId(h.emu, { frequencyCap: { max: 1, perHours: 24 } });
     expect(await admin(h.emu, { action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 2, noGrant: 2, capped: 1, total: 5 } });
 
