@@ -168,6 +168,10 @@ export interface WechatSimulator {
   quota(openid: string, templateId: string): number;
   setQuota(openid: string, templateId: string, n: number): void;
   setFaults(faults: FaultSpec): void;
+  /** Account policy: 43107 bans (client `ban` / 20005), 45168 sensitive words. */
+  setPolicy(p: Partial<{ sensitiveWords: string[]; bannedTemplates: string[]; accountBanned: boolean }>): void;
+  /** Answers still held back by latency or a simulated timeout. */
+  pendingAnswers(): number;
   templates(): { priTmplId: string; title: string; content: string; type: number }[];
   stats(): { sends: number; delivered: number; byErrCode: Record<string, number> };
   reset(): void;
