@@ -43,7 +43,11 @@ export function getDocument(db: DbContext, p: Params): unknown {
   const offset = optInt(p, 'offset', 0) ?? 0;
   const order = p.order ? decodeObject(p.order, 'order', now) : undefined;
   const projection = p.projection ? decodeObject(p.projection, 'projection', now) : undefined;
-  const docs = findDocs(source(db, p, coll, query), query, { order, offset, limit, projection });
+  const src = source(db, p, coll, query);
+  if (Array.isArray(src) && exactId(query) && !projection && !offset) {
+    return { list: src.map(encodeEJSON), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
+  }
+  const docs = findDocs(src, query, { order, offset, limit, projection });
   return { list: docs.map(encodeEJSON), limit, offset };
 }
 

@@ -42,7 +42,10 @@ function revive(value: unknown, now: number): unknown {
     return new Date(now + offset);
   }
   const out: Doc = {};
-  for (const k of keys) out[k] = revive(value[k], now);
+  for (const k of keys) {
+    if (k === '__proto__') throw invalidParam('the field name __proto__ is not allowed');
+    out[k] = revive(value[k], now);
+  }
   return out;
 }
 

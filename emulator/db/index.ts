@@ -69,6 +69,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
   let closed = false;
 
   async function handle(params: Record<string, unknown>, _ctx: AdminRequestContext): Promise<unknown> {
+    if (typeof params !== 'object' || params === null) throw new AdminError(DB_ERROR_CODES.invalidParam, 'the request must be a JSON object');
     const action = typeof params.action === 'string' ? params.action : '';
     requests += 1;
     byAction[action] = (byAction[action] ?? 0) + 1;

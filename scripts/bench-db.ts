@@ -1,0 +1,30 @@
+// Scripts layer: SDK calls per second against the database service through the test harness (real wx-server-sdk):
+// sequential doc(id).get() and doc(id).update({ data: { n: _.inc(1) } }), 2,000 each after a warm-up.
+// Run: npx tsx scripts/bench-db.ts [count]   (add a data dir with TIXING_BENCH_DATADIR=/tmp/x to include the journal)
+import { startHarness, sdkDb } from '../test/emulator/db/harness';
+
+async function main(): Promise<void> {
+  const n = Number(process.argv[2] ?? 2000);
+  const h = await startHarness(process.env.TIXING_BENCH_DATADIR ? { dataDir: process.env.TIXING_BENCH_DATADIR } : {});
+  const db = sdkDb(h.url);
+  const _ = db.command;
+  h.service.insert('bench', [{ _id: 'doc', n: 0, name: 'benchmark document', tags: ['a', 'b'], at: new Date() }]);
+  const doc = db.collection('bench').doc('doc');
+  const run = async (label: string, op: () => Promise<unknown>): Promise<void> => {
+    for (let i = 0; i < 200; i++) await op(); // warm-up
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await op();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`${label}: ${n} calls in ${ms.toFixed(0)} ms = ${((n * 1000) / ms).toFixed(0)} calls/s (${(ms / n).toFixed(2)} ms/call)`);
+  };
+  await run('doc(id).get()', () => doc.get());
+  await run('doc(id).update(inc)', () => doc.update({ data: { n: _.inc(1) } }));
+  const final = (await doc.get()).data.n as number;
+  console.log(`final n = ${final} (expected ${n + 200}); requests by action:`, h.service.stats().byAction);
+  await h.close();
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

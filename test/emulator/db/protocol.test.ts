@@ -1,0 +1,72 @@
+// Test layer (emulator/db): protocol details: TCB_CONTEXT_CNFG is read per request, request statistics, the
+// action list, modifyAndReturnDoc and the older *InTransaction actions (answered in their API's shapes).
+import { EJSON } from 'bson';
+import { startHarness, sdkDb, type Harness } from './harness';
+
+let one: Harness;
+let two: Harness;
+
+beforeAll(async () => {
+  one = await startHarness();
+  two = await startHarness();
+});
+afterAll(async () => {
+  await one.close();
+  await two.close();
+});
+
+it('wx-server-sdk reads TCB_CONTEXT_CNFG at request time: switching it redirects the next call', async () => {
+  const db1 = sdkDb(one.url);
+  await db1.createCollection('where');
+  await db1.collection('where').add({ data: { _id: 'here' } });
+  const db2 = sdkDb(two.url); // same initialised SDK, only the env variable changed
+  await expect(db2.collection('where').doc('here').get()).rejects.toMatchObject({ errCode: -502005 });
+  expect(one.service.stats()).toEqual({ requests: 2, byAction: { 'database.addCollection': 1, 'database.insertDocument': 1 } });
+  expect(two.service.stats()).toEqual({ requests: 1, byAction: { 'database.getDocument': 1 } });
+});
+
+it('lists every action it handles', () => {
+  expect([...one.service.actions].sort()).toEqual([
+    'database.abortTransaction', 'database.addCollection', 'database.aggregateDocuments', 'database.calculateDocument',
+    'database.commitTransaction', 'database.deleteDocInTransaction', 'database.getDocument', 'database.getInTransaction',
+    'database.insertDocument', 'database.modifyAndReturnDoc', 'database.modifyDocument', 'database.removeDocument',
+    'database.startTransaction', 'database.updateDocInTransaction',
+  ]);
+});
+
+it('modifyAndReturnDoc updates one matching document and returns it', async () => {
+  one.service.insert('m', [{ _id: 'm1', n: 1, k: 'a' }, { _id: 'm2', n: 1, k: 'a' }]);
+  const res = await one.post({
+    action: 'database.modifyAndReturnDoc', collectionName: 'm', queryType: 'WHERE',
+    query: JSON.stringify({ k: 'a' }), data: EJSON.stringify({ $inc: { n: 5 } }, { relaxed: false }),
+  });
+  const data = res.data as { updated: number; doc: string };
+  expect(data.updated).toBe(1);
+  expect(EJSON.parse(data.doc)).toEqual({ _id: 'm1', n: 6, k: 'a' });
+  expect(one.service.find('m').map((d) => d.n)).toEqual([6, 1]);
+});
+
+it('the older *InTransaction actions work and answer in their shapes', async () => {
+  one.service.insert('legacy', [{ _id: 'l1', v: 1 }]);
+  const start = await one.post({ action: 'database.startTransaction' });
+  const transactionId = start.transactionId as string;
+  expect(transactionId).toMatch(/^[0-9a-f]{32}$/);
+  const base = { collectionName: 'legacy', transactionId };
+  const got = await one.post({ action: 'database.getInTransaction', _id: 'l1', ...base });
+  expect(EJSON.parse(got.data as string)).toEqual({ _id: 'l1', v: 1 });
+  const upd = await one.post({ action: 'database.updateDocInTransaction', _id: 'l1', data: '{"$set":{"v":2}}', ...base });
+  expect(EJSON.parse(upd.updated as string)).toBe(1);
+  const set = await one.post({ action: 'database.updateDocInTransaction', _id: 'l2', data: '{"v":3}', upsert: true, ...base });
+  expect(JSON.parse(set.upserted as string)).toEqual([{ _id: 'l2' }]);
+  const del = await one.post({ action: 'database.deleteDocInTransaction', _id: 'l1', ...base });
+  expect(EJSON.parse(del.deleted as string)).toBe(1);
+  expect(one.service.find('legacy')).toEqual([{ _id: 'l1', v: 1 }]);
+  await one.post({ action: 'database.commitTransaction', transactionId });
+  expect(one.service.find('legacy')).toEqual([{ _id: 'l2', v: 3 }]);
+});
+
+it('refuses __proto__ field names and non-object requests', async () => {
+  await expect(one.service.handle(null as unknown as Record<string, unknown>, { envName: 'e', requestId: 'r' })).rejects.toMatchObject({ code: 'INVALID_PARAM' });
+  const res = await one.post({ action: 'database.insertDocument', collectionName: 'legacy', data: ['{"__proto__":{"x":1}}'] });
+  expect(res.code).toBe('INVALID_PARAM');
+});
