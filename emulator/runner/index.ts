@@ -1,11 +1,12 @@
 // Emulator runner: invokes cloudfunctions/<fn>/index.js in warm worker threads with the environment, event and
 // context the cloud gives; keeps the invocation registry the server uses to attribute /admin requests.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Clock, InvocationInfo, Logger } from '../contracts';
 import { bootstrapPath } from './compile';
-import { ENV_ID, invocationEnv } from './env';
+import { invocationEnv } from './env';
+import { execute, Killable } from './execute';
 import { discoverFunctions, FunctionSpec, FunctionTimeouts } from './functions';
-import { FunctionPool, PooledWorker, WorkerOutcome } from './pool';
+import { FunctionPool } from './pool';
 import type { InvocationFailure, InvocationLogEntry, InvocationResult, InvokeRequest } from './types';
 import { formatInvocation } from './log';
 
@@ -47,11 +48,10 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-interface Running {
+interface Running extends Killable {
   info: InvocationInfo;
   requests: number;
   killAfterRequests?: number;
-  kill?: (reason: string) => void;
 }
 
 const RECENT_MAX = 2000;
@@ -166,72 +166,19 @@ export function createRunner(opts: RunnerOptions): Runner {
     const w = await p.acquire();
     const cold = w.runs === 1;
     try {
-      const outcome = await runOn(p, w, spec, req, state, id);
-      return finish({ ...outcome, cold });
-    } finally {
-      p.release(w);
-    }
-  }
-
-  function runOn(
-    p: FunctionPool,
-    w: PooledWorker,
-    spec: FunctionSpec,
-    req: InvokeRequest,
-    state: Running,
-    id: string,
-  ): Promise<{ ok: boolean; result?: unknown; error?: InvocationFailure }> {
-    return new Promise((resolve) => {
-      const timers: NodeJS.Timeout[] = [];
-      let settled = false;
-      const settle = (v: { ok: boolean; result?: unknown; error?: InvocationFailure }) => {
-        if (settled) return;
-        settled = true;
-        timers.forEach(clearTimeout);
-        w.onOutcome = undefined;
-        state.kill = undefined;
-        resolve(v);
-      };
-      const terminate = (code: 'TIMEOUT' | 'KILLED', message: string) => {
-        void p.kill(w);
-        settle({ ok: false, error: { code, message } });
-      };
-      state.kill = (reason) => terminate('KILLED', reason);
-      w.onOutcome = (o: WorkerOutcome) => {
-        if (o.kind === 'crashed') return settle({ ok: false, error: { code: 'CRASHED', message: o.message } });
-        if (o.msg.id !== id) return;
-        if (o.msg.ok) {
-          settle({ ok: true, result: o.msg.json === undefined ? undefined : JSON.parse(o.msg.json) });
-        } else {
-          const e = o.msg.error;
-          settle({ ok: false, error: { code: 'FUNCTION_ERROR', message: e.message, stack: e.stack } });
-        }
-      };
-      const sec = spec.timeoutMs / 1000;
-      // [COMM-TIMEOUT-3S] the platform stops the function at its timeout (set per function in config/functions.json).
-      timers.push(setTimeout(() => terminate('TIMEOUT', `Invoking task timed out after ${sec} seconds`), spec.timeoutMs));
-      if (req.killAfterMs !== undefined) {
-        const ms = req.killAfterMs;
-        timers.push(setTimeout(() => terminate('KILLED', `killed after ${ms} ms (test kill)`), ms));
-      }
-      const context = {
-        request_id: randomUUID(),
-        function_name: spec.name,
-        function_version: '$LATEST',
-        time_limit_in_ms: spec.timeoutMs,
-        memory_limit_in_mb: 256,
-        namespace: ENV_ID,
-      };
       const env = invocationEnv({
         kind: req.kind,
         port: opts.port(),
         invocationId: id,
-        source: state.info.source,
-        openid: state.info.openid,
+        source: info.source,
+        openid: info.openid,
         withToken: req.withToken ?? req.kind !== 'scf',
       });
-      p.post(w, { type: 'invoke', id, event: req.event, context, env, clockOffset: opts.clock.offset() });
-    });
+      const outcome = await execute({ pool: p, worker: w, spec, req, id, env, clockOffset: opts.clock.offset(), state });
+      return finish({ ...outcome, cold });
+    } finally {
+      p.release(w);
+    }
   }
 
   return {
