@@ -59,8 +59,8 @@ export class LedgerContention extends Error {
 }
 
 export function createLedgerCore(store: GrantDocStore, clock: Clock, idOf: (k: GrantKey) => string) {
-  async function ensure(key: GrantKey): Promise<void> {
-    await store.insert(newGrantDoc(key.openid, key.templateId, key.kind, clock.now()));
+  async function ensure(key: GrantKey, now = clock.now()): Promise<void> {
+    await store.insert(newGrantDoc(key.openid, key.templateId, key.kind, now));
   }
 
   /** Applies one accept observation (see the design note above). */
@@ -83,7 +83,7 @@ export function createLedgerCore(store: GrantDocStore, clock: Clock, idOf: (k: G
         return 'counted';
       }
       const doc = await store.get(id);
-      if (!doc) await ensure(key);
+      if (!doc) await ensure(key, now);
       else if (doc.tokens.includes(token)) return 'duplicate';
       // else: the other source moved between our two steps; go again.
     }
