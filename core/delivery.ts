@@ -44,6 +44,8 @@ export interface Delivery {
   errCode?: number;
   /** Why skipped/failed, in Tixing's vocabulary (e.g. `no_grant`, `validation`, `frequency_cap`). */
   reason?: string;
+  /** Operator detail: validation errors or WeChat's error message. */
+  detail?: string;
   createdAt: number;
   updatedAt: number;
   sentAt?: number;

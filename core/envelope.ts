@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'too many requests from this user; try later',
   NO_GRANT: 'the user has no remaining grant for this template',
   VALIDATION_FAILED: 'message data breaks the template keyword rules',
+  MISSING_PERMISSION: "a cloud call is not listed in this function's config.json permissions.openapi",
   NO_CLOUD_CALL_TOKEN: 'this invocation has no cloud-call token (function called by a function): enqueue instead',
   INTERNAL: 'an unexpected error; see the function log',
 } as const;
