@@ -1,0 +1,99 @@
+// Mini program admin page: campaign detail — live progress (polls `campaigns.stats` while the campaign moves),
+// counts by outcome, opens; pause / resume / cancel.
+import { call, messageOf } from '../../../lib/api';
+import { actionsFor, LIVE_STATUSES, STATUS_TEXT, statsView } from '../../../lib/campaign-view';
+import { formatSendAt } from '../../../lib/time';
+import { every, stop } from '../../../lib/timers';
+import type { CampaignStats } from '../../../lib/types';
+import { alert, confirm, toast } from '../../../lib/ui';
+
+const POLL_MS = 2000;
+/** Page instances currently polling (so a refresh does not restart the interval every tick). */
+const polling = new WeakSet<object>();
+
+Component({
+  data: {
+    id: '',
+    error: '',
+    name: '',
+    templateId: '',
+    status: '',
+    statusText: '',
+    sendAtText: '',
+    stats: null as ReturnType<typeof statsView> | null,
+    actions: actionsFor(''),
+    live: false,
+    pollSeconds: POLL_MS / 1000,
+  },
+  methods: {
+    onLoad(query: Record<string, string | undefined>) {
+      this.setData({ id: decodeURIComponent(query['id'] ?? '') });
+    },
+    onShow() {
+      void this.refresh();
+    },
+    onHide() {
+      this.stopPolling();
+    },
+    onUnload() {
+      this.stopPolling();
+    },
+    onPullDownRefresh() {
+      void this.refresh().then(() => wx.stopPullDownRefresh());
+    },
+
+    async refresh() {
+      const id = this.data.id;
+      if (!id) return;
+      try {
+        const [{ campaign }, stats] = await Promise.all([
+          call<{ campaign: Record<string, any> }>('campaigns', 'get', { id }),
+          call<CampaignStats>('campaigns', 'stats', { id }),
+        ]);
+        const status = String(campaign['status'] ?? '');
+        const live = LIVE_STATUSES.includes(status);
+        this.setData({
+          error: '',
+          name: String(campaign['name'] ?? ''),
+          templateId: String(campaign['templateId'] ?? ''),
+          status,
+          statusText: STATUS_TEXT[status] ?? status,
+          sendAtText: formatSendAt(campaign['sendAtLocal'] ?? campaign['sendAt'] ?? null),
+          stats: statsView(stats),
+          actions: actionsFor(status),
+          live,
+        });
+        if (!live) this.stopPolling();
+        else if (!polling.has(this)) this.startPolling();
+      } catch (e) {
+        this.setData({ error: messageOf(e) });
+      }
+    },
+    startPolling() {
+      polling.add(this);
+      every(this, 'poll', POLL_MS, () => void this.refresh());
+    },
+    stopPolling() {
+      polling.delete(this);
+      stop(this, 'poll');
+    },
+
+    async act(action: 'pause' | 'resume' | 'cancel', done: string) {
+      try {
+        await call('campaigns', action, { id: this.data.id });
+        toast(done, 'success');
+      } catch (e) {
+        await alert('操作失败', messageOf(e));
+      }
+      await this.refresh();
+    },
+    onPause() { void this.act('pause', '已暂停'); },
+    onResume() { void this.act('resume', '已继续'); },
+    async onCancel() {
+      if (await confirm('取消活动', '取消后未发送的消息不再发送，且无法恢复。确定取消吗？', '取消活动', true)) await this.act('cancel', '已取消');
+    },
+    onEdit() {
+      wx.navigateTo({ url: `/pages/admin/campaign-edit/campaign-edit?id=${encodeURIComponent(this.data.id)}` });
+    },
+  },
+});

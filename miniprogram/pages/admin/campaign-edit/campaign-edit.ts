@@ -1,0 +1,166 @@
+// Mini program admin page: campaign editor — template picker, keyword fields checked live by `templates.preview`
+// (debounced), page, audience preview, card preview, test send, schedule in Asia/Shanghai.
+import { call, messageOf } from '../../../lib/api';
+import {
+  createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, schedulePayload,
+  type CampaignForm, type FieldView,
+} from '../../../lib/campaign-form';
+import { shanghaiParts } from '../../../lib/time';
+import { debounce } from '../../../lib/timers';
+import type { AudiencePreview, PreviewResponse, TemplateView } from '../../../lib/types';
+import { alert, toast } from '../../../lib/ui';
+
+const PREVIEW_DEBOUNCE_MS = 400;
+type Input<D extends WechatMiniprogram.IAnyObject = WechatMiniprogram.IAnyObject> =
+  WechatMiniprogram.CustomEvent<{ value: string }, WechatMiniprogram.IAnyObject, D>;
+
+Component({
+  data: {
+    id: '',
+    error: '',
+    templates: [] as TemplateView[],
+    templateIndex: -1,
+    form: emptyForm() as CampaignForm,
+    fields: [] as FieldView[],
+    errors: {} as Record<string, string>,
+    card: null as PreviewResponse['card'] | null,
+    previewValid: false,
+    problems: [] as string[],
+    audience: null as AudiencePreview | null,
+    testResult: '',
+    saving: false,
+    zoneText: '北京时间 Asia/Shanghai',
+    varHint: '按模板规则实时校验；可用 {{nickname}} 等用户变量，发送时按用户替换',
+    today: shanghaiParts(Date.now()).date,
+  },
+  methods: {
+    async onLoad(query: Record<string, string | undefined>) {
+      try {
+        const { templates } = await call<{ templates: TemplateView[] }>('templates', 'list');
+        this.setData({ templates });
+        if (query['id']) {
+          const { campaign } = await call<{ campaign: Record<string, unknown> }>('campaigns', 'get', { id: query['id'] });
+          this.setData({ id: query['id'], form: formFromCampaign(campaign) });
+        }
+        this.setData({ templateIndex: templates.findIndex((t) => t.templateId === this.data.form.templateId) });
+        this.refreshFields();
+        this.schedulePreview();
+      } catch (e) {
+        this.setData({ error: messageOf(e) });
+      }
+    },
+
+    template(): TemplateView | undefined {
+      return this.data.templates[this.data.templateIndex];
+    },
+    refreshFields() {
+      this.setData({ fields: fieldViews(this.template(), this.data.form, this.data.errors) });
+    },
+    patch(p: Partial<CampaignForm>, preview = false) {
+      this.setData({ form: { ...this.data.form, ...p } });
+      if (preview) this.schedulePreview();
+    },
+
+    onName(e: Input) { this.patch({ name: e.detail.value }); },
+    onPage(e: Input) { this.patch({ page: e.detail.value }, true); },
+    onTags(e: Input) { this.patch({ tags: e.detail.value }); },
+    onDate(e: Input) { this.patch({ date: e.detail.value }); },
+    onTime(e: Input) { this.patch({ time: e.detail.value }); },
+    onAudienceKind(e: Input) { this.patch({ audienceKind: e.detail.value === 'segment' ? 'segment' : 'all' }); },
+    onTemplate(e: Input) {
+      const templateIndex = Number(e.detail.value);
+      const tpl = this.data.templates[templateIndex];
+      this.setData({ templateIndex, errors: {}, card: null });
+      this.patch({ templateId: tpl?.templateId ?? '' }, true);
+      this.refreshFields();
+    },
+    onField(e: Input<{ key: string }>) {
+      const key = e.currentTarget.dataset.key;
+      this.patch({ data: { ...this.data.form.data, [key]: e.detail.value } }, true);
+      this.refreshFields();
+    },
+
+    schedulePreview() {
+      debounce(this, 'preview', PREVIEW_DEBOUNCE_MS, () => void this.preview());
+    },
+    /** Keyword rules live in the templates function; only fields already typed into show their errors. */
+    async preview() {
+      const tpl = this.template();
+      if (!tpl) return;
+      const data: Record<string, string> = {};
+      for (const [k, v] of Object.entries(this.data.form.data)) if (v) data[k] = v;
+      try {
+        const r = await call<PreviewResponse>('templates', 'preview', {
+          templateId: tpl.templateId, data, ...(this.data.form.page ? { page: this.data.form.page } : {}),
+        });
+        const errors = errorsByKey(r.errors.filter((x) => data[x.key] !== undefined));
+        this.setData({ errors, card: r.card, previewValid: r.valid });
+        this.refreshFields();
+      } catch (e) {
+        this.setData({ error: messageOf(e) });
+      }
+    },
+
+    /** Creates or updates the draft; returns its id, or '' when something is missing. */
+    async save(): Promise<string> {
+      const problems = localProblems(this.data.form, this.template());
+      this.setData({ problems });
+      if (problems.length) return '';
+      const payload = createPayload(this.data.form, this.template());
+      this.setData({ saving: true });
+      try {
+        let id = this.data.id;
+        if (id) await call('campaigns', 'update', { id, patch: payload });
+        else id = (await call<{ id: string }>('campaigns', 'create', payload)).id;
+        this.setData({ id });
+        return id;
+      } catch (e) {
+        await alert('保存失败', messageOf(e));
+        return '';
+      } finally {
+        this.setData({ saving: false });
+      }
+    },
+
+    async onSave() {
+      if (await this.save()) toast('已保存', 'success');
+    },
+    async onPreviewAudience() {
+      const id = await this.save();
+      if (!id) return;
+      try {
+        this.setData({ audience: await call<AudiencePreview>('campaigns', 'previewAudience', { id }) });
+      } catch (e) {
+        await alert('预估失败', messageOf(e));
+      }
+    },
+    async onTestSend() {
+      const id = await this.save();
+      if (!id) return;
+      try {
+        const r = await call<{ results?: { openid: string; outcome: string; errCode?: number }[] }>('campaigns', 'testSend', { id });
+        const results = r.results ?? [];
+        const lines = results.map((x) => `${x.openid}：${x.outcome}${x.errCode ? `（${x.errCode}）` : ''}`);
+        this.setData({ testResult: `测试发送 ${results.length} 条：${lines.join('；')}` });
+      } catch (e) {
+        await alert('测试发送失败', messageOf(e));
+      }
+    },
+    async onSchedule() {
+      const when = schedulePayload(this.data.form, Date.now());
+      if (!when.ok) {
+        this.setData({ problems: [when.message] });
+        return;
+      }
+      const id = await this.save();
+      if (!id) return;
+      try {
+        await call('campaigns', 'schedule', { id, sendAt: when.sendAt, zone: when.zone });
+        toast('已排期', 'success');
+        wx.redirectTo({ url: `/pages/admin/campaign-detail/campaign-detail?id=${encodeURIComponent(id)}` });
+      } catch (e) {
+        await alert('排期失败', messageOf(e));
+      }
+    },
+  },
+});
