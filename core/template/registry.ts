@@ -140,7 +140,7 @@ export async function syncTemplates(
   if (!res.ok) {
     // [OPENAPI-GUIDE] -604101 = getTemplateList missing from config.json permissions.openapi: say so, do not crash.
     const why = describeCloudCallError('subscribeMessage.getTemplateList', res.errCode, res.errMsg);
-    throw new DomainError('INTERNAL', why, { errCode: res.errCode, errMsg: res.errMsg });
+    throw new DomainError(res.errCode === -604101 ? 'MISSING_PERMISSION' : 'INTERNAL', why, { errCode: res.errCode, errMsg: res.errMsg });
   }
   const now = deps.clock.now();
   const plan = planSync(await deps.store.list(), res.templates.map((t) => templateFromWechat(t, 'sync', now)));

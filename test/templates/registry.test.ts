@@ -71,6 +71,7 @@ describe('template registry', () => {
     const denied: TemplateSource = { fetch: async () => ({ ok: false, errCode: -604101, errMsg: 'function has no permission to call this API' }) };
     const run = syncTemplates({ store: new MemoryTemplateStore(), source: denied, clock: fixedClock() });
     await expect(run).rejects.toBeInstanceOf(DomainError);
+    await expect(run).rejects.toMatchObject({ code: 'MISSING_PERMISSION' });
     await expect(run).rejects.toThrow(/add "subscribeMessage.getTemplateList" to this function's config.json permissions.openapi/);
   });
 });

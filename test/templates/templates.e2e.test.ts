@@ -39,7 +39,7 @@ describe('templates function', () => {
 
   it('sync without subscribeMessage.getTemplateList in config.json is a clear error, not a crash (-604101)', async () => {
     const r = await admin({ action: 'sync' }, 'templatesbare');
-    expect(r).toMatchObject({ ok: false, error: { code: 'INTERNAL', details: { errCode: -604101 } } });
+    expect(r).toMatchObject({ ok: false, error: { code: 'MISSING_PERMISSION', details: { errCode: -604101 } } });
     expect(!r.ok && r.error.message).toMatch(/add "subscribeMessage.getTemplateList" to this function's config.json permissions.openapi/);
   });
 
