@@ -5,7 +5,8 @@ import { registryMap, requireKnown } from './views';
 
 /**
  * Every collection that holds documents of one user (field `openid`). `deleteMyData` empties them for the caller.
- * Keep this list in step with any new per-user collection (README "Personal data").
+ * Keep this list in step with any new per-user collection. Not covered: `send_log` (the dispatcher's per-run
+ * log keeps openids inside `items[]`, mixed with other users').
  */
 export const PERSONAL_COLLECTIONS = [
   'grants',
@@ -15,7 +16,6 @@ export const PERSONAL_COLLECTIONS = [
   'users',
   'deliveries',
   'sent_events',
-  'opens',
 ] as const;
 
 /**
