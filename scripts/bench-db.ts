@@ -19,8 +19,14 @@ async function main(): Promise<void> {
   };
   await run('doc(id).get()', () => doc.get());
   await run('doc(id).update(inc)', () => doc.update({ data: { n: _.inc(1) } }));
+  // The same requests straight into the service (no SDK, no HTTP): the emulator's own share of each call.
+  const ctx = { envName: 'tixing-local', requestId: 'bench' };
+  const raw = { collectionName: 'bench', query: '{"_id":"doc"}', queryType: 'DOC', multi: false };
+  const inc = { ...raw, action: 'database.modifyDocument', merge: true, upsert: false, data: '{"$inc":{"n":{"$numberInt":"1"}}}' };
+  await run('service.handle getDocument', () => h.service.handle({ ...raw, action: 'database.getDocument' }, ctx));
+  await run('service.handle modifyDocument', () => h.service.handle({ ...inc }, ctx));
   const final = (await doc.get()).data.n as number;
-  console.log(`final n = ${final} (expected ${n + 200}); requests by action:`, h.service.stats().byAction);
+  console.log(`final n = ${final} (expected ${2 * (n + 200)}); requests by action:`, h.service.stats().byAction);
   await h.close();
 }
 
