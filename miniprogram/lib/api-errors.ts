@@ -3,7 +3,8 @@
 
 export type ServerErrorCode =
   | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'
-  | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'NO_CLOUD_CALL_TOKEN' | 'INTERNAL';
+  | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'MISSING_PERMISSION' | 'NO_CLOUD_CALL_TOKEN'
+  | 'INTERNAL';
 /** Client-side codes: the call never reached the function, or its answer was not an envelope. */
 export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
 export type ApiErrorCode = ServerErrorCode | ClientErrorCode;
@@ -19,6 +20,8 @@ export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   RATE_LIMITED: '操作太频繁，请稍后再试',
   NO_GRANT: '你还没有订阅该消息，或订阅次数已用完',
   VALIDATION_FAILED: '消息内容不符合模板规则',
+  // [OPENAPI-GUIDE] -604101: config.json permissions are cached ~10 minutes after upload.
+  MISSING_PERMISSION: '云函数缺少云调用权限，请稍后再试或联系管理员',
   NO_CLOUD_CALL_TOKEN: '当前调用方式无法使用云调用',
   INTERNAL: '服务开小差了，请稍后再试',
   NETWORK: '网络异常，请检查网络后重试',

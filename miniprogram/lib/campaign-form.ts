@@ -38,17 +38,37 @@ export function fieldViews(tpl: TemplateView | undefined, form: CampaignForm, er
     key: k.key,
     label: k.label,
     type: k.type,
-    hint: k.enumValues?.length ? `可选：${k.enumValues.join(' / ')}` : TYPE_HINT[k.type] ?? TYPE_HINT[keywordType(k.key)] ?? '',
+    hint: hintFor(k),
     value: form.data[k.key] ?? '',
     error: errors[k.key] ?? '',
   }));
 }
 
-export function errorsByKey(errors: PreviewError[]): Record<string, string> {
+function hintFor(k: { key: string; type: string; enumValues?: string[] }): string {
+  return k.enumValues?.length ? `可选：${k.enumValues.join(' / ')}` : TYPE_HINT[k.type] ?? TYPE_HINT[keywordType(k.key)] ?? '';
+}
+
+/** The server's rule violations (English, for logs) as Chinese messages per keyword, first one per key. */
+export function errorsByKey(errors: PreviewError[], tpl: TemplateView | undefined): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const e of errors) if (!out[e.key]) out[e.key] = e.message;
+  for (const e of errors) {
+    if (out[e.key]) continue;
+    const k = tpl?.keywords.find((x) => x.key === e.key);
+    const label = k?.label ?? e.key;
+    const hint = k ? hintFor(k) : '';
+    out[e.key] =
+      e.rule === 'missing' || e.rule === 'empty' ? `请填写“${label}”`
+        : e.rule === 'length' ? `“${label}”太长：${hint}`
+          : e.rule === 'control' ? `“${label}”不能包含换行等控制字符`
+            : e.rule === 'enum' ? `“${label}”只能填：${k?.enumValues?.join(' / ') ?? '模板规定的值'}`
+              : `“${label}”格式不符${hint ? `：${hint}` : ''}`;
+  }
   return out;
 }
+
+/** [SEND-NEW] §1.2 page: a page of this mini program without a leading "/", query allowed (campaigns' rule). */
+export const PAGE_RE = /^[A-Za-z0-9_\-]+(\/[A-Za-z0-9_\-]+)*(\?[A-Za-z0-9_\-.=&%]*)?$/;
+export const cleanPage = (p: string): string => p.trim().replace(/^\/+/, '');
 
 /** Checks that need no server: name, template, every keyword filled (an empty value is 47003 [COMM-47003]). */
 export function localProblems(form: CampaignForm, tpl: TemplateView | undefined): string[] {
@@ -56,11 +76,13 @@ export function localProblems(form: CampaignForm, tpl: TemplateView | undefined)
   if (!form.name.trim()) out.push('请填写活动名称');
   if (!tpl) out.push('请选择消息模板');
   for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
+  if (form.page.trim() && !PAGE_RE.test(cleanPage(form.page))) out.push('页面路径格式不正确，如 pages/events/events?eventId=1');
+  if (form.audienceKind === 'segment' && tagsOf(form.tags).length === 0) out.push('按标签筛选时请至少填写一个标签');
   return out;
 }
 
 export function tagsOf(text: string): string[] {
-  return [...new Set(text.split(/[,，\s]+/).map((t) => t.trim()).filter(Boolean))].slice(0, 20);
+  return [...new Set(text.split(/[,，\s]+/).map((t) => t.trim()).filter(Boolean))].slice(0, 10).map((t) => t.slice(0, 32));
 }
 
 export function createPayload(form: CampaignForm, tpl: TemplateView | undefined): Record<string, unknown> {
@@ -71,9 +93,15 @@ export function createPayload(form: CampaignForm, tpl: TemplateView | undefined)
     name: form.name.trim(),
     templateId: form.templateId,
     data,
-    ...(form.page.trim() ? { page: form.page.trim() } : {}),
+    ...(form.page.trim() ? { page: cleanPage(form.page) } : {}),
     audience: form.audienceKind === 'segment' ? { kind: 'segment', ...(tags.length ? { tags } : {}) } : { kind: 'all' },
   };
+}
+
+/** The `campaigns.update` patch: like create, and an emptied page clears the stored one. */
+export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): Record<string, unknown> {
+  const p = createPayload(form, tpl);
+  return p['page'] === undefined ? { ...p, page: null } : p;
 }
 
 export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };

@@ -44,7 +44,7 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
     name: c.name,
     status: c.status,
     statusText: STATUS_TEXT[c.status] ?? c.status,
-    sendAtText: formatSendAt(c.sendAt),
+    sendAtText: formatSendAt(c.sendAtLocal || c.sendAt),
     percent: progressPercent(c.progress),
     countsText: `目标 ${c.progress.targeted} · 已发 ${c.progress.sent} · 跳过 ${c.progress.skipped} · 失败 ${c.progress.failed} · 待发 ${c.progress.pending}`,
   }));
@@ -68,7 +68,8 @@ export interface CountRow { label: string; value: number }
 export function statsView(s: CampaignStats) {
   const skippedTotal = Object.values(s.skipped).reduce((a, b) => a + b, 0);
   const failedTotal = Object.values(s.failed).reduce((a, b) => a + b, 0);
-  const done = s.sent + skippedTotal + failedTotal + s.unknown;
+  const cancelled = s.cancelled ?? 0;
+  const done = s.sent + skippedTotal + failedTotal + s.unknown + cancelled;
   return {
     percent: percent(done, s.targeted),
     progressText: `${done} / ${s.targeted}`,
@@ -79,6 +80,7 @@ export function statsView(s: CampaignStats) {
       { label: '发送失败', value: failedTotal },
       { label: '结果未知', value: s.unknown },
       { label: '待发送', value: s.pending },
+      ...(cancelled > 0 ? [{ label: '已取消', value: cancelled }] : []),
       { label: '已打开', value: s.opened },
     ] as CountRow[],
     openRate: s.sent > 0 ? `${percent(s.opened, s.sent)}%` : '—',

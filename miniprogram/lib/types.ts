@@ -34,7 +34,8 @@ export interface PreviewResponse {
   valid: boolean;
   errors: PreviewError[];
   data: Record<string, string>;
-  card: { title: string; lines: { label: string; value: string }[]; page: string; footer: string };
+  /** `page` null: [SEND-NEW] without a page the card does not jump. */
+  card: { title: string; lines: { label: string; value: string }[]; page: string | null; footer: string };
   text: string;
 }
 
@@ -45,6 +46,8 @@ export interface CampaignSummary {
   templateId: string;
   status: string;
   sendAt: number | string | null;
+  /** The wall-clock time as entered, e.g. `2026-11-21 09:00` (in `zone`). */
+  sendAtLocal?: string | null;
   zone: string;
   progress: Progress;
   updatedAt: number;
@@ -58,6 +61,8 @@ export interface CampaignStats {
   unknown: number;
   opened: number;
   pending: number;
+  /** Deliveries dropped by a campaign cancel. */
+  cancelled?: number;
 }
 
 export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }

@@ -71,7 +71,7 @@ describe('pages/admin/campaign-edit', () => {
     await sleep(500);
     expect(tpl.previews).toHaveLength(1); // three keystrokes, one call
     expect(tpl.previews[0]).toEqual({ action: 'preview', templateId: 'TPL_EVENT_REMINDER', data: { thing1: '周末读书会周末读书会周末读书会周末读书会周末' } });
-    expect(textOf(page)).toContain('活动名称最多 20 个字');
+    expect(textOf(page)).toContain('“活动名称”太长：20 个字以内');
     type(page, '#field-thing1', '周末读书会');
     await waitFor(() => !page.querySelector('#error-thing1'), 'error cleared');
     expect(textOf(node(page, '#card'))).toContain('周末读书会');
@@ -113,6 +113,13 @@ describe('pages/admin/campaign-edit', () => {
     change(page, '#time', '08:00');
     await tap(page, '#schedule');
     expect(page.data['problems']).toEqual(['发送时间必须晚于现在']);
+    change(page, '#template', 1);
+    await waitFor(() => page.data['fields'].length === 2, 'fields of TPL_APPLY_RESULT');
+    type(page, '#name', '申请结果');
+    change(page, '#audience-kind', 'segment');
+    type(page, '#page-path', '/pages/x?a=b c');
+    await tap(page, '#save');
+    expect(page.data['problems']).toEqual(['请填写“申请结果”', '请填写“申请人”', '页面路径格式不正确，如 pages/events/events?eventId=1', '按标签筛选时请至少填写一个标签']);
     expect(callsOf(wx, 'campaigns', 'create')).toHaveLength(0);
   });
 });

@@ -36,12 +36,15 @@ export function fakeTemplates() {
     const errors: Obj[] = [];
     for (const k of tpl.keywords) {
       const v = data[k.key] ?? '';
-      if (!v) errors.push({ key: k.key, rule: 'required', value: v, message: `${k.label}不能为空` });
-      else if (k.type === 'thing' && [...v].length > 20) errors.push({ key: k.key, rule: 'thing.max20', value: v, message: `${k.label}最多 20 个字` });
+      // English messages and rule names as core/template/validate.ts gives them; the page shows Chinese.
+      if (!v) errors.push({ key: k.key, rule: 'missing', value: v, message: `${k.key} (${k.label}) is required` });
+      else if (k.type === 'thing' && [...v].length > 20) {
+        errors.push({ key: k.key, rule: 'length', value: v, message: `${k.key} (${k.label}): thing: at most 20 characters, got ${[...v].length}` });
+      }
     }
     return ok({
       valid: errors.length === 0, errors, data,
-      card: { title: tpl.title, lines: tpl.keywords.map((k) => ({ label: k.label, value: data[k.key] ?? '' })), page: d['page'] ?? '', footer: '进入小程序查看' },
+      card: { title: tpl.title, lines: tpl.keywords.map((k) => ({ label: k.label, value: data[k.key] ?? '' })), page: d['page'] ?? null, footer: d['page'] ? '进入小程序查看' : '' },
       text: '',
     });
   };

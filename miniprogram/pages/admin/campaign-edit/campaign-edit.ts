@@ -2,7 +2,8 @@
 // (debounced), page, audience preview, card preview, test send, schedule in Asia/Shanghai.
 import { call, messageOf } from '../../../lib/api';
 import {
-  createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, schedulePayload,
+  cleanPage, createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, PAGE_RE, schedulePayload,
+  updatePatch,
   type CampaignForm, type FieldView,
 } from '../../../lib/campaign-form';
 import { shanghaiParts } from '../../../lib/time';
@@ -90,10 +91,11 @@ Component({
       const data: Record<string, string> = {};
       for (const [k, v] of Object.entries(this.data.form.data)) if (v) data[k] = v;
       try {
+        const page = cleanPage(this.data.form.page);
         const r = await call<PreviewResponse>('templates', 'preview', {
-          templateId: tpl.templateId, data, ...(this.data.form.page ? { page: this.data.form.page } : {}),
+          templateId: tpl.templateId, data, ...(page && PAGE_RE.test(page) ? { page } : {}),
         });
-        const errors = errorsByKey(r.errors.filter((x) => data[x.key] !== undefined));
+        const errors = errorsByKey(r.errors.filter((x) => data[x.key] !== undefined), tpl);
         this.setData({ errors, card: r.card, previewValid: r.valid });
         this.refreshFields();
       } catch (e) {
@@ -106,12 +108,12 @@ Component({
       const problems = localProblems(this.data.form, this.template());
       this.setData({ problems });
       if (problems.length) return '';
-      const payload = createPayload(this.data.form, this.template());
+      const tpl = this.template();
       this.setData({ saving: true });
       try {
         let id = this.data.id;
-        if (id) await call('campaigns', 'update', { id, patch: payload });
-        else id = (await call<{ id: string }>('campaigns', 'create', payload)).id;
+        if (id) await call('campaigns', 'update', { id, patch: updatePatch(this.data.form, tpl) });
+        else id = (await call<{ id: string }>('campaigns', 'create', createPayload(this.data.form, tpl))).id;
         this.setData({ id });
         return id;
       } catch (e) {
