@@ -77,6 +77,18 @@ function loadMain(): Main {
   return mainFn;
 }
 
+/** Init phase, like an SCF cold start: load the bundle once with the container's environment. */
+function init(): void {
+  clockOffset = boot.clockOffset;
+  applyEnv(boot.env);
+  try {
+    loadMain();
+    send({ type: 'ready' });
+  } catch (err) {
+    send({ type: 'ready', error: toWorkerError(err) });
+  }
+}
+
 async function invoke(msg: Extract<ToWorker, { type: 'invoke' }>): Promise<void> {
   currentId = msg.id;
   clockOffset = msg.clockOffset;
@@ -94,4 +106,4 @@ port.on('message', (msg: ToWorker) => {
   if (msg.type === 'clock') clockOffset = msg.clockOffset;
   else if (msg.type === 'invoke') void invoke(msg);
 });
-send({ type: 'ready' });
+init();

@@ -3,10 +3,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, InvocationInfo, Logger } from '../contracts';
 import { bootstrapPath } from './compile';
-import { invocationEnv } from './env';
+import { baseEnv, invocationEnv } from './env';
 import { execute, Killable } from './execute';
 import { discoverFunctions, FunctionSpec, FunctionTimeouts } from './functions';
-import { FunctionPool } from './pool';
+import { FunctionPool, PooledWorker } from './pool';
 import type { InvocationFailure, InvocationLogEntry, InvocationResult, InvokeRequest } from './types';
 import { formatInvocation } from './log';
 
@@ -55,6 +55,7 @@ interface Running extends Killable {
 }
 
 const RECENT_MAX = 2000;
+const INIT_TIMEOUT_MS = 30_000;
 const LOG_MAX = 20000;
 
 export function createRunner(opts: RunnerOptions): Runner {
@@ -75,7 +76,7 @@ export function createRunner(opts: RunnerOptions): Runner {
     if (!p) {
       p = new FunctionPool({
         fn: spec.name,
-        boot: { fn: spec.name, modulePath: spec.modulePath },
+        boot: () => ({ fn: spec.name, modulePath: spec.modulePath, env: baseEnv(opts.port()), clockOffset: opts.clock.offset() }),
         bootstrapPath: bootstrapPath(),
         max: opts.maxWorkers ?? 16,
         idleMs: opts.idleMs ?? 600_000,
@@ -166,6 +167,9 @@ export function createRunner(opts: RunnerOptions): Runner {
     const w = await p.acquire();
     const cold = w.runs === 1;
     try {
+      // [SCF] the init phase (loading the bundle) is not part of the function's execution timeout.
+      const initError = await waitReady(p, w);
+      if (w.dead) return finish({ ok: false, cold, error: { code: 'CRASHED', message: initError ?? 'worker died during init' } });
       const env = invocationEnv({
         kind: req.kind,
         port: opts.port(),
@@ -178,6 +182,22 @@ export function createRunner(opts: RunnerOptions): Runner {
       return finish({ ...outcome, cold });
     } finally {
       p.release(w);
+    }
+  }
+
+  /** Waits for the worker's init phase, at most INIT_TIMEOUT_MS (then it is terminated). */
+  async function waitReady(p: FunctionPool, w: PooledWorker): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<string>((resolve) => {
+      timer = setTimeout(() => {
+        void p.kill(w);
+        resolve(`initialization timed out after ${INIT_TIMEOUT_MS / 1000} seconds`);
+      }, INIT_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([w.ready, timeout]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

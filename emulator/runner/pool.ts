@@ -15,6 +15,8 @@ export interface PooledWorker {
   dead: boolean;
   /** Number of invocations this worker has run (1 = cold start). */
   runs: number;
+  /** Settles when the module is loaded (init phase): undefined, or why the init failed. */
+  ready: Promise<string | undefined>;
   /** Set while an invocation runs: receives its outcome. */
   onOutcome?: (outcome: WorkerOutcome) => void;
   idleTimer?: NodeJS.Timeout;
@@ -22,7 +24,8 @@ export interface PooledWorker {
 
 export interface PoolOptions {
   fn: string;
-  boot: WorkerBoot;
+  /** workerData for a new worker (its init environment and the clock offset at spawn time). */
+  boot: () => WorkerBoot;
   bootstrapPath: string;
   /** Most workers at once for this function (further invocations wait). */
   max: number;
@@ -113,30 +116,35 @@ export class FunctionPool {
 
   private spawn(): PooledWorker {
     const worker = new Worker(this.opts.bootstrapPath, {
-      workerData: this.opts.boot,
+      workerData: this.opts.boot(),
       env: hostEnv(),
       stdout: true,
       stderr: true,
     });
-    const w: PooledWorker = { seq: ++workerSeq, worker, busy: false, dead: false, runs: 0 };
+    let onReady: (error: string | undefined) => void = () => undefined;
+    const ready = new Promise<string | undefined>((resolve) => (onReady = resolve));
+    const w: PooledWorker = { seq: ++workerSeq, worker, busy: false, dead: false, runs: 0, ready };
     this.workers.add(w);
     const { fn, output } = this.opts;
     pipeLines(worker.stdout, (line) => output(fn, line));
     pipeLines(worker.stderr, (line) => output(fn, line));
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'done') w.onOutcome?.({ kind: 'done', msg });
+      if (msg.type === 'ready') onReady(msg.error ? `${msg.error.name}: ${msg.error.message}` : undefined);
+      else if (msg.type === 'done') w.onOutcome?.({ kind: 'done', msg });
       else if (msg.type === 'warn') output(fn, `[emulator] ${msg.message}`);
     });
     worker.on('error', (err: Error) => {
       // An uncaught exception inside the function's container: the container dies, the emulator does not.
       const cb = w.onOutcome;
       this.markDead(w);
+      onReady(`worker crashed during init: ${err.name}: ${err.message}`);
       if (cb) cb({ kind: 'crashed', message: `${err.name}: ${err.message}` });
       else output(fn, `[emulator] worker crashed while idle: ${err.message}`);
     });
     worker.on('exit', (code) => {
       const cb = w.onOutcome;
       this.markDead(w);
+      onReady(`worker exited during init (code ${code})`);
       cb?.({ kind: 'crashed', message: `worker exited with code ${code}` });
     });
     return w;

@@ -5,6 +5,9 @@ export interface WorkerBoot {
   fn: string;
   /** Absolute path of cloudfunctions/<fn>/index.js (CommonJS, exports `main`). */
   modulePath: string;
+  /** Container environment while the module loads (no invocation identity yet). */
+  env: Record<string, string>;
+  clockOffset: number;
 }
 
 /** The `context` argument SCF gives `main(event, context)` (the subset the emulator fills). */
@@ -39,7 +42,8 @@ export interface WorkerError {
 
 /** Worker → main. */
 export type FromWorker =
-  | { type: 'ready' }
+  /** The module is loaded (init phase over); `error` when loading it threw. */
+  | { type: 'ready'; error?: WorkerError }
   /** `json` is JSON.stringify(return value); absent when main returned undefined. */
   | { type: 'done'; id: string; ok: true; json?: string }
   | { type: 'done'; id: string; ok: false; error: WorkerError }
