@@ -11,7 +11,7 @@ import {
   type DbContext, type Params,
 } from './context';
 import { applyModifier, normalizeModifier, replaceDoc, upsertDoc } from './update';
-import { idKey, newId, type IdKey, type Op } from './store';
+import { checkId, idKey, newId, type IdKey, type Op } from './store';
 import type { Tx } from './transactions';
 import * as txw from './tx-writes';
 
@@ -26,7 +26,7 @@ async function untilUnlocked<T>(db: DbContext, attempt: () => Attempt<T>): Promi
   }
 }
 
-/** Applies changes to one collection after the unique-index check; returns the ops journaled. */
+/** Journals and applies changes to one collection after the unique-index check. */
 function commitChanges(db: DbContext, coll: string, base: ReadonlyMap<IdKey, Doc>, changes: Map<IdKey, Doc | null>): void {
   db.indexes.check(coll, overlay(base.values(), changes), nonNullKeys(changes));
   const ops: Op[] = [];
@@ -40,7 +40,7 @@ export function decodeInsertData(db: DbContext, p: Params): Doc[] {
   const now = db.clock.now();
   return data.map((s: unknown, i) => {
     const d = decodeObject(s, `data[${i}]`, now);
-    return '_id' in d ? d : { _id: newId(), ...d };
+    return '_id' in d ? checkId(d) : { _id: newId(), ...d };
   });
 }
 

@@ -3,7 +3,7 @@ import type { Doc } from '../contracts';
 import { overlay, nonNullKeys, type DbContext } from './context';
 import { deepClone, isPlainObject } from './ejson';
 import { duplicateKey, invalidParam } from './errors';
-import { idKey, newId, type IdKey, type Op } from './store';
+import { checkId, idKey, newId, type IdKey, type Op } from './store';
 
 /** Inserts documents (creating the collection when missing), with `_id` and unique-index checks. */
 export function insertDocs(db: DbContext, coll: string, docs: Doc[]): void {
@@ -11,7 +11,7 @@ export function insertDocs(db: DbContext, coll: string, docs: Doc[]): void {
   const changes = new Map<IdKey, Doc | null>();
   for (const raw of docs) {
     if (!isPlainObject(raw)) throw invalidParam('documents must be plain objects');
-    const d = deepClone('_id' in raw ? raw : { _id: newId(), ...raw });
+    const d = deepClone('_id' in raw ? checkId(raw) : { _id: newId(), ...raw });
     const k = idKey(d._id);
     if (base.has(k) || changes.has(k)) throw duplicateKey(coll, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
     changes.set(k, d);
@@ -31,7 +31,7 @@ export function importDocs(db: DbContext, collections: Record<string, Doc[]>): v
     const seen = new Set<IdKey>();
     for (const raw of docs) {
       if (!isPlainObject(raw)) throw invalidParam(`snapshot collection ${c} holds a non-object`);
-      const d = deepClone('_id' in raw ? raw : { _id: newId(), ...raw });
+      const d = deepClone('_id' in raw ? checkId(raw) : { _id: newId(), ...raw });
       const k = idKey(d._id);
       if (seen.has(k)) throw duplicateKey(c, '_id_', `{ _id: ${JSON.stringify(d._id)} }`);
       seen.add(k);

@@ -2,12 +2,22 @@
 // so transactions can hold cheap snapshots: a snapshot freezes each collection's Map, the next write copies it.
 import { randomBytes } from 'node:crypto';
 import type { Doc } from '../contracts';
-import { encodeEJSON } from './ejson';
+import { encodeEJSON, isPlainObject } from './ejson';
+import { invalidParam } from './errors';
 
 /** The Map key of a document id: strings and numbers as they are, anything else (ObjectId…) by its EJSON text. */
 export type IdKey = string | number;
 export function idKey(id: unknown): IdKey {
   return typeof id === 'string' || typeof id === 'number' ? id : `~${encodeEJSON({ id })}`;
+}
+
+/** A custom `_id` must be a string, a number or a BSON value such as ObjectId (not null, an array or an object). */
+export function checkId<T extends Doc>(doc: T): T {
+  const id = doc._id;
+  const ok = (typeof id === 'string' && id.length > 0) || (typeof id === 'number' && Number.isFinite(id)) ||
+    (typeof id === 'object' && id !== null && !Array.isArray(id) && !isPlainObject(id) && !(id instanceof RegExp));
+  if (!ok) throw invalidParam('_id must be a non-empty string, a number or an ObjectId');
+  return doc;
 }
 
 /** A CloudBase-like auto id: 32 lowercase hex characters. */

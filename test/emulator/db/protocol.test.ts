@@ -65,8 +65,11 @@ it('the older *InTransaction actions work and answer in their shapes', async () 
   expect(one.service.find('legacy')).toEqual([{ _id: 'l2', v: 3 }]);
 });
 
-it('refuses __proto__ field names and non-object requests', async () => {
+it('refuses __proto__ field names, bad _id values and non-object requests', async () => {
   await expect(one.service.handle(null as unknown as Record<string, unknown>, { envName: 'e', requestId: 'r' })).rejects.toMatchObject({ code: 'INVALID_PARAM' });
   const res = await one.post({ action: 'database.insertDocument', collectionName: 'legacy', data: ['{"__proto__":{"x":1}}'] });
   expect(res.code).toBe('INVALID_PARAM');
+  for (const bad of ['{"_id":null}', '{"_id":[1]}', '{"_id":{"a":1}}', '{"_id":""}']) {
+    expect((await one.post({ action: 'database.insertDocument', collectionName: 'legacy', data: [bad] })).code).toBe('INVALID_PARAM');
+  }
 });
