@@ -1,0 +1,125 @@
+// Mini program unit tests: the pure view helpers (Beijing time, 我的订阅 rows, events, campaign views and form).
+import {
+  createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, schedulePayload, tagsOf, updatePatch,
+} from '../../miniprogram/lib/campaign-form';
+import { actionsFor, campaignRows, statsView } from '../../miniprogram/lib/campaign-view';
+import { eventRows, queryValue } from '../../miniprogram/lib/event-view';
+import { grantRows, keepState, remainingText, settingsPayload } from '../../miniprogram/lib/grant-view';
+import { formatSendAt, formatShanghai, parseShanghai } from '../../miniprogram/lib/time';
+import type { GrantView, TemplateView } from '../../miniprogram/lib/types';
+
+const T0 = Date.UTC(2026, 10, 20, 16, 30); // 2026-11-21 00:30 in Beijing
+
+describe('time (Asia/Shanghai)', () => {
+  it('formats across the UTC date line and parses back', () => {
+    expect(formatShanghai(T0)).toBe('2026-11-21 00:30');
+    expect(parseShanghai('2026-11-21', '00:30')).toBe(T0);
+    expect(parseShanghai('2026-02-30', '09:00')).toBeNull();
+    expect(parseShanghai('2026-1-1', '09:00')).toBeNull();
+    expect(parseShanghai('2026-01-01', '24:00')).toBeNull();
+  });
+  it('send time: epoch, local string or none', () => {
+    expect(formatSendAt(T0)).toBe('2026-11-21 00:30');
+    expect(formatSendAt('2026-11-21 09:00')).toBe('2026-11-21 09:00');
+    expect(formatSendAt(null)).toBe('未排期');
+  });
+});
+
+describe('我的订阅 rows', () => {
+  const g = (over: Partial<GrantView>): GrantView => ({
+    templateId: 'T', title: '标题', kind: 'one-time', remaining: 0, lastResult: null, alwaysKeep: null, updatedAt: null, ...over,
+  });
+  it('remaining text for one-time and long-term', () => {
+    expect(remainingText({ kind: 'one-time', remaining: 3 })).toBe('还可接收 3 条');
+    expect(remainingText({ kind: 'one-time', remaining: 0 })).toContain('0 条');
+    expect(remainingText({ kind: 'long-term', remaining: -1 })).toBe('长期有效');
+  });
+  it('local getSetting wins over the ledger copy; always-reject and main switch off send the user to settings', () => {
+    const [a] = grantRows([g({ alwaysKeep: 'accept' })], { mainSwitch: true, itemSettings: { T: 'reject' } }, true);
+    expect(a).toMatchObject({ needsSettings: true, canAsk: false, keepText: expect.stringContaining('总是拒绝') });
+    const [b] = grantRows([g({ alwaysKeep: 'reject' })], null, true);
+    expect(b!.needsSettings).toBe(true);
+    const [c] = grantRows([g({ remaining: 2, lastResult: 'accept' })], { mainSwitch: true }, true);
+    expect(c).toMatchObject({ canAsk: true, canRevoke: true, needsSettings: false, lastText: '已同意', keepText: expect.stringContaining('未勾选') });
+    const [d] = grantRows([g({})], { mainSwitch: false }, false);
+    expect(d).toMatchObject({ canAsk: false, needsSettings: true });
+  });
+  it('"always accept" explains it is not unlimited; accept* values count as accept', () => {
+    expect(keepState('acceptWithForcePush')).toBe('accept');
+    expect(keepState('weird')).toBeNull();
+    const [a] = grantRows([g({})], { mainSwitch: true, itemSettings: { T: 'acceptWithAlert' } }, true);
+    expect(a!.keepText).toContain('仍只增加 1 条');
+  });
+  it('syncSettings sends only the app templates', () => {
+    expect(settingsPayload({ mainSwitch: false, itemSettings: { T: 'accept', SYS_MSG_TYPE_WHATS_NEW: 'reject', U: 7 } }, ['T', 'U']))
+      .toEqual({ mainSwitch: false, itemSettings: { T: 'accept' } });
+  });
+});
+
+describe('events', () => {
+  const ev = { id: 'e', title: '读书会', place: '三楼', startAt: T0 + 3600_000, reminder: null };
+  it('"提醒我" offered only while the reminder time is ahead and none is set', () => {
+    expect(eventRows([ev], T0)[0]).toMatchObject({ canRemind: true, startText: '2026-11-21 01:30', reminderText: '' });
+    expect(eventRows([ev], T0 + 51 * 60_000)[0]!.canRemind).toBe(false);
+    const withR = { ...ev, reminder: { id: 'r', dueAt: T0 + 50 * 60_000, status: 'pending' } };
+    expect(eventRows([withR], T0)[0]).toMatchObject({ canRemind: false, reminderId: 'r', reminderText: '已设置提醒：11-21 01:20' });
+    const cancelled = { ...ev, reminder: { id: 'r', dueAt: 0, status: 'cancelled' } };
+    expect(eventRows([cancelled], T0)[0]).toMatchObject({ canRemind: true, reminderId: '' });
+  });
+  it('query values are decoded once, tolerating a stray %', () => {
+    expect(queryValue('reminder%3Aev-1%3Ao-dev')).toBe('reminder:ev-1:o-dev');
+    expect(queryValue('100%')).toBe('100%');
+    expect(queryValue(undefined)).toBe('');
+  });
+});
+
+describe('campaign views', () => {
+  it('list rows: progress percent and Beijing send time', () => {
+    const [r] = campaignRows([{ id: 'c', name: 'n', templateId: 't', status: 'running', sendAt: T0, zone: 'Asia/Shanghai',
+      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, pending: 4 }, updatedAt: 0 }]);
+    expect(r).toMatchObject({ percent: 50, statusText: '发送中', sendAtText: '2026-11-21 00:30' });
+  });
+  it('stats: totals, labelled reasons and errcodes, open rate', () => {
+    const v = statsView({ targeted: 10, sent: 4, skipped: { no_grant: 2, odd: 1 }, failed: { '47003': 1 }, unknown: 1, opened: 1, pending: 1 });
+    expect(v.percent).toBe(90);
+    expect(v.skipped).toEqual([{ label: '没有剩余订阅', value: 2 }, { label: 'odd', value: 1 }]);
+    expect(v.failed).toEqual([{ label: '模板参数不合规（47003）', value: 1 }]);
+    expect(v.openRate).toBe('25%');
+    expect(statsView({ targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 0 }).percent).toBe(0);
+  });
+  it('actions per status', () => {
+    expect(actionsFor('running')).toEqual({ canPause: true, canResume: false, canCancel: true, canEdit: false });
+    expect(actionsFor('paused')).toMatchObject({ canResume: true, canEdit: true });
+    expect(actionsFor('completed')).toMatchObject({ canCancel: false, canPause: false });
+  });
+});
+
+describe('campaign form', () => {
+  const tpl: TemplateView = { templateId: 'TPL_APPLY_RESULT', title: '申请结果通知', kind: 'one-time', source: 'config', content: '',
+    keywords: [{ key: 'enum1', label: '申请结果', type: 'enum', enumValues: ['已通过', '未通过'] }, { key: 'name2', label: '申请人', type: 'name' }] };
+  const form = { ...emptyForm(), name: ' 结果 ', templateId: tpl.templateId, data: { enum1: '已通过', name2: ' 张三 ', extra9: 'x' }, page: '/pages/a/a?x=1' };
+  it('fields carry hints; Chinese messages replace the server rule messages', () => {
+    expect(fieldViews(tpl, form, {}).map((f) => f.hint)).toEqual(['可选：已通过 / 未通过', '10 个汉字或 20 个字母以内']);
+    expect(errorsByKey([
+      { key: 'enum1', rule: 'enum', value: 'x', message: 'enum: must be one of 已通过/未通过' },
+      { key: 'name2', rule: 'charset', value: '1', message: 'name: ...' },
+      { key: 'name2', rule: 'length', value: '1', message: 'second error for the same key is dropped' },
+    ], tpl)).toEqual({ enum1: '“申请结果”只能填：已通过 / 未通过', name2: '“申请人”格式不符：10 个汉字或 20 个字母以内' });
+  });
+  it('payloads: trimmed, only template keys, page without the leading slash, update clears an emptied page', () => {
+    expect(createPayload(form, tpl)).toEqual({ name: '结果', templateId: 'TPL_APPLY_RESULT', data: { enum1: '已通过', name2: '张三' }, page: 'pages/a/a?x=1', audience: { kind: 'all' } });
+    expect(updatePatch({ ...form, page: '' }, tpl)['page']).toBeNull();
+    expect(localProblems(form, tpl)).toEqual([]);
+    expect(tagsOf('a，b  a,c')).toEqual(['a', 'b', 'c']);
+  });
+  it('schedule: a future Beijing wall-clock time', () => {
+    expect(schedulePayload({ ...form, date: '2026-11-21', time: '09:00' }, T0)).toEqual({ ok: true, sendAt: '2026-11-21 09:00', zone: 'Asia/Shanghai' });
+    expect(schedulePayload({ ...form, date: '2026-11-21', time: '00:30' }, T0)).toMatchObject({ ok: false });
+    expect(schedulePayload({ ...form, date: '', time: '' }, T0)).toMatchObject({ ok: false, message: '请选择发送日期和时间' });
+  });
+  it('form from a stored campaign', () => {
+    expect(formFromCampaign({ name: 'n', templateId: 't', data: { thing1: 'a' }, sendAtLocal: '2026-11-21 09:00', audience: { kind: 'segment', tags: ['vip', 'x'] } }))
+      .toMatchObject({ date: '2026-11-21', time: '09:00', audienceKind: 'segment', tags: 'vip, x', page: '' });
+    expect(formFromCampaign({ sendAt: T0 })).toMatchObject({ date: '2026-11-21', time: '00:30', audienceKind: 'all' });
+  });
+});
