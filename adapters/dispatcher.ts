@@ -1,0 +1,53 @@
+// Adapters: composition of the dispatcher on wx-server-sdk — the queue stores, bulk grant holds over the grant
+// ledger, the WeChat sender, the template registry, wall clock and jitter. One `run()` per timer invocation.
+import { randomBytes } from 'node:crypto';
+import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig } from '../core/dispatch/config';
+import type { DispatchDeps } from '../core/dispatch/ports';
+import { runDispatch, type RunSummary } from '../core/dispatch/run';
+import { createRegistry } from '../core/template/registry';
+import type { WechatSender } from '../core/ports';
+import { createGrantLedger } from './grant-ledger';
+import { DECLARED_TEMPLATES, sendConfig } from './sender';
+import { createDeliveryQueue } from './stores/queue';
+import { createAudienceSource, createCampaignQueue } from './stores/queue-campaigns';
+import { createGrantHolds } from './stores/queue-grants';
+import { createTemplateStore } from './stores/templates';
+import { createWechatSender } from './wechat-sender';
+
+export interface DispatcherOptions {
+  config?: Partial<DispatchConfig>;
+  wechat?: WechatSender;
+  log?: (line: string) => void;
+}
+
+export interface Dispatcher {
+  run(): Promise<RunSummary>;
+}
+
+/** Built once per warm container; every run gets a fresh run id (its lease owner). */
+export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
+  const config = { ...DEFAULT_DISPATCH_CONFIG, ...options.config };
+  const send = sendConfig();
+  const registry = createRegistry(createTemplateStore(), DECLARED_TEMPLATES);
+  const base: Omit<DispatchDeps, 'runId'> = {
+    clock: { now: () => Date.now() },
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    campaigns: createCampaignQueue(),
+    audience: createAudienceSource(),
+    deliveries: createDeliveryQueue(),
+    grants: createGrantHolds(createGrantLedger(), config.holdWindow),
+    templates: {
+      // The registry (collection, then config/templates.json); before `setup` created the collection, config only.
+      list: () => registry.list().catch(() => DECLARED_TEMPLATES),
+    },
+    // The send deadline stays below the budget's margin: a hung call ends as `unknown` before the run must stop.
+    wechat: options.wechat ?? createWechatSender({ timeoutMs: 5000 }),
+    config,
+    send: { miniprogramState: send.miniprogramState, lang: send.lang },
+    log: options.log ?? ((line) => console.log(`dispatch: ${line}`)),
+  };
+  return {
+    run: () => runDispatch({ ...base, runId: `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}` }),
+  };
+}

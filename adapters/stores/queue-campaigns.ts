@@ -1,0 +1,91 @@
+// Adapters (dispatch): campaigns and audiences as the dispatcher sees them, on cloud.database() — conditional
+// promotion, expansion lease and cursor, counters, completion (CampaignQueue, AudienceSource of core/dispatch/ports.ts).
+import type { Campaign } from '../../core/campaigns/model';
+import type { UserProfile } from '../../core/campaigns/variables';
+import type { AudienceSource, CampaignQueue, CounterName } from '../../core/dispatch/ports';
+import { db, type Doc } from '../db';
+
+const CAMPAIGNS = 'campaigns';
+const COUNTERS: readonly CounterName[] = ['targeted', 'sent', 'skipped', 'failed', 'unknown'];
+
+export function createCampaignQueue(): CampaignQueue {
+  const coll = () => db().collection(CAMPAIGNS);
+  const _ = () => db().command;
+  return {
+    async promoteDue(now) {
+      // One conditional multi-update: a campaign matches only while `scheduled`, so two runs promote it once.
+      const res = await coll().where({ status: 'scheduled', sendAt: _().lte(now) }).update({ data: { status: 'running', startedAt: now, updatedAt: now } });
+      return res.stats.updated;
+    },
+    async running() {
+      const res = await coll().where({ status: 'running' }).limit(100).get();
+      return res.data as unknown as Campaign[];
+    },
+    async acquireExpansion(id, owner, now, until) {
+      const c = _();
+      const free = c.or([{ expandUntil: c.lt(now) }, { expandUntil: c.exists(false) }, { expandOwner: owner }]);
+      const res = await coll().where(c.and([{ _id: id, status: 'running' }, free]) as unknown as Doc).update({ data: { expandOwner: owner, expandUntil: until } });
+      return res.stats.updated > 0;
+    },
+    async releaseExpansion(id, owner) {
+      await coll().where({ _id: id, expandOwner: owner }).update({ data: { expandUntil: 0 } });
+    },
+    async advanceCursor(id, owner, cursor, targeted, now) {
+      const data = { cursor: { after: cursor.after, done: cursor.done }, counters: { targeted: _().inc(targeted) }, updatedAt: now };
+      const res = await coll().where({ _id: id, status: 'running', expandOwner: owner }).update({ data });
+      return res.stats.updated > 0;
+    },
+    async bumpCounters(id, inc, now) {
+      const counters: Doc = {};
+      for (const [k, n] of Object.entries(inc)) if (n) counters[k] = _().inc(n);
+      if (Object.keys(counters).length) await coll().doc(id).update({ data: { counters, updatedAt: now } });
+    },
+    async openCount(id) {
+      const res = await db().collection('deliveries').where({ sourceId: id, sourceType: 'campaign', status: _().in(['pending', 'sending']) }).count();
+      return res.total;
+    },
+    async exactCounters(id) {
+      const res = await db().collection('deliveries').aggregate().match({ sourceId: id, sourceType: 'campaign' }).group({ _id: '$status', n: { $sum: 1 } }).end();
+      const out = Object.fromEntries(COUNTERS.map((k) => [k, 0])) as Record<CounterName, number>;
+      for (const g of res.list) {
+        const n = Number(g.n ?? 0);
+        out.targeted += n;
+        if (g._id === 'sent' || g._id === 'skipped' || g._id === 'failed' || g._id === 'unknown') out[g._id] += n;
+      }
+      return out;
+    },
+    async complete(id, counters, now) {
+      const res = await coll().where({ _id: id, status: 'running', 'cursor.done': true }).update({ data: { status: 'completed', completedAt: now, updatedAt: now, counters: { ...counters } } });
+      return res.stats.updated > 0;
+    },
+    async quarantine(id, reason, now) {
+      const res = await coll().where({ _id: id, status: 'running' }).update({ data: { status: 'quarantined', quarantineReason: reason, updatedAt: now } });
+      return res.stats.updated > 0;
+    },
+  };
+}
+
+export function createAudienceSource(): AudienceSource {
+  const _ = () => db().command;
+  return {
+    async page(templateId, after, limit) {
+      const c = _();
+      // A usable grant: one-time with sends left, or an active long-term subscription (issue 3's GrantDoc).
+      const usable = c.or([{ kind: 'one-time', remaining: c.gt(0) }, { kind: 'long-term', active: true }]);
+      const where = c.and([{ templateId, openid: after === null ? c.exists(true) : c.gt(after) }, usable]) as unknown as Doc;
+      const res = await db().collection('grants').where(where).orderBy('openid', 'asc').limit(limit).field({ openid: true }).get();
+      return res.data.map((d) => String(d.openid));
+    },
+    async profiles(openids, segment) {
+      const c = _();
+      const where: Doc = { _id: c.in([...openids]) };
+      if (segment?.tags?.length) where.tags = c.all(segment.tags);
+      for (const [k, v] of Object.entries(segment?.attributes ?? {})) where[`attributes.${k}`] = v;
+      const res = await db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true }).limit(1000).get().catch((err: unknown) => {
+        if (/not ?exist|-502005/i.test(String((err as Error).message ?? err))) return { data: [] as Doc[] };
+        throw err;
+      });
+      return new Map(res.data.map((u) => [String(u._id), u as unknown as UserProfile]));
+    },
+  };
+}

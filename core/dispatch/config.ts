@@ -1,0 +1,56 @@
+// Core (dispatch): the dispatcher's tunables — timer period, time budget, leases, batch sizes, concurrency, retries.
+// Why these numbers: see docs in core/dispatch/README.md (period P = 10 s, timeout T = 60 s → ~T/P runs overlap).
+import type { RetryPolicy } from '../sending/backoff';
+
+export interface DispatchConfig {
+  /** The function's timeout (config/functions.json `dispatch.timeoutSec`): the platform kills the run then. */
+  timeoutMs: number;
+  /** Stop claiming new work this long after the run started. */
+  claimBudgetMs: number;
+  /** Start no new send after this (what is prepared but unsent goes back to the queue). */
+  sendBudgetMs: number;
+  /** Leases end this long after the run started: longer than the timeout, so a live run never loses a lease. */
+  leaseMs: number;
+  /** Deliveries claimed per claim (one read + one conditional multi-update). */
+  claimBatch: number;
+  /** Sends in flight per run (each to a different openid). */
+  concurrency: number;
+  /** Deliveries marked "send started" per write, just before they are sent. */
+  markWave: number;
+  /** Results written per flush (grouped by outcome), or every `flushMs`. */
+  flushSize: number;
+  flushMs: number;
+  /** Audience expansion page (grants read in openid order). */
+  pageSize: number;
+  /** Sleep before looking again when nothing is due but more may come (an audience is still being expanded). */
+  idleMs: number;
+  /** Expired leases recovered per sweep. */
+  recoverBatch: number;
+  /** How soon a 43108 (concurrent send to the same user) or a released delivery is tried again. */
+  requeueDelayMs: number;
+  retry: RetryPolicy;
+  /** Holds (reservation tokens) kept on a grant document; a token stays there until it is refunded or falls off. */
+  holdWindow: number;
+}
+
+/**
+ * Defaults for the 60 s timeout. Retries: -1 and other transient errors back off 15 s, 30 s, … (jittered, capped at
+ * 10 min) for up to 8 attempts, so a 20 % error rate loses a message with probability 0.2^8 ≈ 3·10⁻⁶.
+ */
+export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
+  timeoutMs: 60_000,
+  claimBudgetMs: 45_000,
+  sendBudgetMs: 52_000,
+  leaseMs: 70_000,
+  claimBatch: 100,
+  concurrency: 40,
+  markWave: 20,
+  flushSize: 100,
+  flushMs: 250,
+  pageSize: 1000,
+  idleMs: 500,
+  recoverBatch: 200,
+  requeueDelayMs: 3_000,
+  retry: { maxAttempts: 8, baseMs: 15_000, factor: 2, maxDelayMs: 10 * 60_000 },
+  holdWindow: 16,
+};

@@ -1,0 +1,76 @@
+// Core (dispatch): audience expansion — grant holders of the campaign's template, read page by page in openid order
+// from the campaign's cursor (no skip/offset), turned into pending deliveries with deterministic ids. The cursor moves
+// only after the page's deliveries exist, in the same write as counters.targeted, so a run killed mid-page redoes
+// that page (creating only what is missing) and counts it once.
+import type { Campaign } from '../campaigns/model';
+import { pageWithDelivery } from '../campaigns/track';
+import { hasVariables, resolveForUser, type UserProfile } from '../campaigns/variables';
+import { deliveryId, type Delivery } from '../delivery';
+import { toWechatData } from '../template/validate';
+import type { DispatchDeps } from './ports';
+
+export function campaignDelivery(c: Campaign, openid: string, user: UserProfile | null, now: number): Delivery {
+  const _id = deliveryId('campaign', c._id, openid);
+  const dueAt = c.sendAt ?? now;
+  const d: Delivery = {
+    _id,
+    sourceType: 'campaign',
+    sourceId: c._id,
+    openid,
+    templateId: c.templateId,
+    data: toWechatData(resolveForUser(c.data, user)),
+    miniprogramState: c.miniprogramState,
+    lang: c.lang,
+    status: 'pending',
+    dueAt,
+    attempts: 0,
+    nextAttemptAt: dueAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+  // The card opens the page with the delivery id in its query, so `track` can count the open once.
+  if (c.page) d.page = pageWithDelivery(c.page, _id);
+  return d;
+}
+
+export interface ExpansionResult {
+  pages: number;
+  targeted: number;
+  done: boolean;
+}
+
+/**
+ * Expands while `until()` allows, holding the campaign's expansion lease. Stops when the audience is exhausted, the
+ * campaign leaves `running` (pause/cancel: the cursor advance fails), or the budget ends.
+ */
+export async function expandCampaign(deps: DispatchDeps, c: Campaign, runStart: number, until: () => boolean): Promise<ExpansionResult> {
+  const { campaigns, audience, deliveries, clock, runId, config } = deps;
+  const out: ExpansionResult = { pages: 0, targeted: 0, done: false };
+  if (!(await campaigns.acquireExpansion(c._id, runId, clock.now(), runStart + config.leaseMs))) return out;
+  let after = c.cursor?.after ?? null;
+  const segment = c.audience.kind === 'segment' ? { tags: c.audience.tags, attributes: c.audience.attributes } : undefined;
+  const needProfiles = segment !== undefined || hasVariables(c.data);
+  try {
+    while (until()) {
+      const openids = await audience.page(c.templateId, after, config.pageSize);
+      const profiles = needProfiles && openids.length ? await audience.profiles(openids, segment) : new Map<string, UserProfile>();
+      const recipients = segment ? openids.filter((o) => profiles.has(o)) : openids;
+      const now = clock.now();
+      const docs = recipients.map((o) => campaignDelivery(c, o, profiles.get(o) ?? null, now));
+      if (docs.length) await deliveries.createMissing(docs);
+      const done = openids.length < config.pageSize;
+      const last = openids[openids.length - 1] ?? after;
+      if (!(await campaigns.advanceCursor(c._id, runId, { after: last, done }, docs.length, clock.now()))) break;
+      out.pages += 1;
+      out.targeted += docs.length;
+      after = last;
+      if (done) {
+        out.done = true;
+        break;
+      }
+    }
+  } finally {
+    await campaigns.releaseExpansion(c._id, runId);
+  }
+  return out;
+}

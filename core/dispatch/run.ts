@@ -1,0 +1,115 @@
+// Core (dispatch): one timer run — promote due campaigns, recover expired leases, expand audiences (in the
+// background), claim and send within the budget, then complete campaigns with nothing left. Every step is a
+// conditional write, so overlapping runs (period 10 s, timeout 60 s) share the work instead of repeating it.
+import type { Campaign } from '../campaigns/model';
+import { claimBatch, type ClaimContext } from './claim';
+import { expandCampaign, type ExpansionResult } from './expand';
+import { Pipeline, type Feed } from './pipeline';
+import type { DispatchDeps } from './ports';
+import { recoverExpired, type RecoverySummary } from './recover';
+import { quietUntil } from './windows';
+
+export interface RunSummary {
+  runId: string;
+  promoted: number;
+  recovered: RecoverySummary;
+  expanded: (ExpansionResult & { campaignId: string })[];
+  claimed: number;
+  sent: number;
+  flushes: number;
+  /** Running campaigns waiting for the end of their quiet hours. */
+  deferred: { campaignId: string; until: number }[];
+  completed: string[];
+  ms: number;
+}
+
+const REFRESH_MS = 2000;
+/** Reminders and outbox entries are looked for at least this often, ahead of campaign batches. */
+const OTHER_EVERY_MS = 2000;
+
+export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
+  const { clock, config, campaigns } = deps;
+  const start = clock.now();
+  const claimUntil = start + config.claimBudgetMs;
+  const promoted = await campaigns.promoteDue(start);
+  const recovered = await recoverExpired(deps);
+  const templates = new Map((await deps.templates.list()).map((t) => [t._id, t]));
+  const view = new CampaignView(deps);
+  await view.refresh(true);
+
+  const expanded: RunSummary['expanded'] = [];
+  let expanding = true;
+  const expansion = (async () => {
+    try {
+      for (const c of view.all()) {
+        if (c.cursor?.done || clock.now() >= claimUntil) continue;
+        expanded.push({ campaignId: c._id, ...(await expandCampaign(deps, c, start, () => clock.now() < claimUntil)) });
+      }
+    } finally {
+      expanding = false;
+    }
+  })();
+
+  let seq = 0;
+  let lastOther = -Infinity;
+  const feed: Feed = {
+    async next(busy) {
+      await view.refresh(false);
+      const ctx: ClaimContext = { deps, templates, campaigns: view.claimable(), busy, leaseUntil: start + config.leaseMs, nextToken: () => `${deps.runId}.${++seq}` };
+      if (clock.now() - lastOther >= OTHER_EVERY_MS) {
+        const b = await claimBatch(ctx, null, config.claimBatch);
+        lastOther = b.found >= config.claimBatch ? -Infinity : clock.now();
+        if (b.found) return b;
+      }
+      const ids = [...ctx.campaigns.keys()];
+      return ids.length ? claimBatch(ctx, ids, config.claimBatch) : { found: 0, ready: [], done: [] };
+    },
+    // This run is expanding, or another run is: deliveries are still appearing, keep polling while the budget lasts.
+    moreMayCome: () => expanding || view.all().some((c) => !c.cursor?.done),
+    blocked: (id) => !view.claimable().has(id),
+  };
+  const pipeline = new Pipeline(deps, feed, claimUntil, start + config.sendBudgetMs);
+  let stats;
+  try {
+    stats = await pipeline.run();
+  } finally {
+    await expansion;
+  }
+
+  await view.refresh(true);
+  const completed: string[] = [];
+  for (const c of view.all()) {
+    if (!c.cursor?.done || (await campaigns.openCount(c._id)) > 0) continue;
+    if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
+  }
+  const now = clock.now();
+  const deferred = view.all().flatMap((c) => {
+    const until = quietUntil(now, c.zone, c.quietHours);
+    return until > now ? [{ campaignId: c._id, until }] : [];
+  });
+  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, ms: clock.now() - start };
+}
+
+/** Running campaigns, re-read every couple of seconds so a pause or cancel stops claims within that time. */
+class CampaignView {
+  private running = new Map<string, Campaign>();
+  private loadedAt = -Infinity;
+  constructor(private readonly deps: DispatchDeps) {}
+
+  async refresh(force: boolean): Promise<void> {
+    const now = this.deps.clock.now();
+    if (!force && now - this.loadedAt < REFRESH_MS) return;
+    this.running = new Map((await this.deps.campaigns.running()).map((c) => [c._id, c]));
+    this.loadedAt = now;
+  }
+
+  all(): Campaign[] {
+    return [...this.running.values()];
+  }
+
+  /** Running and outside quiet hours (quiet hours defer: their deliveries stay pending until the window ends). */
+  claimable(): Map<string, Campaign> {
+    const now = this.deps.clock.now();
+    return new Map([...this.running].filter(([, c]) => quietUntil(now, c.zone, c.quietHours) <= now));
+  }
+}

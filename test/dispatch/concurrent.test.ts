@@ -1,0 +1,32 @@
+// Dispatch end to end (emulator + real wx-server-sdk): overlapping timer runs send every message exactly once.
+import { useEmulator } from '../support/emulator';
+import { campaignOf, createCollections, deliveriesOf, dispatchRuns, ledger, seedAudience, seedCampaign, TPL } from './support';
+
+const h = useEmulator();
+
+beforeEach(async () => {
+  await h.emu.reset();
+  createCollections(h.emu);
+});
+
+it('three dispatch runs at once: every recipient gets exactly one message, ledger = WeChat quota', async () => {
+  const openids = seedAudience(h.emu, 300);
+  const c = seedCampaign(h.emu);
+  const runs = await dispatchRuns(h.emu, 3);
+  expect(runs.map((r) => r.ok)).toEqual([true, true, true]);
+  // Another round finishes whatever the first three left (completion is checked at the end of a run).
+  await dispatchRuns(h.emu, 1);
+  for (const o of openids) {
+    expect(h.emu.inbox(o)).toHaveLength(1);
+    expect(ledger(h.emu, o)).toBe(h.emu.quota(o, TPL));
+  }
+  const ds = deliveriesOf(h.emu, c._id);
+  expect(ds).toHaveLength(300);
+  expect(ds.every((d) => d.status === 'sent')).toBe(true);
+  const after = campaignOf(h.emu, c._id);
+  expect(after.status).toBe('completed');
+  expect(after.counters).toMatchObject({ targeted: 300, sent: 300, skipped: 0, failed: 0, unknown: 0 });
+  // Work was shared: more than one run claimed deliveries.
+  const claimedBy = runs.filter((r) => ((r.result as { claimed?: number })?.claimed ?? 0) > 0);
+  expect(claimedBy.length).toBeGreaterThanOrEqual(1);
+});
