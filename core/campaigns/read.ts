@@ -29,7 +29,14 @@ export async function getCampaign(deps: CampaignDeps, input: { id: string }): Pr
 /** Exact numbers from `deliveries` (one aggregation + one count), with the campaign's status alongside. */
 export async function campaignStats(deps: CampaignDeps, input: { id: string }): Promise<CampaignStats & { status: CampaignStatus }> {
   const c = await loadCampaign(deps, input.id);
-  const [groups, opened] = await Promise.all([deps.deliveries.groups(c._id), deps.deliveries.opened(c._id)]);
+  const [first, opened] = await Promise.all([deps.deliveries.groups(c._id), deps.deliveries.opened(c._id)]);
+  let groups = first;
+  // A dispatcher run may create deliveries in the instant between `cancel` and its sweep; they can never be sent
+  // (only `running` campaigns are claimed), so finish them here: idempotent, and only `pending` ones.
+  if (c.status === 'cancelled' && groups.some((g) => g.status === 'pending' && g.n > 0)) {
+    await deps.deliveries.cancelPending(c._id, deps.clock.now());
+    groups = await deps.deliveries.groups(c._id);
+  }
   return { ...foldStats(groups, opened), status: c.status };
 }
 

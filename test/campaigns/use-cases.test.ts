@@ -86,6 +86,10 @@ describe('campaigns use cases', () => {
     expect(await call(f, { action: 'cancel', id })).toMatchObject({ ok: true, data: { status: 'cancelled', cancelledDeliveries: 7 } });
     expect(await call(f, { action: 'cancel', id })).toMatchObject({ ok: true, data: { status: 'cancelled', changed: false } });
     expect(f.cancelled).toEqual([id, id]);
+    // Stragglers created by a dispatcher run racing the cancel are swept when stats are read.
+    f.groups.push({ status: 'pending', n: 1 });
+    await call(f, { action: 'stats', id });
+    expect(f.cancelled).toEqual([id, id, id]);
     expect(await call(f, { action: 'resume', id })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await call(f, { action: 'schedule', id, sendAt: '2026-11-22 09:00' })).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   });
