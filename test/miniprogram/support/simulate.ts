@@ -1,7 +1,7 @@
 // Test support (mini program): load a built page/component with miniprogram-simulate (official WeChat compiler),
 // tap inside a simulated user gesture, and wait for asynchronous UI work to settle.
 import * as path from 'path';
-import { buildMiniprogram } from './build';
+import { buildMiniprogram, removeBuild } from './build';
 import { gesture } from './wx-mock';
 
 /**
@@ -35,6 +35,7 @@ const doc = (globalThis as unknown as { document: { createElement(tag: string): 
 
 /** Loads `miniprogram/<rel>` (e.g. `components/subscribe-button/index`) and renders it attached to a parent. */
 const loaded = new Map<string, string>();
+afterAll(removeBuild); // each test file builds into its own temp dir
 
 export function mount(rel: string, props: Record<string, unknown> = {}): Comp {
   const root = buildMiniprogram();
