@@ -23,7 +23,7 @@ export interface RunSummary {
   ms: number;
 }
 
-const REFRESH_MS = 2000;
+const REFRESH_MS = 1000;
 /** Reminders and outbox entries are looked for at least this often, ahead of campaign batches. */
 const OTHER_EVERY_MS = 2000;
 
