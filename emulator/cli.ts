@@ -4,14 +4,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FaultSpec } from './contracts';
+import appConfig from '../config/tixing.json';
 import { ROOT, startEmulator } from './index';
 import { ENDPOINTS } from './server';
 
 const HELP = `Usage: npm start -- [options]
 
   --port <n>        listen on 127.0.0.1:<n> (default $PORT or 8787)
-  --data <dir>      keep the database here (default .tixing-data)
-  --memory          keep the database in memory only
+  --data <dir>      keep the database on disk in <dir> across restarts (default: in memory)
+  --no-setup        do not run \`setup\` (collections + demo events) on an empty database at start
   --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
   --faults <json|file>  WeChat fault injection, e.g. '{"systemErrorRate":0.1,"latency":{"minMs":20,"maxMs":200}}'
   --start-at <ISO>  start the virtual clock at this time
@@ -26,11 +27,12 @@ interface CliOptions {
   faults?: FaultSpec;
   startAt?: number;
   build: boolean;
+  setup: boolean;
   quiet: boolean;
 }
 
 function parseArgs(argv: string[]): CliOptions {
-  const o: CliOptions = { port: Number(process.env.PORT ?? 8787), dataDir: join(ROOT, '.tixing-data'), timers: 'auto', build: true, quiet: false };
+  const o: CliOptions = { port: Number(process.env.PORT ?? 8787), timers: 'auto', build: true, setup: true, quiet: false };
   const value = (i: number, flag: string): string => {
     const v = argv[i + 1];
     if (v === undefined) throw new Error(`${flag} needs a value`);
@@ -43,7 +45,7 @@ function parseArgs(argv: string[]): CliOptions {
       process.exit(0);
     } else if (a === '--port') o.port = Number(value(i++, a));
     else if (a === '--data') o.dataDir = resolve(value(i++, a));
-    else if (a === '--memory') o.dataDir = undefined;
+    else if (a === '--no-setup') o.setup = false;
     else if (a === '--no-timers') o.timers = 'manual';
     else if (a === '--no-build') o.build = false;
     else if (a === '--quiet') o.quiet = true;
@@ -86,9 +88,18 @@ async function main(): Promise<void> {
     timers: o.timers,
     faults: o.faults,
     startAt: o.startAt,
+    startTimers: false,
     quiet: o.quiet,
     log: (line) => console.log(line),
   });
+  // An empty database gets what `setup` creates (collections, demo events) before any timer fires, so the
+  // dispatcher never starts against missing collections: the whole system is live on the embedded default.
+  if (o.setup && emu.db.collections().length === 0 && emu.runner.functions().some((f) => f.name === 'setup' && f.built)) {
+    const admin = appConfig.admins[0] ?? 'o-admin';
+    const out = (await emu.call('setup', admin, { demo: true })) as { ok: boolean; data?: { created: string[] } };
+    console.log(out.ok ? `setup: created ${out.data?.created.length ?? 0} collections and the demo events (as ${admin})` : `setup failed: ${JSON.stringify(out)}`);
+  }
+  emu.timers.start();
   const fns = emu.runner.functions();
   const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
   console.log(`\nTixing emulator listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);

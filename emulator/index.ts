@@ -33,6 +33,8 @@ export interface StartOptions {
   functionsConfig?: Record<string, { timeoutSec?: number }>;
   /** `auto`: timers fire in real time too; `manual` (default here): only advance()/trigger() fire them. */
   timers?: 'auto' | 'manual';
+  /** Auto mode only: false = do not start the real-time timers yet (call `timers.start()` later). Default true. */
+  startTimers?: boolean;
   faults?: FaultSpec;
   random?: () => number;
   /** Virtual start time (epoch ms); default now. */
@@ -182,7 +184,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     throw err;
   });
   port = server.port;
-  timers.start();
+  if (opts.startTimers !== false) timers.start();
   let stopped: Promise<void> | undefined;
 
   return {
