@@ -56,8 +56,14 @@ export function truncateToRule(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>,
   return value;
 }
 
+/** An ISO-8601 instant with an explicit zone (`2026-05-02T07:00:00Z`, `…+08:00`): what JSON clients send for a time. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
 export function normaliseValue(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>, raw: RawValue, opts: NormaliseOptions): string {
   const value = unwrapValue(raw) as string | number | Date;
+  if ((kw.type === 'time' || kw.type === 'date') && typeof value === 'string' && ISO_INSTANT.test(value.trim())) {
+    return formatInstant(kw.type, Date.parse(value.trim()), opts.zone);
+  }
   if (value instanceof Date || (typeof value === 'number' && (kw.type === 'time' || kw.type === 'date'))) {
     return formatInstant(kw.type, value, opts.zone);
   }

@@ -34,6 +34,15 @@ describe('normaliser', () => {
     expect(checkKeyword('date', formatInstant('date', at, 'Asia/Shanghai'))).toBeNull();
   });
 
+  it('formats ISO-8601 instants (what JSON clients send) for time keywords, and leaves other strings to validation', () => {
+    const out = normaliseMessage(EVENT, { thing1: '读书会', time2: '2026-05-02T07:00:00Z', thing3: '图书馆', thing4: '准时' }, ZONE);
+    expect(out.time2).toBe('2026年5月2日 15:00');
+    expect(normaliseMessage(EVENT, { time2: '2026-05-02T15:00:00+08:00' }, ZONE).time2).toBe('2026年5月2日 15:00');
+    // No zone: ambiguous, so it is not guessed — validation will report it.
+    expect(normaliseMessage(EVENT, { time2: '2026-05-02T07:00:00' }, ZONE).time2).toBe('2026-05-02T07:00:00');
+    expect(validateMessage(EVENT, out).valid).toBe(true);
+  });
+
   it('trims, turns line breaks into spaces and strips control characters', () => {
     expect(cleanText('  周末\n读书会\u0007 ')).toBe('周末 读书会');
     expect(cleanText('\t\r\n')).toBe('');
