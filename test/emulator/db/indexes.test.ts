@@ -40,7 +40,7 @@ it('update and set into an existing key are refused; non-unique indexes are not 
   expect(dupMessage(e)).toContain('index: openid_template');
   const s = await rejection(() => grants().doc('g3').set({ data: { openid: 'o-alice', templateId: 'T2' } }));
   expect(dupMessage(s)).toContain('index: openid_template');
-  // template_remaining is not unique: equal values are fine.
+  // Non-unique indexes (template_openid) do not constrain: equal values are fine.
   expect((await grants().where({ openid: 'o-alice' }).update({ data: { remaining: 7 } })).stats.updated).toBe(2);
   expect((await grants().doc('g2').get()).data.templateId).toBe('T2');
 });
