@@ -17,7 +17,7 @@ export interface Outcome {
   retryable: boolean;
   grant: GrantEffect;
   /** Final status when the outcome is not retried, or when retries are exhausted. */
-  status: 'sent' | 'failed' | 'unknown';
+  status: 'sent' | 'skipped' | 'failed' | 'unknown';
   /** What the operator is told (logs, admin pages, campaign stats). */
   operator: string;
   /** 43108: never send two messages to one openid at the same time; retry this one later. */
@@ -58,7 +58,7 @@ export const OUTCOMES: Readonly<Record<string, Outcome>> = {
   '40003': fail('invalid_openid', 'touser openid empty or incorrect', 'the openid does not belong to this mini program; the user record is wrong', 'SEND-OLD'),
   '40037': fail('invalid_template', 'template_id empty or incorrect', 'the template was deleted or the id is wrong: sync the template registry', 'SEND-OLD', { quarantine: 'template' }),
   '41030': fail('invalid_page', 'page path incorrect', 'the page must exist in the released version and in app.json; for trial/developer sends set miniprogramState', 'SEND-OLD'),
-  '43101': row({ reason: 'no_grant', meaning: 'user has not subscribed / one-time quota used up', retryable: false, grant: 'zero', operator: 'WeChat says the user has no grant: ledger set to 0, never retried; ask the user to subscribe again', source: 'SEND-NEW-MIRROR' }),
+  '43101': row({ status: 'skipped', reason: 'no_grant', meaning: 'user has not subscribed / one-time quota used up', retryable: false, grant: 'zero', operator: 'WeChat says the user has no grant: ledger set to 0, never retried; ask the user to subscribe again', source: 'SEND-NEW-MIRROR' }),
   '43107': fail('banned', 'subscription-message ability or this template is banned', 'the account or template is banned: stop sending with it and check the MP console', 'SEND-NEW-MIRROR', { quarantine: 'template' }),
   '43108': retry('concurrent_send', 'concurrent sends to the same user', 'sends to one user must be serialised: retried later, one at a time per openid', 'SEND-NEW-MIRROR', { serialise: true }),
   '45009': fail('daily_quota', 'reach max api daily quota limit', 'the daily API quota is used up: resend tomorrow', 'COMM-45009'),

@@ -20,12 +20,12 @@ describe('outcome table', () => {
       if (o.grant === 'zero') expect(code).toBe('43101');
       expect(o.reason).toMatch(/^[a-z_]+$/);
       expect(o.operator.length).toBeGreaterThan(5);
-      expect(o.status).toBe(code === '0' ? 'sent' : o.grant === 'keep' ? 'unknown' : 'failed');
+      expect(o.status).toBe(code === '0' ? 'sent' : o.grant === 'keep' ? 'unknown' : o.grant === 'zero' ? 'skipped' : 'failed');
     }
   });
 
   it('maps the cases the issue names', () => {
-    expect(OUTCOMES['43101']).toMatchObject({ reason: 'no_grant', retryable: false, grant: 'zero', status: 'failed' });
+    expect(OUTCOMES['43101']).toMatchObject({ reason: 'no_grant', retryable: false, grant: 'zero', status: 'skipped' });
     expect(OUTCOMES['43108']).toMatchObject({ retryable: true, serialise: true, grant: 'refund' });
     expect(OUTCOMES['47003']).toMatchObject({ reason: 'invalid_data', retryable: false, quarantine: 'campaign' });
     expect(OUTCOMES['-1']).toMatchObject({ retryable: true, grant: 'refund' });

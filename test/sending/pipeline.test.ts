@@ -46,7 +46,7 @@ describe('deliverOne', () => {
     const { deps, ledger } = makeDeps([wxError(43101)]);
     ledger.set('o-alice', 'TPL_EVENT_REMINDER', 3);
     const r = await deliverOne(deps, delivery());
-    expect(r).toMatchObject({ status: 'failed', reason: 'no_grant', errCode: 43101, grant: 'zeroed' });
+    expect(r).toMatchObject({ status: 'skipped', reason: 'no_grant', errCode: 43101, grant: 'zeroed' });
     expect(r.retryAt).toBeUndefined();
     expect(await ledger.remaining('o-alice', 'TPL_EVENT_REMINDER')).toBe(0);
     expect(ledger.log).toContain('zero o-alice TPL_EVENT_REMINDER errcode 43101');

@@ -51,12 +51,12 @@ describe('sender pipeline through the emulator', () => {
     expect(ledger(h.emu, 'o-alice', TPL)).toBe(1);
   });
 
-  it('43101: the ledger believed in a grant WeChat does not have → failed no_grant, ledger zeroed, not retried', async () => {
+  it('43101: the ledger believed in a grant WeChat does not have → skipped no_grant, ledger zeroed, not retried', async () => {
     seedGrant(h.emu, 'o-alice', TPL, 2, false);
     const r = data(await send('z1'));
-    expect(r).toMatchObject({ status: 'failed', reason: 'no_grant', errCode: 43101, grant: 'zeroed' });
+    expect(r).toMatchObject({ status: 'skipped', reason: 'no_grant', errCode: 43101, grant: 'zeroed' });
     expect(r.retryAt).toBeUndefined();
-    expect(delivery(h.emu, 'test:z1:o-alice')).toMatchObject({ status: 'failed', reason: 'no_grant', errCode: 43101, attempts: 1 });
+    expect(delivery(h.emu, 'test:z1:o-alice')).toMatchObject({ status: 'skipped', reason: 'no_grant', errCode: 43101, attempts: 1 });
     expect(ledger(h.emu, 'o-alice', TPL)).toBe(0);
     expect(h.emu.db.find('consent_log', { openid: 'o-alice', ledger: 'zero' })).toHaveLength(1);
   });
