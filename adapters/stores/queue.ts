@@ -67,7 +67,8 @@ export function createDeliveryQueue(): DeliveryQueue {
         return res.data as unknown as QueueDelivery[];
       }
       if (!campaignIds.length) return [];
-      const res = await coll().where({ ...due, sourceId: c.in([...campaignIds]), sourceType: 'campaign' }).limit(limit).get();
+      const sourceId = campaignIds.length === 1 ? campaignIds[0] : c.in([...campaignIds]);
+      const res = await coll().where({ ...due, sourceId, sourceType: 'campaign' }).limit(limit).get();
       return res.data as unknown as QueueDelivery[];
     },
 

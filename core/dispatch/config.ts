@@ -9,6 +9,8 @@ export interface DispatchConfig {
   claimBudgetMs: number;
   /** Start no new send after this (what is prepared but unsent goes back to the queue). */
   sendBudgetMs: number;
+  /** Completing campaigns (a count and an aggregation each) only before this; the next run does it otherwise. */
+  finishBudgetMs: number;
   /** Leases end this long after the run started: longer than the timeout, so a live run never loses a lease. */
   leaseMs: number;
   /** Deliveries claimed per claim (one read + one conditional multi-update). */
@@ -39,8 +41,9 @@ export interface DispatchConfig {
  */
 export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   timeoutMs: 60_000,
-  claimBudgetMs: 45_000,
-  sendBudgetMs: 52_000,
+  claimBudgetMs: 40_000,
+  sendBudgetMs: 48_000,
+  finishBudgetMs: 54_000,
   leaseMs: 70_000,
   claimBatch: 100,
   concurrency: 40,

@@ -76,9 +76,11 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
     await expansion;
   }
 
-  await view.refresh(true);
   const completed: string[] = [];
+  const finishUntil = start + config.finishBudgetMs;
+  if (clock.now() < finishUntil) await view.refresh(true);
   for (const c of view.all()) {
+    if (clock.now() >= finishUntil) break;
     if (!c.cursor?.done || (await campaigns.openCount(c._id)) > 0) continue;
     if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
   }
