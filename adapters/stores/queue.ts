@@ -62,8 +62,9 @@ export function createDeliveryQueue(): DeliveryQueue {
       const c = _();
       const due = { status: 'pending', dueAt: c.lte(now), nextAttemptAt: c.lte(now) };
       if (campaignIds === null) {
-        // Reminders and outbox entries, earliest due first (index status_due).
-        const res = await coll().where({ ...due, sourceType: c.neq('campaign') }).orderBy('dueAt', 'asc').limit(limit).get();
+        // Reminders and outbox entries, earliest due first. `sourceType` leads the query: behind a big campaign most
+        // pending deliveries are the campaign's (index proposal: sourceType + status + dueAt).
+        const res = await coll().where({ sourceType: c.neq('campaign'), ...due }).orderBy('dueAt', 'asc').limit(limit).get();
         return res.data as unknown as QueueDelivery[];
       }
       if (!campaignIds.length) return [];
@@ -108,8 +109,10 @@ export function createDeliveryQueue(): DeliveryQueue {
 
     async recentCampaignSends(openids, since) {
       const c = _();
+      // Sent in the window, or possibly sent (in flight / unknown) recently: both count against the cap.
+      const recent = c.or([{ status: 'sent', sentAt: c.gte(since) }, { status: c.in(['sending', 'unknown']), updatedAt: c.gte(since) }]);
       const res = await coll()
-        .where({ openid: c.in([...openids]), sourceType: 'campaign', status: c.in(['sent', 'sending', 'unknown']), updatedAt: c.gte(since) })
+        .where(c.and([{ openid: c.in([...openids]), sourceType: 'campaign' }, recent]) as unknown as Doc)
         .field({ openid: true, sentAt: true, updatedAt: true })
         .limit(MAX_GET)
         .get();

@@ -25,7 +25,7 @@ export interface RunSummary {
 
 const REFRESH_MS = 1000;
 /** Reminders and outbox entries are looked for at least this often, ahead of campaign batches. */
-const OTHER_EVERY_MS = 2000;
+const OTHER_EVERY_MS = 3000;
 
 export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   const { clock, config, campaigns } = deps;
