@@ -3,7 +3,7 @@
 import { Aggregator } from 'mingo';
 import type { Doc } from '../contracts';
 import { decodeEJSON, decodeObject, deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { MINGO_OPTIONS, exactId, findDocs, matchDocs, refuseGeo } from './engine';
+import { MINGO_OPTIONS, exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
 import { idKey } from './store';
@@ -32,6 +32,8 @@ function source(db: DbContext, p: Params, coll: string, query: Doc): Iterable<Do
     const d = docs.get(idKey(ex.id));
     return d ? [d] : [];
   }
+  const ids = idCandidates(query);
+  if (ids) return ids.map((id) => docs.get(idKey(id))).filter((d): d is Doc => d !== undefined);
   return docs.values();
 }
 

@@ -4,13 +4,13 @@
 // while a transaction holds a lock on a target document [TX-GUIDE].
 import type { Doc } from '../contracts';
 import { decodeObject, encodeEJSON, isPlainObject } from './ejson';
-import { exactId, matchDocs } from './engine';
+import { exactId, idCandidates, matchDocs } from './engine';
 import { duplicateKey, invalidParam } from './errors';
 import {
   collectionName, existing, nonNullKeys, optBool, optString, overlay, queryOf, queryTypeOf,
   type DbContext, type Params,
 } from './context';
-import { applyModifier, normalizeModifier, replaceDoc, upsertDoc } from './update';
+import { applyModifier, applyModifierMany, normalizeModifier, replaceDoc, upsertDoc } from './update';
 import { checkId, idKey, newId, type IdKey, type Op } from './store';
 import type { Tx } from './transactions';
 import * as txw from './tx-writes';
@@ -28,7 +28,7 @@ async function untilUnlocked<T>(db: DbContext, attempt: () => Attempt<T>): Promi
 
 /** Journals and applies changes to one collection after the unique-index check. */
 function commitChanges(db: DbContext, coll: string, base: ReadonlyMap<IdKey, Doc>, changes: Map<IdKey, Doc | null>): void {
-  db.indexes.check(coll, overlay(base.values(), changes), nonNullKeys(changes));
+  if (db.indexes.touchesKeys(coll, base, changes)) db.indexes.check(coll, overlay(base.values(), changes), nonNullKeys(changes));
   const ops: Op[] = [];
   for (const [k, d] of changes) ops.push(d ? { c: coll, put: d } : { c: coll, del: k });
   if (ops.length) db.commit(ops);
@@ -92,14 +92,21 @@ function modify(db: DbContext, s: ModifySpec): Promise<Modified> {
   return untilUnlocked<Modified>(db, () => {
     const base = existing(db, s.coll);
     const ex = exactId(s.query);
-    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(base.values(), s.query, s.multi ? Infinity : 1);
+    const ids = ex ? undefined : idCandidates(s.query);
+    const pool = ids ? ids.map((id) => base.get(idKey(id))).filter(isPlainObject) : base.values();
+    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(pool, s.query, s.multi ? Infinity : 1);
     const upsertId = !targets.length && s.upsert ? (ex ? ex.id : newId()) : undefined;
     const keys = targets.map((d) => idKey(d._id));
     if (upsertId !== undefined) keys.push(idKey(upsertId));
     const blockedBy = db.txs.blocker(s.coll, keys);
     if (blockedBy) return { blockedBy };
     const changes = new Map<IdKey, Doc | null>();
-    for (const d of targets) {
+    const positional = JSON.stringify(s.data).includes('.$');
+    if (s.merge && targets.length > 1 && !positional) {
+      applyModifierMany(targets, s.data).forEach((r, i) => {
+        if (r.changed) changes.set(idKey((targets[i] as Doc)._id), r.doc);
+      });
+    } else for (const d of targets) {
       const r = s.merge ? applyModifier(d, s.data, s.query) : replaceDoc(d, s.data, d._id);
       if (r.changed) changes.set(idKey(d._id), r.doc);
     }

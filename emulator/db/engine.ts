@@ -39,6 +39,20 @@ export function exactId(query: Doc): { id: unknown } | undefined {
   return undefined;
 }
 
+/**
+ * Candidate ids when the query pins `_id` at its top level to a scalar or an `$in` list of scalars (with or without
+ * other conditions): the documents come from the id map — an `_id` index lookup, as in CloudBase — and the whole
+ * query is still evaluated on them.
+ */
+export function idCandidates(query: Doc): unknown[] | undefined {
+  const v = query._id;
+  if (typeof v === 'string' || typeof v === 'number') return [v];
+  if (isPlainObject(v) && Object.keys(v).length === 1 && Array.isArray(v.$in) && v.$in.every((x) => typeof x === 'string' || typeof x === 'number')) {
+    return [...new Set(v.$in as unknown[])];
+  }
+  return undefined;
+}
+
 export interface FindOptions {
   order?: Doc;
   offset?: number;

@@ -19,6 +19,26 @@ export class UniqueIndexes {
     return this.byColl.get(coll) ?? [];
   }
 
+  /**
+   * True when some changed document is new or has different values in a unique index's fields than before: only
+   * then can the write create a duplicate (an update of other fields keeps a consistent collection consistent).
+   */
+  touchesKeys(coll: string, base: ReadonlyMap<IdKey, Doc>, changes: ReadonlyMap<IdKey, Doc | null>): boolean {
+    const specs = this.byColl.get(coll);
+    if (!specs) return false;
+    for (const [k, d] of changes) {
+      if (!d) continue;
+      const before = base.get(k);
+      if (!before) return true;
+      for (const spec of specs) {
+        for (const key of spec.keys) {
+          if (encodeEJSON({ v: valueAt(before, key.name) ?? null }) !== encodeEJSON({ v: valueAt(d, key.name) ?? null })) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Throws E11000 when a changed document shares a unique key with another document of the resulting state. */
   check(coll: string, finalDocs: Iterable<Doc>, changed: ReadonlySet<IdKey>): void {
     const specs = this.byColl.get(coll);

@@ -1,5 +1,5 @@
 // Emulator layer (db): update semantics with mingo 7's `update` (operators), replacement (`set`) and upsert seeds.
-import { update } from 'mingo';
+import { update, updateMany } from 'mingo';
 import type { Doc } from '../contracts';
 import { deepClone, encodeEJSON, isPlainObject } from './ejson';
 import { MINGO_OPTIONS, refuseGeo } from './engine';
@@ -91,4 +91,22 @@ function collectEqualities(query: Doc, out: Doc): void {
       out[k] = v;
     }
   }
+}
+
+/** One mingo update context for a multi-document update (mingo builds its operator tables per call). */
+export function applyModifierMany(docs: Doc[], modifier: Doc): Applied[] {
+  const next = docs.map((d) => deepClone(d));
+  try {
+    updateMany(next, {}, modifier as never, { cloneMode: 'deep' } as never, MINGO_OPTIONS as never);
+  } catch (e) {
+    throw toAdminError(e);
+  }
+  return next.map((n, i) => {
+    const before = docs[i] as Doc;
+    if (encodeEJSON({ v: n._id }) !== encodeEJSON({ v: before._id })) {
+      throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'");
+    }
+    const changed = encodeEJSON(n) !== encodeEJSON(before);
+    return changed ? { doc: n, changed: true } : { doc: before, changed: false };
+  });
 }

@@ -82,3 +82,12 @@ it('the programmatic insert() enforces the same indexes', () => {
   h.service.insert('grants', [{ openid: 'o-x', templateId: 'T' }]);
   expect(() => h.service.insert('grants', [{ openid: 'o-x', templateId: 'T' }])).toThrow(/E11000 .* index: openid_template/);
 });
+
+it('a multi-document update that moves documents onto one unique key is refused; other fields are not checked', async () => {
+  await grants().add({ data: { _id: 'm1', openid: 'o-multi', templateId: 'A', remaining: 1 } });
+  await grants().add({ data: { _id: 'm2', openid: 'o-multi', templateId: 'B', remaining: 1 } });
+  const e = await rejection(() => grants().where({ _id: db.command.in(['m1', 'm2']) }).update({ data: { templateId: 'C' } }));
+  expect(dupMessage(e)).toContain('index: openid_template');
+  expect((await grants().doc('m1').get()).data.templateId).toBe('A');
+  expect((await grants().where({ _id: db.command.in(['m1', 'm2']) }).update({ data: { remaining: 5 } })).stats.updated).toBe(2);
+});

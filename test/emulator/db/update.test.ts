@@ -112,3 +112,22 @@ describe('add, set, update, remove', () => {
     expect(await read(upsertId)).toEqual({ _id: upsertId, key: 'k1', v: 1 });
   });
 });
+
+describe('multi-document updates by id list (the dispatcher\'s batched writes)', () => {
+  it('an _id $in update touches exactly those documents and still applies the rest of the query', async () => {
+    const _ = db.command;
+    const ids = await Promise.all([1, 2, 3, 4].map((n) => put({ n, state: n === 2 ? 'done' : 'open' })));
+    const res = await db.collection('u').where({ _id: _.in([ids[0], ids[1], ids[2], 'missing-id']), state: 'open' }).update({ data: { n: _.inc(10), state: 'sent' } });
+    expect(res.stats.updated).toBe(2);
+    expect((await read(ids[0] as string)).n).toBe(11);
+    expect(await read(ids[1] as string)).toMatchObject({ n: 2, state: 'done' });
+    expect(await read(ids[2] as string)).toMatchObject({ n: 13, state: 'sent' });
+    expect(await read(ids[3] as string)).toMatchObject({ n: 4, state: 'open' });
+  });
+
+  it('a multi-document update may not change _id', async () => {
+    const ids = await Promise.all([1, 2].map((n) => put({ n, tag: 'rename-me' })));
+    await expect(db.collection('u').where({ tag: 'rename-me' }).update({ data: { _id: 'same' } })).rejects.toBeTruthy();
+    expect((await read(ids[0] as string)).n).toBe(1);
+  });
+});
