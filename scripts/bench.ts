@@ -3,9 +3,8 @@
 // --loop-sample 200 (the loop is measured on a sample and extrapolated: it is sequential, so its rate does not
 // depend on the audience size) --period 10000 (timer period in ms) --window 10000 (the big audience is measured on
 // its first `window` messages, so the bench stays within minutes; 0 = the whole campaign).
-// The emulator's database evaluates every query by scanning with mingo, so its cost per query grows with the
-// collection; scripts/bench/emulator-fastpaths.patch (an `_id` lookup for `_id`/`_id: {$in}` queries, one mingo
-// update context per multi-document update) removes the two costs that dominate here. See the report lines.
+// The emulator looks documents up by `_id` (and `_id: {$in}`) but evaluates every other query by scanning with
+// mingo, so queries on status/template cost more as the collections grow, unlike CloudBase with its indexes.
 import { startEmulator } from '../emulator';
 import { buildBenchFunctions } from './bench/build';
 import { measureDispatcher, measureLoop, type Measure } from './bench/run';
