@@ -5,6 +5,7 @@
 // its first `window` messages, so the bench stays within minutes; 0 = the whole campaign).
 // The emulator looks documents up by `_id` (and `_id: {$in}`) but evaluates every other query by scanning with
 // mingo, so queries on status/template cost more as the collections grow, unlike CloudBase with its indexes.
+import { rmSync } from 'node:fs';
 import { startEmulator } from '../emulator';
 import { buildBenchFunctions } from './bench/build';
 import { measureDispatcher, measureLoop, type Measure } from './bench/run';
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await emu.stop();
+    rmSync(functionsDir, { recursive: true, force: true });
   }
 }
 
