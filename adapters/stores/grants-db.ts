@@ -21,9 +21,17 @@ export async function insertOnce(collection: CollectionRef, doc: Doc & { _id: st
 
 /** Removes `where(query)` matches; a collection that does not exist yet counts as 0. */
 export async function removeWhere(name: string, query: Doc): Promise<number> {
+  return tolerateMissing(async () => (await db().collection(name).where(query).remove()).stats.removed ?? 0);
+}
+
+/** Multi-document update; 0 when the collection does not exist yet. */
+export async function updateWhere(name: string, query: Doc, data: Doc): Promise<number> {
+  return tolerateMissing(async () => (await db().collection(name).where(query).update({ data })).stats.updated);
+}
+
+async function tolerateMissing(op: () => Promise<number>): Promise<number> {
   try {
-    const res = await db().collection(name).where(query).remove();
-    return res.stats.removed ?? 0;
+    return await op();
   } catch (err) {
     const text = String((err as { message?: unknown }).message ?? err);
     if (/not ?exist|-502005/i.test(text)) return 0;

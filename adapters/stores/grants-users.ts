@@ -1,7 +1,7 @@
 // Adapters (grants stores): per-user settings (`users`, `_id` = openid) and erasure of one openid's documents.
 import type { Eraser, UserSettings, UserStore } from '../../core/grants/ports';
 import { db } from '../db';
-import { insertOnce, removeWhere } from './grants-db';
+import { insertOnce, removeWhere, updateWhere } from './grants-db';
 
 export function createUserStore(): UserStore {
   const users = () => db().collection('users');
@@ -38,6 +38,10 @@ export function createEraser(): Eraser {
   return {
     async eraseOpenid(collection, openid) {
       const _ = db().command;
+      if (collection === 'send_log') {
+        // One document per dispatcher flush, items of many users: pull the caller's items, keep the rest.
+        return updateWhere(collection, { 'items.openid': openid }, { items: _.pull({ openid }) });
+      }
       const or = [{ openid }, { _openid: openid }, ...(collection === 'users' ? [{ _id: openid }] : [])];
       return removeWhere(collection, _.or(or) as unknown as Record<string, unknown>);
     },

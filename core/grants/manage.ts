@@ -5,8 +5,8 @@ import { registryMap, requireKnown } from './views';
 
 /**
  * Every collection that holds documents of one user (field `openid`). `deleteMyData` empties them for the caller.
- * Keep this list in step with any new per-user collection. Not covered: `send_log` (the dispatcher's per-run
- * log keeps openids inside `items[]`, mixed with other users').
+ * Keep this list in step with any new per-user collection. `send_log` (the dispatcher's per-flush msgid log) mixes
+ * users inside `items[]`: there the caller's items are pulled out, other users' stay.
  */
 export const PERSONAL_COLLECTIONS = [
   'grants',
@@ -16,6 +16,7 @@ export const PERSONAL_COLLECTIONS = [
   'users',
   'deliveries',
   'sent_events',
+  'send_log',
 ] as const;
 
 /**

@@ -81,11 +81,18 @@ describe('subscriptions (e2e)', () => {
       await h.emu.call('subscriptions', who, { action: 'syncSettings', mainSwitch: true, itemSettings: { TPL_EVENT_REMINDER: 'accept' } });
       await push(h.emu, who, 'subscribe_msg_popup_event', { TemplateId: 'TPL_ORDER_STATUS', SubscribeStatusString: 'accept' }, 1777600100);
     }
+    // The dispatcher's msgid log mixes users in one document: only the caller's items may go.
+    h.emu.db.createCollection('send_log');
+    h.emu.db.insert('send_log', [{ _id: 'flush-1', runId: 'r1', at: 1, items: [
+      { deliveryId: 'campaign:c1:o-del', openid: 'o-del', templateId: 'TPL_EVENT_REMINDER', msgid: '1' },
+      { deliveryId: 'campaign:c1:o-keep', openid: 'o-keep', templateId: 'TPL_EVENT_REMINDER', msgid: '2' },
+    ] }]);
     const before = docsOf(h.emu, 'o-keep');
     expect(docsOf(h.emu, 'o-del').length).toBeGreaterThan(5);
     const res = await h.emu.call<Envelope<{ deleted: Record<string, number> }>>('subscriptions', 'o-del', { action: 'deleteMyData', confirm: true });
-    expect(res).toMatchObject({ ok: true, data: { deleted: { grants: 2, users: 1 } } });
+    expect(res).toMatchObject({ ok: true, data: { deleted: { grants: 2, users: 1, send_log: 1 } } });
     expect(docsOf(h.emu, 'o-del')).toEqual([]);
+    expect(h.emu.db.find('send_log', { _id: 'flush-1' })[0]?.items).toEqual([expect.objectContaining({ openid: 'o-keep', msgid: '2' })]);
     expect(docsOf(h.emu, 'o-keep')).toEqual(before);
   });
 
