@@ -40,6 +40,13 @@ export interface Delivery {
   nextAttemptAt: number;
   leaseOwner?: string;
   leaseUntil?: number;
+  /** Token of the dispatcher's claim batch; also the hold token pushed onto the grants that claim reserved. */
+  claimToken?: string;
+  claimedAt?: number;
+  /** Set just before the send call: after it, a lost lease is the ambiguous case (core/dispatch/recover.ts). */
+  sendStartedAt?: number;
+  /** An ambiguous earlier attempt with the ledger at 0: the next send decides (WeChat's own count). */
+  probe?: boolean;
   msgid?: string;
   errCode?: number;
   /** Why skipped/failed, in Tixing's vocabulary (e.g. `no_grant`, `validation`, `frequency_cap`). */

@@ -8,15 +8,8 @@ import type { TemplateDoc } from '../template/registry';
 import type { DispatchConfig } from './config';
 
 /** A delivery as the queue stores it: the shared Delivery plus the dispatcher's claim bookkeeping. */
-export type QueueDelivery = Delivery & {
-  /** Token of the claim batch; also the hold token pushed onto the grants this claim reserved. */
-  claimToken?: string;
-  claimedAt?: number;
-  /** Set (per wave) just before the send call: after it, a lost lease is the ambiguous case. */
-  sendStartedAt?: number;
-  /** Ambiguous earlier attempt with the ledger at 0: the next send decides (success = first never arrived). */
-  probe?: boolean;
-};
+/** The dispatcher works on plain deliveries (claim fields are part of core/delivery.ts). */
+export type QueueDelivery = Delivery;
 
 /** What the dispatcher reads of a `grants` document (issue 3's GrantDoc plus `holds`). */
 export interface GrantState {

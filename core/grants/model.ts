@@ -32,6 +32,8 @@ export interface GrantDoc {
   lastZeroReason?: string;
   /** Recent observation tokens (`c:<requestId>`, `e:<CreateTime>`, `x:<CreateTime>`), at most TOKEN_WINDOW. */
   tokens: string[];
+  /** Claim tokens of dispatcher batches that reserved one send here and have not settled it (core/dispatch/claim.ts). */
+  holds?: string[];
   createdAt: number;
   updatedAt: number;
 }
