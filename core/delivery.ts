@@ -63,3 +63,31 @@ export interface Delivery {
 export function deliveryId(sourceType: DeliverySource, sourceId: string, openid: string): string {
   return `${sourceType}:${sourceId}:${openid}`;
 }
+
+/** A new delivery with its deterministic id; nothing attempted yet. `page` is set by callers that need the id in it. */
+export function newDelivery(
+  fields: Pick<Delivery, 'sourceType' | 'sourceId' | 'openid' | 'templateId' | 'data'> &
+    Partial<Pick<Delivery, 'page' | 'miniprogramState' | 'lang'>>,
+  status: 'pending' | 'sending',
+  now: number,
+  dueAt = now,
+): Delivery {
+  const d: Delivery = {
+    _id: deliveryId(fields.sourceType, fields.sourceId, fields.openid),
+    sourceType: fields.sourceType,
+    sourceId: fields.sourceId,
+    openid: fields.openid,
+    templateId: fields.templateId,
+    data: fields.data,
+    status,
+    dueAt,
+    attempts: 0,
+    nextAttemptAt: dueAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+  if (fields.page) d.page = fields.page;
+  if (fields.miniprogramState) d.miniprogramState = fields.miniprogramState;
+  if (fields.lang) d.lang = fields.lang;
+  return d;
+}

@@ -5,31 +5,15 @@
 import type { Campaign } from '../campaigns/model';
 import { pageWithDelivery } from '../campaigns/track';
 import { hasVariables, resolveForUser, type UserProfile } from '../campaigns/variables';
-import { deliveryId, type Delivery } from '../delivery';
+import { newDelivery, type Delivery } from '../delivery';
 import { toWechatData } from '../template/validate';
 import type { DispatchDeps } from './ports';
 
 export function campaignDelivery(c: Campaign, openid: string, user: UserProfile | null, now: number): Delivery {
-  const _id = deliveryId('campaign', c._id, openid);
-  const dueAt = c.sendAt ?? now;
-  const d: Delivery = {
-    _id,
-    sourceType: 'campaign',
-    sourceId: c._id,
-    openid,
-    templateId: c.templateId,
-    data: toWechatData(resolveForUser(c.data, user)),
-    miniprogramState: c.miniprogramState,
-    lang: c.lang,
-    status: 'pending',
-    dueAt,
-    attempts: 0,
-    nextAttemptAt: dueAt,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const fields = { sourceType: 'campaign' as const, sourceId: c._id, openid, templateId: c.templateId, data: toWechatData(resolveForUser(c.data, user)) };
+  const d = newDelivery({ ...fields, miniprogramState: c.miniprogramState, lang: c.lang }, 'pending', now, c.sendAt ?? now);
   // The card opens the page with the delivery id in its query, so `track` can count the open once.
-  if (c.page) d.page = pageWithDelivery(c.page, _id);
+  if (c.page) d.page = pageWithDelivery(c.page, d._id);
   return d;
 }
 

@@ -5,7 +5,7 @@
 // that template (reminders and anything else queued): 1 grant + 1 pending reminder → a second one is refused,
 // because only one of them could ever be sent. Two creates racing for the last grant may both pass this check;
 // the dispatcher's atomic reserve then skips one of them as `no_grant` — nothing is sent without a grant.
-import { Delivery, deliveryId, DeliveryStatus } from '../delivery';
+import { Delivery, deliveryId, DeliveryStatus, newDelivery } from '../delivery';
 import { DomainError } from '../envelope';
 import type { EventDoc } from '../events';
 import { checkReminderData, REMINDER_CONTENT, REMINDER_TEMPLATE, reminderData, reminderPage } from './message';
@@ -40,24 +40,10 @@ async function contentOf(deps: RemindersDeps): Promise<string> {
 }
 
 function newReminder(deps: RemindersDeps, openid: string, event: EventDoc, sourceId: string, dueAt: number, now: number): Delivery {
-  const id = deliveryId('reminder', sourceId, openid);
-  return {
-    _id: id,
-    sourceType: 'reminder',
-    sourceId,
-    openid,
-    templateId: REMINDER_TEMPLATE,
-    page: reminderPage(event._id, id),
-    data: reminderData(event, deps.zone),
-    miniprogramState: deps.miniprogramState,
-    lang: deps.lang,
-    status: 'pending',
-    dueAt,
-    attempts: 0,
-    nextAttemptAt: dueAt,
-    createdAt: now,
-    updatedAt: now,
-  };
+  const fields = { sourceType: 'reminder' as const, sourceId, openid, templateId: REMINDER_TEMPLATE, data: reminderData(event, deps.zone) };
+  const d = newDelivery({ ...fields, miniprogramState: deps.miniprogramState, lang: deps.lang }, 'pending', now, dueAt);
+  d.page = reminderPage(event._id, d._id);
+  return d;
 }
 
 export async function createReminder(

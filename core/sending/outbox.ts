@@ -1,7 +1,6 @@
 // Core layer (pure): the outbox — code running without a cloud-call token (a function called by another function,
 // [CB-WXTOKEN] -501007) writes a pending delivery instead of sending; the timer-driven dispatcher sends it.
-import type { Delivery } from '../delivery';
-import { deliveryId } from '../delivery';
+import { newDelivery, type Delivery } from '../delivery';
 import { DomainError } from '../envelope';
 import type { SendRequest } from '../ports';
 import { normaliseMessage, type RawValue } from '../template/normalise';
@@ -43,33 +42,6 @@ export async function prepareMessage(
   return { template, data: toWechatData(fromWechatData(plain)) };
 }
 
-/** A new delivery document in `status` (pending for the outbox, sending for an inline claim). */
-export function newDelivery(
-  fields: Pick<Delivery, 'sourceType' | 'sourceId' | 'openid' | 'templateId' | 'data'> &
-    Partial<Pick<Delivery, 'page' | 'miniprogramState' | 'lang'>>,
-  status: 'pending' | 'sending',
-  now: number,
-  dueAt = now,
-): Delivery {
-  const d: Delivery = {
-    _id: deliveryId(fields.sourceType, fields.sourceId, fields.openid),
-    sourceType: fields.sourceType,
-    sourceId: fields.sourceId,
-    openid: fields.openid,
-    templateId: fields.templateId,
-    data: fields.data,
-    status,
-    dueAt,
-    attempts: 0,
-    nextAttemptAt: dueAt,
-    createdAt: now,
-    updatedAt: now,
-  };
-  if (fields.page) d.page = fields.page;
-  if (fields.miniprogramState) d.miniprogramState = fields.miniprogramState;
-  if (fields.lang) d.lang = fields.lang;
-  return d;
-}
 
 /**
  * Validates, then writes a pending `outbox` delivery (id `outbox:<key>:<openid>`). Enqueueing twice with the same

@@ -6,7 +6,8 @@ import type { Delivery, DeliverySource } from '../delivery';
 import { DomainError } from '../envelope';
 import type { SendRequest } from '../ports';
 import type { RawValue } from '../template/normalise';
-import { enqueue, newDelivery, prepareMessage } from './outbox';
+import { newDelivery } from '../delivery';
+import { enqueue, prepareMessage } from './outbox';
 import { applyResult, deliverOne, type DeliverResult } from './pipeline';
 import type { SendingDeps } from './ports';
 
@@ -52,6 +53,9 @@ function noTokenError(detail: string): DomainError {
   );
 }
 
+/** Longer than any sending function's timeout (config/functions.json: 20 s at most). */
+export const INLINE_LEASE_MS = 2 * 60_000;
+
 export async function sendNow(
   deps: SendingDeps,
   caller: Pick<Caller, 'source'>,
@@ -66,7 +70,9 @@ export async function sendNow(
     return { deliveryId: q.deliveryId, status: q.status, grant: 'none', queued: true, duplicate: !q.created };
   }
   const now = deps.clock.now();
-  const delivery = newDelivery({ ...input, data }, 'sending', now);
+  // Claimed by this invocation with a lease, like a dispatcher claim: if it dies mid-send, the dispatcher's recovery
+  // finds the expired lease and settles it as ambiguous (no claim token: it may have reached WeChat), never resends.
+  const delivery = { ...newDelivery({ ...input, data }, 'sending', now), leaseOwner: 'inline', leaseUntil: now + INLINE_LEASE_MS };
   if (!(await deps.deliveries.create(delivery))) {
     const existing = await deps.deliveries.get(delivery._id);
     const out: SendNowResult = { deliveryId: delivery._id, status: existing?.status ?? 'sending', grant: 'none', queued: false, duplicate: true };

@@ -1,7 +1,7 @@
 // Unit: inline sends (record first, idempotent by id), the outbox fallback without a cloud-call token, test sends.
 import { DomainError } from '../../core/envelope';
 import { enqueue } from '../../core/sending/outbox';
-import { hasCloudCallToken, sendNow, type SendNowInput } from '../../core/sending/send-now';
+import { hasCloudCallToken, INLINE_LEASE_MS, sendNow, type SendNowInput } from '../../core/sending/send-now';
 import { previewMessage, testSend } from '../../core/sending/test-send';
 import { EVENT_DATA, makeDeps, T0, wxError } from './fakes';
 
@@ -24,6 +24,8 @@ describe('sendNow and the outbox', () => {
     const r = await sendNow(deps, CLIENT, input());
     expect(r).toMatchObject({ deliveryId: 'test:s1:o-alice', status: 'sent', errCode: 0, grant: 'kept', queued: false, duplicate: false });
     expect(deliveries.docs.get('test:s1:o-alice')).toMatchObject({ status: 'sent', attempts: 1, sentAt: T0, msgid: 'msg-1', createdAt: T0 });
+    // Claimed with a lease while in flight, so a killed invocation is settled by the dispatcher's recovery.
+    expect(deliveries.docs.get('test:s1:o-alice')).toMatchObject({ leaseOwner: 'inline', leaseUntil: T0 + INLINE_LEASE_MS });
     const again = await sendNow(deps, CLIENT, input());
     expect(again).toMatchObject({ duplicate: true, status: 'sent' });
     expect(wechat.requests).toHaveLength(1);
