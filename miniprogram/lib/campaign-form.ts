@@ -1,10 +1,11 @@
 // Mini program lib (pure): the campaign editor's form — keyword fields with type hints, local checks, and the
 // payloads of campaigns.create / update / schedule. Keyword rules themselves are checked by `templates.preview`
 // (core/template lives outside the mini program root, so it cannot be bundled here).
+import { emptyOptions, optionProblems, optionsFromCampaign, optionsPayload, parseAttributes, type OptionsForm } from './campaign-options';
 import { parseShanghai, shanghaiParts, ZONE } from './time';
 import type { PreviewError, TemplateView } from './types';
 
-export interface CampaignForm {
+export interface CampaignForm extends OptionsForm {
   name: string;
   templateId: string;
   data: Record<string, string>;
@@ -16,7 +17,7 @@ export interface CampaignForm {
 }
 
 export const emptyForm = (): CampaignForm =>
-  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '' });
+  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '', ...emptyOptions() });
 
 /** [SEND-NEW] keyword content limits, as a hint under each field. */
 const TYPE_HINT: Record<string, string> = {
@@ -77,7 +78,13 @@ export function localProblems(form: CampaignForm, tpl: TemplateView | undefined)
   if (!tpl) out.push('请选择消息模板');
   for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
   if (form.page.trim() && !PAGE_RE.test(cleanPage(form.page))) out.push('页面路径格式不正确，如 pages/events/events?eventId=1');
-  if (form.audienceKind === 'segment' && tagsOf(form.tags).length === 0) out.push('按标签筛选时请至少填写一个标签');
+  if (form.audienceKind === 'segment') {
+    const attrs = parseAttributes(form.attributes);
+    if (!attrs.ok) out.push(attrs.message);
+    // The campaigns function refuses an empty segment ("a segment needs tags or attributes").
+    else if (tagsOf(form.tags).length === 0 && Object.keys(attrs.attributes).length === 0) out.push('按条件筛选时请至少填写一个标签或属性');
+  }
+  out.push(...optionProblems(form));
   return out;
 }
 
@@ -85,22 +92,30 @@ export function tagsOf(text: string): string[] {
   return [...new Set(text.split(/[,，\s]+/).map((t) => t.trim()).filter(Boolean))].slice(0, 10).map((t) => t.slice(0, 32));
 }
 
-export function createPayload(form: CampaignForm, tpl: TemplateView | undefined): Record<string, unknown> {
+function audienceOf(form: CampaignForm): Record<string, unknown> {
+  if (form.audienceKind !== 'segment') return { kind: 'all' };
+  const tags = tagsOf(form.tags);
+  const attrs = parseAttributes(form.attributes);
+  const attributes = attrs.ok && Object.keys(attrs.attributes).length ? attrs.attributes : null;
+  return { kind: 'segment', ...(tags.length ? { tags } : {}), ...(attributes ? { attributes } : {}) };
+}
+
+export function createPayload(form: CampaignForm, tpl: TemplateView | undefined, clear = false): Record<string, unknown> {
   const data: Record<string, string> = {};
   for (const k of tpl?.keywords ?? []) data[k.key] = (form.data[k.key] ?? '').trim();
-  const tags = tagsOf(form.tags);
   return {
     name: form.name.trim(),
     templateId: form.templateId,
     data,
     ...(form.page.trim() ? { page: cleanPage(form.page) } : {}),
-    audience: form.audienceKind === 'segment' ? { kind: 'segment', ...(tags.length ? { tags } : {}) } : { kind: 'all' },
+    audience: audienceOf(form),
+    ...optionsPayload(form, clear),
   };
 }
 
-/** The `campaigns.update` patch: like create, and an emptied page clears the stored one. */
+/** The `campaigns.update` patch: like create, and an emptied page / switched-off quiet hours or cap clears the stored one. */
 export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): Record<string, unknown> {
-  const p = createPayload(form, tpl);
+  const p = createPayload(form, tpl, true);
   return p['page'] === undefined ? { ...p, page: null } : p;
 }
 
@@ -128,5 +143,6 @@ export function formFromCampaign(c: Record<string, any>): CampaignForm {
     time: local[1] ?? '',
     audienceKind: audience.kind === 'segment' ? 'segment' : 'all',
     tags: (audience.tags ?? []).join(', '),
+    ...optionsFromCampaign(c),
   };
 }

@@ -2,6 +2,7 @@
 import {
   createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, schedulePayload, tagsOf, updatePatch,
 } from '../../miniprogram/lib/campaign-form';
+import { emptyOptions, optionProblems, optionsPayload, parseAttributes, positiveInt, settingsRows } from '../../miniprogram/lib/campaign-options';
 import { actionsFor, campaignRows, statsView } from '../../miniprogram/lib/campaign-view';
 import { eventRows, queryValue } from '../../miniprogram/lib/event-view';
 import { grantRows, keepState, remainingText, settingsPayload } from '../../miniprogram/lib/grant-view';
@@ -121,5 +122,28 @@ describe('campaign form', () => {
     expect(formFromCampaign({ name: 'n', templateId: 't', data: { thing1: 'a' }, sendAtLocal: '2026-11-21 09:00', audience: { kind: 'segment', tags: ['vip', 'x'] } }))
       .toMatchObject({ date: '2026-11-21', time: '09:00', audienceKind: 'segment', tags: 'vip, x', page: '' });
     expect(formFromCampaign({ sendAt: T0 })).toMatchObject({ date: '2026-11-21', time: '00:30', audienceKind: 'all' });
+  });
+});
+
+describe('campaign options', () => {
+  it('attributes: typed values, quoted text, bad names refused', () => {
+    expect(parseAttributes('city=上海，level=3; vip=true\ncode="007"')).toEqual({ ok: true, attributes: { city: '上海', level: 3, vip: true, code: '007' } });
+    expect(parseAttributes('')).toEqual({ ok: true, attributes: {} });
+    expect(parseAttributes('1city=x')).toMatchObject({ ok: false });
+    expect(parseAttributes('city=')).toMatchObject({ ok: false });
+  });
+  it('positive integers only, within the server limits', () => {
+    expect(['1', ' 24 ', '0', '-1', '1.5', 'x', '101'].map((t) => positiveInt(t, 100))).toEqual([1, 24, null, null, null, null, null]);
+  });
+  it('payload: switched-off options are omitted on create and cleared (null) on update', () => {
+    const on = { ...emptyOptions(), quietEnabled: true, capEnabled: true, capMax: '2', miniprogramState: 'formal', lang: 'zh_TW' };
+    expect(optionsPayload(on, false)).toEqual({ quietHours: { start: '22:00', end: '08:00' }, frequencyCap: { max: 2, perHours: 24 }, miniprogramState: 'formal', lang: 'zh_TW' });
+    expect(optionsPayload(emptyOptions(), false)).toEqual({});
+    expect(optionsPayload(emptyOptions(), true)).toEqual({ quietHours: null, frequencyCap: null });
+    expect(optionProblems({ ...on, quietStart: '7:00' })).toEqual(['免打扰时段的时间格式应为 HH:mm，如 22:00']);
+  });
+  it('detail rows for a campaign without options', () => {
+    expect(settingsRows({ audience: { kind: 'all' }, miniprogramState: 'developer' }).map((r) => r.value))
+      .toEqual(['所有可触达的订阅用户', '未设置', '不限', '开发版', '默认']);
   });
 });

@@ -1,6 +1,7 @@
 // Mini program admin page: campaign detail — live progress (polls `campaigns.stats` while the campaign moves),
-// counts by outcome, opens; pause / resume / cancel.
+// counts by outcome, opens; the campaign's audience and delivery options; pause / resume / cancel.
 import { call, messageOf } from '../../../lib/api';
+import { settingsRows } from '../../../lib/campaign-options';
 import { actionsFor, LIVE_STATUSES, STATUS_TEXT, statsView } from '../../../lib/campaign-view';
 import { formatSendAt } from '../../../lib/time';
 import { every, stop } from '../../../lib/timers';
@@ -20,6 +21,7 @@ Component({
     status: '',
     statusText: '',
     sendAtText: '',
+    settings: [] as { label: string; value: string }[],
     stats: null as ReturnType<typeof statsView> | null,
     actions: actionsFor(''),
     live: false,
@@ -59,6 +61,7 @@ Component({
           status,
           statusText: STATUS_TEXT[status] ?? status,
           sendAtText: formatSendAt(campaign['sendAtLocal'] ?? campaign['sendAt'] ?? null),
+          settings: settingsRows(campaign),
           stats: statsView(stats),
           actions: actionsFor(status),
           live,

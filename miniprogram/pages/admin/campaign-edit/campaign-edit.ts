@@ -1,11 +1,13 @@
 // Mini program admin page: campaign editor — template picker, keyword fields checked live by `templates.preview`
-// (debounced), page, audience preview, card preview, test send, schedule in Asia/Shanghai.
+// (debounced), page, audience (tags / attributes) and its preview, delivery options (quiet hours, frequency cap,
+// version, language), card preview, test send, schedule in Asia/Shanghai.
 import { call, messageOf } from '../../../lib/api';
 import {
   cleanPage, createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, PAGE_RE, schedulePayload,
   updatePatch,
   type CampaignForm, type FieldView,
 } from '../../../lib/campaign-form';
+import { choiceIndex, LANG_CHOICES, STATE_CHOICES } from '../../../lib/campaign-options';
 import { shanghaiParts } from '../../../lib/time';
 import { debounce } from '../../../lib/timers';
 import type { AudiencePreview, PreviewResponse, TemplateView } from '../../../lib/types';
@@ -14,6 +16,9 @@ import { alert, toast } from '../../../lib/ui';
 const PREVIEW_DEBOUNCE_MS = 400;
 type Input<D extends WechatMiniprogram.IAnyObject = WechatMiniprogram.IAnyObject> =
   WechatMiniprogram.CustomEvent<{ value: string }, WechatMiniprogram.IAnyObject, D>;
+type Switch = WechatMiniprogram.CustomEvent<{ value: boolean }>;
+const indexesOf = (form: CampaignForm) =>
+  ({ stateIndex: choiceIndex(STATE_CHOICES, form.miniprogramState), langIndex: choiceIndex(LANG_CHOICES, form.lang) });
 
 Component({
   data: {
@@ -22,6 +27,10 @@ Component({
     templates: [] as TemplateView[],
     templateIndex: -1,
     form: emptyForm() as CampaignForm,
+    stateChoices: STATE_CHOICES,
+    langChoices: LANG_CHOICES,
+    stateIndex: 0,
+    langIndex: 0,
     fields: [] as FieldView[],
     errors: {} as Record<string, string>,
     card: null as PreviewResponse['card'] | null,
@@ -41,7 +50,8 @@ Component({
         this.setData({ templates });
         if (query['id']) {
           const { campaign } = await call<{ campaign: Record<string, unknown> }>('campaigns', 'get', { id: query['id'] });
-          this.setData({ id: query['id'], form: formFromCampaign(campaign) });
+          const form = formFromCampaign(campaign);
+          this.setData({ id: query['id'], form, ...indexesOf(form) });
         }
         this.setData({ templateIndex: templates.findIndex((t) => t.templateId === this.data.form.templateId) });
         this.refreshFields();
@@ -58,7 +68,8 @@ Component({
       this.setData({ fields: fieldViews(this.template(), this.data.form, this.data.errors) });
     },
     patch(p: Partial<CampaignForm>, preview = false) {
-      this.setData({ form: { ...this.data.form, ...p } });
+      const form = { ...this.data.form, ...p };
+      this.setData({ form, ...indexesOf(form) });
       if (preview) this.schedulePreview();
     },
 
@@ -67,6 +78,15 @@ Component({
     onTags(e: Input) { this.patch({ tags: e.detail.value }); },
     onDate(e: Input) { this.patch({ date: e.detail.value }); },
     onTime(e: Input) { this.patch({ time: e.detail.value }); },
+    onAttributes(e: Input) { this.patch({ attributes: e.detail.value }); },
+    onQuietEnabled(e: Switch) { this.patch({ quietEnabled: !!e.detail.value }); },
+    onQuietStart(e: Input) { this.patch({ quietStart: e.detail.value }); },
+    onQuietEnd(e: Input) { this.patch({ quietEnd: e.detail.value }); },
+    onCapEnabled(e: Switch) { this.patch({ capEnabled: !!e.detail.value }); },
+    onCapMax(e: Input) { this.patch({ capMax: e.detail.value }); },
+    onCapPerHours(e: Input) { this.patch({ capPerHours: e.detail.value }); },
+    onState(e: Input) { this.patch({ miniprogramState: STATE_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
+    onLang(e: Input) { this.patch({ lang: LANG_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
     onAudienceKind(e: Input) { this.patch({ audienceKind: e.detail.value === 'segment' ? 'segment' : 'all' }); },
     onTemplate(e: Input) {
       const templateIndex = Number(e.detail.value);
