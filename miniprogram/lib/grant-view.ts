@@ -73,3 +73,10 @@ export function settingsPayload(local: LocalSetting, templateIds: string[]): { m
 export function mainSwitchText(v: boolean | null): string {
   return v === true ? '已开启' : v === false ? '已关闭（收不到任何订阅消息）' : '未知';
 }
+
+/** The full list with `updates` (e.g. `subscriptions.record`'s grants of the asked templates) replacing their rows. */
+export function mergeGrants(items: GrantView[], updates: GrantView[]): GrantView[] {
+  const byId = new Map(updates.map((g) => [g.templateId, g]));
+  const merged = items.map((g) => byId.get(g.templateId) ?? g);
+  return [...merged, ...updates.filter((g) => !items.some((i) => i.templateId === g.templateId))];
+}

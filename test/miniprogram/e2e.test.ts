@@ -107,3 +107,142 @@ describe('pages/events against the real reminders / subscriptions / dispatch / t
     expect(ok<{ reminders: unknown[] }>(await emu.call('reminders', 'o-dev', { action: 'list' })).reminders).toEqual([]);
   });
 });
+
+describe('pages/subscriptions against the real ledger', () => {
+  const NEW = 'TPL_NEW_ARRIVAL';
+  const ORDER = 'TPL_ORDER_STATUS';
+  async function open(): Promise<Comp> {
+    const page = mount('pages/subscriptions/subscriptions');
+    page.instance['onShow']();
+    await waitFor(() => page.data['rows'].length === 5 && !page.data['loading'], 'grants listed', W);
+    return page;
+  }
+  const remainingOf = (page: Comp, id: string) => textOf(node(page, `#item-${id}`));
+
+  it('remaining from the real list; ask again; revoke → 0; 删除我的数据 → nothing of the user is left', async () => {
+    user.openid = 'o-bob';
+    for (const n of [1, 2]) { // two earlier accepts, recorded as the button would
+      expect(await emu.requestSubscribe('o-bob', [NEW], { [NEW]: 'accept' })).toMatchObject({ ok: true });
+      ok(await emu.call('subscriptions', 'o-bob', {
+        action: 'record', requestId: `seed-o-bob-${n}-abcdef`, placement: { page: 'pages/index/index', button: 'seed' },
+        tmplIds: [NEW], result: { [NEW]: 'accept' },
+      }));
+    }
+    const page = await open();
+    expect(remainingOf(page, NEW)).toContain('还可接收 2 条');
+    expect(textOf(node(page, '#main-switch'))).toBe('已开启'); // the simulated client's getSetting
+
+    user.choices = { [ORDER]: 'accept' };
+    await tap(node(page, `#ask-${ORDER}`), '#btn');
+    await waitFor(() => remainingOf(page, ORDER).includes('还可接收 1 条'), 'ask again counted', W);
+    expect(await emu.quota('o-bob', ORDER)).toBe(1);
+
+    wx.modalAnswers = [true];
+    await tap(page, `#revoke-${NEW}`);
+    await waitFor(() => callsOf(wx, 'subscriptions', 'revoke').length === 1 && !page.data['loading'] && remainingOf(page, NEW).includes('0 条'), 'revoked', W);
+    expect(await grantOf('o-bob', NEW)).toMatchObject({ remaining: 0 });
+    expect(await grantOf('o-bob', ORDER)).toMatchObject({ remaining: 1 });
+
+    const holds = async () => Object.entries(await emu.collections())
+      .flatMap(([name, docs]) => docs.filter((d) => JSON.stringify(d).includes('o-bob')).map(() => name));
+    expect((await holds()).length).toBeGreaterThan(0);
+    wx.modalAnswers = [true];
+    await tap(page, '#delete-data');
+    await waitFor(() => results.some((r) => r.action === 'deleteMyData') && !page.data['loading'], 'deleteMyData', W);
+    expect(results.find((r) => r.action === 'deleteMyData')!.result).toMatchObject({ ok: true });
+    expect(await holds()).toEqual([]);
+    expect(remainingOf(page, ORDER)).toContain('0 条');
+  });
+});
+
+describe('admin pages against the real templates / campaigns', () => {
+  it('o-admin fills the editor (quiet hours, cap), previews the card, saves and schedules; the detail shows it', async () => {
+    user.openid = 'o-admin';
+    const page = mount('pages/admin/campaign-edit/campaign-edit');
+    void page.instance['onLoad']({});
+    await waitFor(() => page.data['templates'].length > 0, 'templates from the function', W);
+    const index = page.data['templates'].findIndex((t: { templateId: string }) => t.templateId === REMINDER);
+    expect(index).toBeGreaterThanOrEqual(0);
+    change(page, '#template', index);
+    await waitFor(() => page.data['fields'].length === 4, 'fields');
+    type(page, '#name', '读书会开场提醒');
+    const values: Record<string, string> = { thing1: '周末读书会', time2: '2030年1月1日 19:30', thing3: '市图书馆三楼', thing4: '{{nickname}}，别迟到' };
+    for (const [k, v] of Object.entries(values)) type(page, `#field-${k}`, v);
+    type(page, '#page-path', 'pages/events/events?eventId=evt-demo-reading');
+    change(page, '#quiet-enabled', true);
+    await waitFor(() => !!page.querySelector('#quiet-start'), 'quiet pickers');
+    change(page, '#quiet-start', '22:00');
+    change(page, '#quiet-end', '08:00');
+    change(page, '#cap-enabled', true);
+    await waitFor(() => !!page.querySelector('#cap-max'), 'cap inputs');
+    type(page, '#cap-max', '2');
+    type(page, '#cap-per-hours', '24');
+    change(page, '#state', 3); // 正式版
+    await waitFor(() => page.data['previewValid'] === true && !!page.querySelector('#card'), 'card preview (templates.preview)', W);
+    expect(textOf(node(page, '#card'))).toContain('周末读书会');
+    expect(textOf(node(page, '#card'))).toContain('符合规则');
+
+    await tap(page, '#save');
+    await waitFor(() => page.data['id'] !== '', 'created', W);
+    change(page, '#date', '2030-01-01');
+    change(page, '#time', '18:00');
+    await tap(page, '#schedule');
+    await waitFor(() => results.some((r) => r.action === 'schedule'), 'schedule', W);
+    expect(results.find((r) => r.action === 'schedule')!.result).toMatchObject({ ok: true });
+    expect(page.data['problems']).toEqual([]);
+
+    const id = page.data['id'] as string;
+    const { campaign } = ok<{ campaign: Record<string, any> }>(await emu.call('campaigns', 'o-admin', { action: 'get', id }));
+    expect(campaign).toMatchObject({
+      name: '读书会开场提醒', templateId: REMINDER, data: values, page: 'pages/events/events?eventId=evt-demo-reading', status: 'scheduled',
+      sendAtLocal: '2030-01-01 18:00', quietHours: { start: '22:00', end: '08:00' }, frequencyCap: { max: 2, perHours: 24 },
+      miniprogramState: 'formal', audience: { kind: 'all' },
+    });
+    expect(campaign['sendAt']).toBe(Date.UTC(2030, 0, 1, 10, 0)); // 18:00 in Beijing
+
+    const detail = mount('pages/admin/campaign-detail/campaign-detail');
+    detail.instance['onLoad']({ id });
+    detail.instance['onShow']();
+    await waitFor(() => detail.data['settings'].length > 0, 'detail', W);
+    detail.instance['onUnload']();
+    expect(textOf(node(detail, '#status'))).toBe('已排期');
+    expect(detail.data['settings']).toEqual(expect.arrayContaining([
+      { label: '免打扰时段', value: '22:00–08:00（北京时间，期间的消息顺延到结束后发送）' },
+      { label: '频次上限', value: '每 24 小时最多 2 条' },
+      { label: '版本', value: '正式版' },
+    ]));
+  });
+
+  it('a segment with neither tags nor attributes is refused in the page; the function refuses it too', async () => {
+    user.openid = 'o-admin';
+    const page = mount('pages/admin/campaign-edit/campaign-edit');
+    void page.instance['onLoad']({});
+    await waitFor(() => page.data['templates'].length > 0, 'templates', W);
+    change(page, '#template', page.data['templates'].findIndex((t: { templateId: string }) => t.templateId === REMINDER));
+    await waitFor(() => page.data['fields'].length === 4, 'fields');
+    type(page, '#name', '空条件');
+    for (const k of ['thing1', 'time2', 'thing3', 'thing4']) type(page, `#field-${k}`, k === 'time2' ? '09:00' : '读书会');
+    change(page, '#audience-kind', 'segment');
+    await tap(page, '#save');
+    expect(page.data['problems']).toEqual(['按条件筛选时请至少填写一个标签或属性']);
+    expect(callsOf(wx, 'campaigns', 'create')).toHaveLength(0);
+    const refused = await emu.call('campaigns', 'o-admin', {
+      action: 'create', name: 'x', templateId: REMINDER, data: { thing1: 'a', time2: '09:00', thing3: 'b', thing4: 'c' }, audience: { kind: 'segment' },
+    });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(JSON.stringify(refused)).toContain('a segment needs tags or attributes');
+  });
+
+  it('a non-admin sees the refusal in Chinese on the list and in the editor', async () => {
+    user.openid = 'o-alice';
+    const list = mount('pages/admin/campaigns/campaigns');
+    list.instance['onShow']();
+    await waitFor(() => !!list.data['error'], 'list refused', W);
+    expect(textOf(list)).toContain('没有权限执行此操作');
+    const editor = mount('pages/admin/campaign-edit/campaign-edit');
+    void editor.instance['onLoad']({});
+    await waitFor(() => !!editor.data['error'], 'editor refused', W);
+    expect(textOf(node(editor, '#error'))).toBe('没有权限执行此操作');
+    expect(results.filter((r) => r.name === 'templates' || r.name === 'campaigns').every((r) => r.result['error']?.code === 'FORBIDDEN')).toBe(true);
+  });
+});

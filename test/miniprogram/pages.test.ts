@@ -113,6 +113,7 @@ describe('pages/subscriptions', () => {
     const page = await open();
     await tap(inner(page, '#ask-TPL_NEW_ARRIVAL'), '#btn');
     await waitFor(() => textOf(page).includes('还可接收 1 条'), 'remaining 1 shown');
+    expect(page.data['rows']).toHaveLength(5); // record answers the asked template only; the others stay listed
     expect(callsOf(wx, 'subscriptions', 'record')[0]).toMatchObject({
       placement: { page: 'pages/subscriptions/subscriptions', button: 'ask-again' }, tmplIds: ['TPL_NEW_ARRIVAL'],
     });

@@ -2,7 +2,7 @@
 // and main switch (wx.getSetting, synced to the ledger), ask again, revoke, delete my data.
 import type { SubscribeResultDetail } from '../../components/subscribe-button/index';
 import { call, messageOf } from '../../lib/api';
-import { grantRows, mainSwitchText, settingsPayload, type GrantRow, type LocalSetting } from '../../lib/grant-view';
+import { grantRows, mainSwitchText, mergeGrants, settingsPayload, type GrantRow, type LocalSetting } from '../../lib/grant-view';
 import type { GrantView, ListResponse } from '../../lib/types';
 import { alert, confirm, openSubscriptionSettings, readSubscriptionsSetting, toast, type Ev, type Tap } from '../../lib/ui';
 
@@ -58,7 +58,8 @@ Component({
 
     onResult(e: Ev<SubscribeResultDetail>) {
       const d = e.detail;
-      if (d.grants) this.render(d.grants, this.data.local, this.data.mainSwitch);
+      // `record` answers the grants of the asked templates only: merge them into the full list.
+      if (d.grants) this.render(mergeGrants(this.data.items, d.grants), this.data.local, this.data.mainSwitch);
       else if (d.outcome.kind !== 'refused') void this.refresh(d.outcome.error?.action === 'settings');
     },
 

@@ -35,7 +35,9 @@ export function fakeSubscriptions() {
         if (typeof d['requestId'] !== 'string' || d['requestId'].length < 8 || d['requestId'].length > 64) {
           return fail('INVALID_INPUT', 'requestId');
         }
-        if (seen.has(d['requestId'])) return ok({ counted: false, grants: view() });
+        // Like core/grants/record.ts: the grants of the asked templates only.
+        const asked = (g: { templateId: string }) => ((d['tmplIds'] ?? []) as string[]).includes(g.templateId);
+        if (seen.has(d['requestId'])) return ok({ counted: false, grants: view().filter(asked) });
         seen.add(d['requestId']);
         state.counted += 1;
         for (const [id, s] of Object.entries((d['result'] ?? {}) as Record<string, string>)) {
@@ -43,7 +45,7 @@ export function fakeSubscriptions() {
           lastResult[id] = st;
           if (st === 'accept') remaining[id] = (remaining[id] ?? 0) + 1;
         }
-        return ok({ counted: true, grants: view() });
+        return ok({ counted: true, grants: view().filter(asked) });
       }
       case 'list':
         return ok({ items: view(), mainSwitch: state.mainSwitch });
