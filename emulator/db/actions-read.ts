@@ -6,7 +6,8 @@ import { decodeEJSON, decodeObject, deepClone, encodeEJSON, isPlainObject } from
 import { MINGO_OPTIONS, exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
-import { idKey } from './store';
+import { planQuery } from './planner';
+import { idKey, type IdKey } from './store';
 
 /** [GET-DOC] [CBDB-SRC] cloud-function reads: default 100 documents, at most 1000. */
 export const DEFAULT_LIMIT = 100;
@@ -14,27 +15,42 @@ export const MAX_LIMIT = 1000;
 /** [COMM-AGG20] aggregate().end() without a $limit stage answers at most 20 documents. */
 export const AGGREGATE_DEFAULT_LIMIT = 20;
 
-/** The documents a request reads: the transaction's view when `transactionId` is given, else committed data. */
-function source(db: DbContext, p: Params, coll: string, query: Doc): Iterable<Doc> {
-  const txId = optString(p, 'transactionId');
+/** What a read evaluates: candidate documents, already in the requested order when `ordered`. */
+interface Source {
+  docs: Iterable<Doc>;
+  ordered: boolean;
+  /** True when the candidates came from a secondary index (they may be fewer than a scan would test). */
+  planned: boolean;
+}
+
+/** Committed documents `query` can match: `_id` lookups, else a secondary-index plan, else every document. */
+export function committed(db: DbContext, coll: string, docs: ReadonlyMap<IdKey, Doc>, query: Doc, order?: Doc): Source {
   const ex = exactId(query);
+  if (ex) {
+    const d = docs.get(idKey(ex.id));
+    return { docs: d ? [d] : [], ordered: false, planned: false };
+  }
+  const ids = idCandidates(query);
+  if (ids) return { docs: ids.map((id) => docs.get(idKey(id))).filter((d): d is Doc => d !== undefined), ordered: false, planned: false };
+  const plan = planQuery(db.secondary, coll, docs, query, order);
+  if (plan) return { docs: plan.docs, ordered: plan.ordered, planned: true };
+  return { docs: docs.values(), ordered: false, planned: false };
+}
+
+/** The documents a request reads: the transaction's view when `transactionId` is given, else committed data. */
+function source(db: DbContext, p: Params, coll: string, query: Doc, order?: Doc): Source {
+  const txId = optString(p, 'transactionId');
   if (txId) {
     const tx = db.txs.use(txId);
     db.txs.requireCollection(tx, coll);
+    const ex = exactId(query);
     if (ex) {
       const d = db.txs.get(tx, coll, idKey(ex.id));
-      return d ? [d] : [];
+      return { docs: d ? [d] : [], ordered: false, planned: false };
     }
-    return db.txs.docs(tx, coll);
+    return { docs: db.txs.docs(tx, coll), ordered: false, planned: false };
   }
-  const docs = existing(db, coll);
-  if (ex) {
-    const d = docs.get(idKey(ex.id));
-    return d ? [d] : [];
-  }
-  const ids = idCandidates(query);
-  if (ids) return ids.map((id) => docs.get(idKey(id))).filter((d): d is Doc => d !== undefined);
-  return docs.values();
+  return committed(db, coll, existing(db, coll), query, order);
 }
 
 export function getDocument(db: DbContext, p: Params): unknown {
@@ -45,18 +61,24 @@ export function getDocument(db: DbContext, p: Params): unknown {
   const offset = optInt(p, 'offset', 0) ?? 0;
   const order = p.order ? decodeObject(p.order, 'order', now) : undefined;
   const projection = p.projection ? decodeObject(p.projection, 'projection', now) : undefined;
-  const src = source(db, p, coll, query);
-  if (Array.isArray(src) && exactId(query) && !projection && !offset) {
-    return { list: src.map(encodeEJSON), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
+  const src = source(db, p, coll, query, order);
+  if (Array.isArray(src.docs) && exactId(query) && !projection && !offset) {
+    return { list: src.docs.map(encodeEJSON), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
   }
-  const docs = findDocs(src, query, { order, offset, limit, projection });
+  const hasOrder = !!order && Object.keys(order).length > 0;
+  if (src.planned && (src.ordered || !hasOrder)) {
+    // The candidates are in final order: stop at the first offset + limit matches, then skip, limit and project.
+    const matched = matchDocs(src.docs, query, offset + limit);
+    return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeEJSON), limit, offset };
+  }
+  const docs = findDocs(src.docs, query, { order, offset, limit, projection });
   return { list: docs.map(encodeEJSON), limit, offset };
 }
 
 export function calculateDocument(db: DbContext, p: Params): unknown {
   const coll = collectionName(p);
   const query = queryOf(db, p);
-  return { total: matchDocs(source(db, p, coll, query), query).length };
+  return { total: matchDocs(source(db, p, coll, query).docs, query).length };
 }
 
 const REFUSED_STAGES = new Set(['$out', '$merge', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
@@ -78,9 +100,15 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
   const resolver = (name: string): Doc[] => [...(db.store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
   try {
     const agg = new Aggregator(pipeline, { ...MINGO_OPTIONS, collectionResolver: resolver });
-    const out = agg.run([...docs.values()].map((d) => deepClone(d))) as Doc[];
+    const out = agg.run([...aggregateInput(db, coll, docs, pipeline)].map((d) => deepClone(d))) as Doc[];
     return { list: out.map(encodeEJSON) };
   } catch (e) {
     throw toAdminError(e);
   }
+}
+
+/** A leading `$match` only filters: its index candidates (in natural order) give the same result as every document. */
+function aggregateInput(db: DbContext, coll: string, docs: ReadonlyMap<IdKey, Doc>, pipeline: Doc[]): Iterable<Doc> {
+  const m = pipeline[0]?.$match;
+  return (isPlainObject(m) && planQuery(db.secondary, coll, docs, m)?.docs) || docs.values();
 }

@@ -4,7 +4,8 @@
 // while a transaction holds a lock on a target document [TX-GUIDE].
 import type { Doc } from '../contracts';
 import { decodeObject, encodeEJSON, isPlainObject } from './ejson';
-import { exactId, idCandidates, matchDocs } from './engine';
+import { committed } from './actions-read';
+import { exactId, matchDocs } from './engine';
 import { duplicateKey, invalidParam } from './errors';
 import {
   collectionName, existing, nonNullKeys, optBool, optString, overlay, queryOf, queryTypeOf,
@@ -92,9 +93,7 @@ function modify(db: DbContext, s: ModifySpec): Promise<Modified> {
   return untilUnlocked<Modified>(db, () => {
     const base = existing(db, s.coll);
     const ex = exactId(s.query);
-    const ids = ex ? undefined : idCandidates(s.query);
-    const pool = ids ? ids.map((id) => base.get(idKey(id))).filter(isPlainObject) : base.values();
-    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(pool, s.query, s.multi ? Infinity : 1);
+    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(committed(db, s.coll, base, s.query).docs, s.query, s.multi ? Infinity : 1);
     const upsertId = !targets.length && s.upsert ? (ex ? ex.id : newId()) : undefined;
     const keys = targets.map((d) => idKey(d._id));
     if (upsertId !== undefined) keys.push(idKey(upsertId));
@@ -136,7 +135,7 @@ export async function modifyAndReturnDoc(db: DbContext, p: Params): Promise<unkn
     return { updated: r.updated, doc: r.doc ? encodeEJSON(r.doc) : null };
   }
   const r = await modify(db, { ...s, upsert: false });
-  const doc = r.updated[0] ?? matchDocs(existing(db, s.coll).values(), s.query, 1)[0];
+  const doc = r.updated[0] ?? matchDocs(committed(db, s.coll, existing(db, s.coll), s.query).docs, s.query, 1)[0];
   return { updated: r.updated.length, doc: doc ? encodeEJSON(doc) : null };
 }
 
@@ -149,7 +148,7 @@ export async function removeDocument(db: DbContext, p: Params): Promise<unknown>
   return untilUnlocked(db, () => {
     const base = existing(db, coll);
     const ex = exactId(query);
-    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(base.values(), query, multi ? Infinity : 1);
+    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(committed(db, coll, base, query).docs, query, multi ? Infinity : 1);
     const keys = targets.map((d) => idKey(d._id));
     const blockedBy = db.txs.blocker(coll, keys);
     if (blockedBy) return { blockedBy };

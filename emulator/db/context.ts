@@ -4,6 +4,7 @@ import { decodeObject, isPlainObject } from './ejson';
 import { collectionNotExist, invalidParam } from './errors';
 import type { UniqueIndexes } from './indexes';
 import type { Persistence } from './persistence';
+import type { SecondaryIndexes } from './secondary';
 import { idKey, type IdKey, type Op, type Store } from './store';
 import type { TxManager } from './transactions';
 
@@ -11,6 +12,8 @@ export interface DbContext {
   clock: Clock;
   store: Store;
   indexes: UniqueIndexes;
+  /** Secondary indexes used by the planner (absent: every query scans). */
+  secondary?: SecondaryIndexes;
   persist: Persistence;
   txs: TxManager;
   log: Logger;

@@ -16,6 +16,7 @@ import { DB_ERROR_CODES, toAdminError } from './errors';
 import { UniqueIndexes } from './indexes';
 import { filePersistence, memoryPersistence } from './persistence';
 import { importDocs, insertDocs } from './direct';
+import { SecondaryIndexes } from './secondary';
 import { Store, type Op } from './store';
 import { TxManager } from './transactions';
 
@@ -27,6 +28,10 @@ export interface DatabaseTuning {
   txIdleTimeoutMs?: number;
   /** The journal is compacted into the snapshot when it grows past this many bytes (default 8 MiB). */
   compactBytes?: number;
+  /** false: no secondary indexes, every query other than by `_id` scans (tests compare both). Default true. */
+  planner?: boolean;
+  /** The secondary indexes to maintain (tests pass one to inspect it); built from `indexes` when absent. */
+  secondary?: SecondaryIndexes;
 }
 
 const HANDLERS: Record<string, ActionHandler> = {
@@ -48,13 +53,15 @@ const HANDLERS: Record<string, ActionHandler> = {
 
 export async function createDatabaseService(opts: DatabaseServiceOptions & DatabaseTuning): Promise<DatabaseService> {
   const log = opts.log ?? (() => {});
-  const store = new Store();
+  const secondary = opts.planner === false ? undefined : (opts.secondary ?? new SecondaryIndexes(opts.indexes));
+  const store = new Store(secondary);
   const persist = opts.dataDir ? filePersistence(opts.dataDir, opts.compactBytes ?? 8 << 20, log) : memoryPersistence();
   persist.load(store);
   const db: DbContext = {
     clock: opts.clock,
     store,
     indexes: new UniqueIndexes(opts.indexes),
+    secondary,
     persist,
     txs: new TxManager(store, opts.txIdleTimeoutMs ?? 10_000, log),
     log,

@@ -30,6 +30,13 @@ export type Op = { c: string; put: Doc } | { c: string; del: unknown } | { c: st
 
 export type Snapshot = ReadonlyMap<string, ReadonlyMap<IdKey, Doc>>;
 
+/** Told of every document change (secondary indexes): `before` is the replaced or removed version. */
+export interface StoreObserver {
+  put(coll: string, key: IdKey, before: Doc | undefined, after: Doc): void;
+  del(coll: string, key: IdKey, before: Doc): void;
+  clear(): void;
+}
+
 class Collection {
   private docs = new Map<IdKey, Doc>();
   private frozen = false;
@@ -52,6 +59,8 @@ class Collection {
 
 export class Store {
   private readonly colls = new Map<string, Collection>();
+
+  constructor(private readonly observer?: StoreObserver) {}
 
   names(): string[] {
     return [...this.colls.keys()].sort();
@@ -83,11 +92,20 @@ export class Store {
         coll = new Collection();
         this.colls.set(op.c, coll);
       }
-      if ('put' in op) coll.mutable().set(idKey(op.put._id), op.put);
-      else coll.mutable().delete(idKey(op.del));
+      const docs = coll.mutable();
+      const k = idKey('put' in op ? op.put._id : op.del);
+      const before = docs.get(k);
+      if ('put' in op) {
+        docs.set(k, op.put);
+        this.observer?.put(op.c, k, before, op.put);
+      } else if (before) {
+        docs.delete(k);
+        this.observer?.del(op.c, k, before);
+      }
     }
   }
   clear(): void {
     this.colls.clear();
+    this.observer?.clear();
   }
 }

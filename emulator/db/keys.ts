@@ -1,0 +1,93 @@
+// Emulator layer (db): index keys. Scalar values get a rank and a comparable value that order exactly as mingo 7's
+// `compare` orders them (null < numbers < strings < booleans < dates, util/_internal.js SORT_ORDER), so an index
+// range is a contiguous run of a sorted array; anything else (arrays, objects, NaN, BSON values) is "odd".
+import type { Doc } from '../contracts';
+import { isPlainObject } from './ejson';
+
+/** A scalar index key: rank (mingo's type order) and value (a Date as its time, null for null/missing). */
+export interface Key {
+  r: number;
+  x: number | string | boolean | null;
+}
+
+export const NULL_KEY: Key = { r: 2, x: null };
+/** What valueAt returns for a path that crosses an array (mingo would look inside it): never indexed as a scalar. */
+export const ODD = Symbol('odd');
+
+/** The key of a scalar; undefined for values an index cannot order (arrays, objects, NaN, invalid dates, BSON types). */
+export function keyOf(v: unknown): Key | undefined {
+  if (v === null || v === undefined) return NULL_KEY;
+  switch (typeof v) {
+    case 'number':
+      return Number.isNaN(v) ? undefined : { r: 3, x: v === 0 ? 0 : v };
+    case 'string':
+      return { r: 4, x: v };
+    case 'boolean':
+      return { r: 9, x: v };
+    default:
+      if (v instanceof Date) {
+        const t = v.getTime();
+        return Number.isNaN(t) ? undefined : { r: 10, x: t };
+      }
+      return undefined;
+  }
+}
+
+/** The hash-bucket name of a key: values mingo's `$eq` holds equal (isEqual, or both nil) share a bucket. */
+export function bucketName(k: Key): string {
+  return `${k.r}:${String(k.x)}`;
+}
+
+export function cmpKey(a: Key, b: Key): number {
+  if (a.r !== b.r) return a.r < b.r ? -1 : 1;
+  const x = a.x as number | string;
+  const y = b.x as number | string;
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The value at a (dotted) path: undefined when missing, ODD when the path crosses an array. */
+export function valueAt(doc: Doc, path: string): unknown {
+  if (!path.includes('.')) return doc[path];
+  let cur: unknown = doc;
+  for (const seg of path.split('.')) {
+    if (Array.isArray(cur)) return ODD;
+    if (!isPlainObject(cur)) return undefined;
+    cur = cur[seg];
+  }
+  return cur;
+}
+
+/** First index in [lo, hi) where `pred` holds, for a predicate that is false then true along the array. */
+export function firstWhere<T>(arr: readonly T[], pred: (v: T) => boolean, lo = 0, hi = arr.length): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(arr[mid] as T)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Inserts `n` into an ascending array of numbers (appending is the common case: new documents come last). */
+export function insertNum(arr: number[], n: number): void {
+  const last = arr[arr.length - 1];
+  if (last === undefined || last < n) {
+    arr.push(n);
+    return;
+  }
+  arr.splice(firstWhere(arr, (v) => v >= n), 0, n);
+}
+
+export function removeNum(arr: number[], n: number): void {
+  const i = firstWhere(arr, (v) => v >= n);
+  if (arr[i] === n) arr.splice(i, 1);
+}
+
+/** Merges ascending arrays of distinct numbers into one ascending array. */
+export function mergeSorted(lists: readonly (readonly number[])[]): readonly number[] {
+  const nonEmpty = lists.filter((l) => l.length);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
+  const all = new Float64Array(nonEmpty.reduce((n, l) => n + l.length, 0));
+  let i = 0;
+  for (const l of nonEmpty) for (const n of l) all[i++] = n;
+  return Array.from(all.sort());
+}

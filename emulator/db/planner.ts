@@ -1,0 +1,190 @@
+// Emulator layer (db): the query planner. It narrows a query to candidate documents with the secondary indexes, as
+// CloudBase's indexes do; the caller still evaluates the whole query with mingo on them, so results equal a scan.
+// Candidates come in natural (insertion) order, which is the order a scan sees; an "ordered" plan yields them in
+// the final sort order instead: groups of equal sort values in value order (reversed for desc), each group in
+// natural order — exactly mingo's stable $sort (pipeline/sort.js: groupBy, sort keys, reverse for -1).
+import type { Doc } from '../contracts';
+import { isPlainObject } from './ejson';
+import { cmpKey, firstWhere, keyOf, mergeSorted, bucketName, type Key } from './keys';
+import { ODD_BUCKET, type Bucket, type CollectionIndexes, type Entry, type SecondaryIndex, type SecondaryIndexes } from './secondary';
+import type { IdKey } from './store';
+
+type Op = '$gt' | '$gte' | '$lt' | '$lte';
+type Constraint = { in: Key[] } | { op: Op; k: Key };
+type Interval = [number, number];
+
+export interface Planned {
+  docs: Iterable<Doc>;
+  /** True when `docs` already come in the requested order (then only skip/limit/projection remain). */
+  ordered: boolean;
+  index: string;
+  estimate: number;
+}
+
+const RANGE = new Set(['$gt', '$gte', '$lt', '$lte']);
+/** An ordered plan is kept unless an unordered one is this many times smaller (it stops at offset + limit). */
+const ORDERED_ADVANTAGE = 8;
+
+function queryKey(v: unknown): Key | undefined {
+  return v === undefined ? undefined : keyOf(v);
+}
+
+/** Index-usable conditions of top-level fields and of top-level `$and` members (recursively). */
+function collect(query: Doc, out: Map<string, Constraint[]>): void {
+  for (const [f, v] of Object.entries(query)) {
+    if (f === '$and' && Array.isArray(v)) {
+      for (const q of v) if (isPlainObject(q)) collect(q, out);
+      continue;
+    }
+    if (f.startsWith('$')) continue;
+    const list = out.get(f) ?? [];
+    out.set(f, list);
+    const ops = isPlainObject(v) ? Object.keys(v) : [];
+    if (!ops.some((k) => k.startsWith('$'))) {
+      const k = queryKey(v);
+      if (k) list.push({ in: [k] });
+      continue;
+    }
+    if (!ops.every((k) => k.startsWith('$'))) continue;
+    for (const [op, arg] of Object.entries(v as Doc)) {
+      if (op === '$eq') {
+        const k = queryKey(arg);
+        if (k) list.push({ in: [k] });
+      } else if (op === '$in' && Array.isArray(arg)) {
+        const keys = arg.map(queryKey);
+        if (keys.every((k): k is Key => k !== undefined)) {
+          list.push({ in: [...new Map(keys.map((k) => [bucketName(k), k])).values()] });
+        }
+      } else if (RANGE.has(op)) {
+        const k = queryKey(arg);
+        if (k && k.r !== 2) list.push({ op: op as Op, k });
+      }
+    }
+  }
+}
+
+function intervals(arr: readonly Entry[], c: Constraint): Interval[] {
+  if ('in' in c) {
+    return [...c.in].sort(cmpKey)
+      .map((k): Interval => [firstWhere(arr, (e) => cmpKey(e.k, k) >= 0), firstWhere(arr, (e) => cmpKey(e.k, k) > 0)])
+      .filter(([a, b]) => a < b);
+  }
+  const { op, k } = c;
+  const at = (strict: boolean): number => firstWhere(arr, (e) => (strict ? cmpKey(e.k, k) > 0 : cmpKey(e.k, k) >= 0));
+  const rankStart = (): number => firstWhere(arr, (e) => e.k.r >= k.r);
+  const rankEnd = (): number => firstWhere(arr, (e) => e.k.r > k.r);
+  const iv: Interval = op === '$gt' ? [at(true), rankEnd()] : op === '$gte' ? [at(false), rankEnd()]
+    : op === '$lt' ? [rankStart(), at(false)] : [rankStart(), at(true)];
+  return iv[0] < iv[1] ? [iv] : [];
+}
+
+function intersect(a: Interval[], b: Interval[]): Interval[] {
+  const out: Interval[] = [];
+  for (const [a0, a1] of a) for (const [b0, b1] of b) if (Math.max(a0, b0) < Math.min(a1, b1)) out.push([Math.max(a0, b0), Math.min(a1, b1)]);
+  return out;
+}
+
+interface Part {
+  bucket: Bucket;
+  ivs: Interval[] | undefined;
+  size: number;
+}
+
+interface IxPlan {
+  ix: SecondaryIndex;
+  parts: Part[];
+  size: number;
+}
+
+function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan | undefined {
+  let best: IxPlan | undefined;
+  const seconds = ix.second === undefined ? [] : conds.get(ix.second) ?? [];
+  for (const c of conds.get(ix.first) ?? []) {
+    if (!('in' in c)) continue;
+    const buckets = [...c.in.map(bucketName), ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
+    const parts = buckets.map((bucket): Part => {
+      if (!seconds.length) return { bucket, ivs: undefined, size: bucket.seqs.length };
+      let ivs: Interval[] = [[0, bucket.sorted.length]];
+      for (const s of seconds) ivs = intersect(ivs, intervals(bucket.sorted, s));
+      return { bucket, ivs, size: ivs.reduce((n, [a, b]) => n + b - a, 0) + bucket.odd.length };
+    });
+    const size = parts.reduce((n, p) => n + p.size, 0);
+    if (!best || size < best.size) best = { ix, parts, size };
+  }
+  return best;
+}
+
+/** Ascending sequence numbers of a plan's candidates (natural order). */
+function naturalSeqs(plan: IxPlan): readonly number[] {
+  return mergeSorted(plan.parts.map(({ bucket, ivs, size }) => {
+    if (!ivs || size * 2 >= bucket.seqs.length) return bucket.seqs; // most of the bucket: skip the sort
+    const seqs = new Float64Array(size);
+    let i = 0;
+    for (const [a, b] of ivs) for (let j = a; j < b; j++) seqs[i++] = (bucket.sorted[j] as Entry).seq;
+    for (const s of bucket.odd) seqs[i++] = s;
+    return Array.from(seqs.sort());
+  }));
+}
+
+/** Entries of one interval in mingo's sort order: by value (groups reversed for desc), natural order within a group. */
+function* orderedSeqs(arr: readonly Entry[], [lo, hi]: Interval, desc: boolean): Generator<number> {
+  if (!desc) {
+    for (let i = lo; i < hi; i++) yield (arr[i] as Entry).seq;
+    return;
+  }
+  let end = hi;
+  while (end > lo) {
+    const k = (arr[end - 1] as Entry).k;
+    let start = end - 1;
+    while (start > lo && cmpKey((arr[start - 1] as Entry).k, k) === 0) start--;
+    for (let i = start; i < end; i++) yield (arr[i] as Entry).seq;
+    end = start;
+  }
+}
+
+/** The direction when `order` sorts by exactly the index's second key, else undefined. */
+function orderDirection(ix: SecondaryIndex, order: Doc | undefined): 1 | -1 | undefined {
+  const keys = order ? Object.keys(order) : [];
+  if (keys.length !== 1 || ix.second === undefined || keys[0] !== ix.second || !order) return undefined;
+  const d = order[ix.second];
+  return d === 1 || d === 'asc' ? 1 : d === -1 || d === 'desc' ? -1 : undefined;
+}
+
+function* docsOf(ci: CollectionIndexes, docs: ReadonlyMap<IdKey, Doc>, seqs: Iterable<number>): Generator<Doc> {
+  for (const s of seqs) {
+    const d = docs.get(ci.keyOf.get(s) as IdKey);
+    if (d) yield d;
+  }
+}
+
+/**
+ * Candidates of `query` over a collection's committed documents `docs`, from the index with the smallest candidate
+ * set (an index whose order serves `order` is preferred); undefined when no index applies (the caller scans).
+ */
+export function planQuery(sec: SecondaryIndexes | undefined, coll: string, docs: ReadonlyMap<IdKey, Doc>, query: Doc, order?: Doc): Planned | undefined {
+  const ci = sec?.of(coll);
+  if (!ci) return undefined;
+  const conds = new Map<string, Constraint[]>();
+  collect(query, conds);
+  let best: IxPlan | undefined;
+  let ordered: { plan: IxPlan; dir: 1 | -1 } | undefined;
+  for (const ix of ci.list) {
+    const p = planIndex(ix, conds);
+    if (!p) continue;
+    if (!best || p.size < best.size) best = p;
+    const dir = orderDirection(ix, order);
+    const only = p.parts[0];
+    if (dir && p.parts.length <= 1 && (!only || (!only.bucket.odd.length && (only.ivs?.length ?? 1) <= 1))) {
+      if (!ordered || p.size < ordered.plan.size) ordered = { plan: p, dir };
+    }
+  }
+  if (!best) return undefined;
+  if (ordered && ordered.plan.size <= best.size * ORDERED_ADVANTAGE) {
+    const { plan, dir } = ordered;
+    const part = plan.parts[0];
+    const iv: Interval | undefined = part && (part.ivs ? part.ivs[0] : [0, part.bucket.sorted.length]);
+    const seqs = part && iv ? orderedSeqs(part.bucket.sorted, iv, dir === -1) : [];
+    return { docs: docsOf(ci, docs, seqs), ordered: true, index: plan.ix.spec.name, estimate: plan.size };
+  }
+  return { docs: docsOf(ci, docs, naturalSeqs(best)), ordered: false, index: best.ix.spec.name, estimate: best.size };
+}

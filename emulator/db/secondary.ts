@@ -1,0 +1,165 @@
+// Emulator layer (db): secondary indexes for every index of config/indexes.json, kept up to date by Store.apply (the
+// single mutation point: requests, commits, load, journal replay, import) and Store.clear (reset). Per index: a hash
+// of the first key's value → bucket; a bucket holds its documents' sequence numbers in natural (insertion) order and,
+// for compound indexes, the second key sorted as mingo sorts it. Missing fields index as null [IDX-DOC].
+import type { Doc, IndexConfig, IndexSpec } from '../contracts';
+import { bucketName, cmpKey, firstWhere, insertNum, keyOf, removeNum, valueAt, type Key } from './keys';
+import type { IdKey, StoreObserver } from './store';
+
+/** A second-key entry: its key, then the document's sequence number (ties keep natural order, as mingo's sort). */
+export interface Entry {
+  k: Key;
+  seq: number;
+}
+
+export interface Bucket {
+  /** Sequence numbers, ascending = the collection's natural order. */
+  readonly seqs: number[];
+  /** Compound indexes: documents with a scalar second key, by (key, seq). */
+  readonly sorted: Entry[];
+  /** Compound indexes: documents whose second key is not a scalar (ascending seqs). */
+  readonly odd: number[];
+}
+
+/** The bucket of documents whose first key is not a scalar (arrays…): candidates of every equality lookup. */
+export const ODD_BUCKET = '\u0000odd';
+
+const cmpEntry = (a: Entry, b: Entry): number => cmpKey(a.k, b.k) || a.seq - b.seq;
+
+export class SecondaryIndex {
+  readonly first: string;
+  readonly second: string | undefined;
+  readonly buckets = new Map<string, Bucket>();
+
+  constructor(readonly spec: IndexSpec) {
+    this.first = (spec.keys[0] as { name: string }).name;
+    this.second = spec.keys[1]?.name;
+  }
+
+  private place(doc: Doc): { b: string; k2: Key | undefined } {
+    const k1 = keyOf(valueAt(doc, this.first));
+    return { b: k1 ? bucketName(k1) : ODD_BUCKET, k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
+  }
+
+  /** True when the document's index position differs between the two versions. */
+  moves(before: Doc, after: Doc): boolean {
+    const a = this.place(before);
+    const b = this.place(after);
+    if (a.b !== b.b || this.second === undefined) return a.b !== b.b;
+    if (!a.k2 || !b.k2) return a.k2 !== b.k2;
+    return cmpKey(a.k2, b.k2) !== 0;
+  }
+
+  add(seq: number, doc: Doc): void {
+    const { b, k2 } = this.place(doc);
+    let bucket = this.buckets.get(b);
+    if (!bucket) this.buckets.set(b, (bucket = { seqs: [], sorted: [], odd: [] }));
+    insertNum(bucket.seqs, seq);
+    if (this.second === undefined) return;
+    if (!k2) return insertNum(bucket.odd, seq);
+    const e: Entry = { k: k2, seq };
+    const last = bucket.sorted[bucket.sorted.length - 1];
+    if (!last || cmpEntry(last, e) < 0) bucket.sorted.push(e);
+    else bucket.sorted.splice(firstWhere(bucket.sorted, (x) => cmpEntry(x, e) >= 0), 0, e);
+  }
+
+  remove(seq: number, doc: Doc): void {
+    const { b, k2 } = this.place(doc);
+    const bucket = this.buckets.get(b);
+    if (!bucket) return;
+    removeNum(bucket.seqs, seq);
+    if (this.second !== undefined) {
+      if (!k2) removeNum(bucket.odd, seq);
+      else {
+        const e: Entry = { k: k2, seq };
+        const i = firstWhere(bucket.sorted, (x) => cmpEntry(x, e) >= 0);
+        if (bucket.sorted[i]?.seq === seq) bucket.sorted.splice(i, 1);
+      }
+    }
+    if (!bucket.seqs.length) this.buckets.delete(b);
+  }
+}
+
+/** One collection's indexes and the natural-order sequence numbers of its documents. */
+export class CollectionIndexes {
+  readonly seqOf = new Map<IdKey, number>();
+  readonly keyOf = new Map<number, IdKey>();
+  private next = 0;
+
+  constructor(readonly list: SecondaryIndex[]) {}
+
+  put(key: IdKey, before: Doc | undefined, after: Doc): void {
+    let seq = this.seqOf.get(key);
+    if (seq === undefined || !before) {
+      if (seq !== undefined) this.drop(key, before);
+      seq = this.next++;
+      this.seqOf.set(key, seq);
+      this.keyOf.set(seq, key);
+      for (const ix of this.list) ix.add(seq, after);
+      return;
+    }
+    for (const ix of this.list) {
+      if (!ix.moves(before, after)) continue;
+      ix.remove(seq, before);
+      ix.add(seq, after);
+    }
+  }
+
+  drop(key: IdKey, before: Doc | undefined): void {
+    const seq = this.seqOf.get(key);
+    if (seq === undefined) return;
+    if (before) for (const ix of this.list) ix.remove(seq, before);
+    this.seqOf.delete(key);
+    this.keyOf.delete(seq);
+  }
+}
+
+/** Every declared (non-geo) index, by collection; a Store observer. */
+export class SecondaryIndexes implements StoreObserver {
+  private readonly specs = new Map<string, IndexSpec[]>();
+  private colls = new Map<string, CollectionIndexes>();
+
+  constructor(config: IndexConfig = {}) {
+    for (const [coll, specs] of Object.entries(config)) {
+      const usable = specs.filter((s) => s.keys.length && s.keys.every((k) => k.direction !== '2dsphere'));
+      if (usable.length) this.specs.set(coll, usable);
+    }
+  }
+
+  /** The indexes of a collection (undefined when it declares none). */
+  of(coll: string): CollectionIndexes | undefined {
+    let c = this.colls.get(coll);
+    if (!c) {
+      const specs = this.specs.get(coll);
+      if (!specs) return undefined;
+      this.colls.set(coll, (c = new CollectionIndexes(specs.map((s) => new SecondaryIndex(s)))));
+    }
+    return c;
+  }
+
+  put(coll: string, key: IdKey, before: Doc | undefined, after: Doc): void {
+    this.of(coll)?.put(key, before, after);
+  }
+  del(coll: string, key: IdKey, before: Doc): void {
+    this.of(coll)?.drop(key, before);
+  }
+  clear(): void {
+    this.colls = new Map();
+  }
+
+  /** The index contents by document id, for tests: index → bucket → ids in natural order, by second key, odd. */
+  describe(coll: string): Record<string, Record<string, { ids: IdKey[]; sorted: IdKey[]; odd: IdKey[] }>> {
+    const c = this.of(coll);
+    const out: Record<string, Record<string, { ids: IdKey[]; sorted: IdKey[]; odd: IdKey[] }>> = {};
+    if (!c) return out;
+    const id = (seq: number): IdKey => c.keyOf.get(seq) as IdKey;
+    for (const ix of c.list) {
+      const buckets: Record<string, { ids: IdKey[]; sorted: IdKey[]; odd: IdKey[] }> = {};
+      for (const [name, b] of [...ix.buckets].sort(([x], [y]) => (x < y ? -1 : 1))) {
+        buckets[name] = { ids: b.seqs.map(id), sorted: b.sorted.map((e) => id(e.seq)), odd: b.odd.map(id) };
+      }
+      out[ix.spec.name] = buckets;
+    }
+    return out;
+  }
+}
