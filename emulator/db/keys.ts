@@ -3,6 +3,7 @@
 // range is a contiguous run of a sorted array; anything else (arrays, objects, NaN, BSON values) is "odd".
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
+import { SortedList } from './sorted-list';
 
 /** A scalar index key: rank (mingo's type order) and value (a Date as its time, null for null/missing). */
 export interface Key {
@@ -57,37 +58,13 @@ export function valueAt(doc: Doc, path: string): unknown {
   return cur;
 }
 
-/** First index in [lo, hi) where `pred` holds, for a predicate that is false then true along the array. */
-export function firstWhere<T>(arr: readonly T[], pred: (v: T) => boolean, lo = 0, hi = arr.length): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(arr[mid] as T)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
-/** Inserts `n` into an ascending array of numbers (appending is the common case: new documents come last). */
-export function insertNum(arr: number[], n: number): void {
-  const last = arr[arr.length - 1];
-  if (last === undefined || last < n) {
-    arr.push(n);
-    return;
-  }
-  arr.splice(firstWhere(arr, (v) => v >= n), 0, n);
-}
-
-export function removeNum(arr: number[], n: number): void {
-  const i = firstWhere(arr, (v) => v >= n);
-  if (arr[i] === n) arr.splice(i, 1);
-}
-
-/** Merges ascending arrays of distinct numbers into one ascending array. */
-export function mergeSorted(lists: readonly (readonly number[])[]): readonly number[] {
-  const nonEmpty = lists.filter((l) => l.length);
+/** Merges ascending lists of distinct numbers into one ascending sequence (one list is returned as it is). */
+export function mergeSorted(lists: readonly (readonly number[] | SortedList<number>)[]): Iterable<number> {
+  const len = (l: readonly number[] | SortedList<number>): number => (l instanceof SortedList ? l.size : l.length);
+  const nonEmpty = lists.filter((l) => len(l));
   if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  const all = new Float64Array(nonEmpty.reduce((n, l) => n + l.length, 0));
+  const all = new Float64Array(nonEmpty.reduce((n, l) => n + len(l), 0));
   let i = 0;
   for (const l of nonEmpty) for (const n of l) all[i++] = n;
-  return Array.from(all.sort());
+  return all.sort();
 }

@@ -5,8 +5,9 @@
 // natural order — exactly mingo's stable $sort (pipeline/sort.js: groupBy, sort keys, reverse for -1).
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
-import { cmpKey, firstWhere, keyOf, mergeSorted, bucketName, type Key } from './keys';
+import { cmpKey, keyOf, mergeSorted, bucketName, type Key } from './keys';
 import { ODD_BUCKET, type Bucket, type CollectionIndexes, type Entry, type SecondaryIndex, type SecondaryIndexes } from './secondary';
+import type { SortedList } from './sorted-list';
 import type { IdKey } from './store';
 
 type Op = '$gt' | '$gte' | '$lt' | '$lte';
@@ -63,16 +64,16 @@ function collect(query: Doc, out: Map<string, Constraint[]>): void {
   }
 }
 
-function intervals(arr: readonly Entry[], c: Constraint): Interval[] {
+function intervals(arr: SortedList<Entry>, c: Constraint): Interval[] {
   if ('in' in c) {
     return [...c.in].sort(cmpKey)
-      .map((k): Interval => [firstWhere(arr, (e) => cmpKey(e.k, k) >= 0), firstWhere(arr, (e) => cmpKey(e.k, k) > 0)])
+      .map((k): Interval => [arr.firstWhere((e) => cmpKey(e.k, k) >= 0), arr.firstWhere((e) => cmpKey(e.k, k) > 0)])
       .filter(([a, b]) => a < b);
   }
   const { op, k } = c;
-  const at = (strict: boolean): number => firstWhere(arr, (e) => (strict ? cmpKey(e.k, k) > 0 : cmpKey(e.k, k) >= 0));
-  const rankStart = (): number => firstWhere(arr, (e) => e.k.r >= k.r);
-  const rankEnd = (): number => firstWhere(arr, (e) => e.k.r > k.r);
+  const at = (strict: boolean): number => arr.firstWhere((e) => (strict ? cmpKey(e.k, k) > 0 : cmpKey(e.k, k) >= 0));
+  const rankStart = (): number => arr.firstWhere((e) => e.k.r >= k.r);
+  const rankEnd = (): number => arr.firstWhere((e) => e.k.r > k.r);
   const iv: Interval = op === '$gt' ? [at(true), rankEnd()] : op === '$gte' ? [at(false), rankEnd()]
     : op === '$lt' ? [rankStart(), at(false)] : [rankStart(), at(true)];
   return iv[0] < iv[1] ? [iv] : [];
@@ -103,10 +104,10 @@ function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan
     if (!('in' in c)) continue;
     const buckets = [...c.in.map(bucketName), ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
     const parts = buckets.map((bucket): Part => {
-      if (!seconds.length) return { bucket, ivs: undefined, size: bucket.seqs.length };
-      let ivs: Interval[] = [[0, bucket.sorted.length]];
+      if (!seconds.length) return { bucket, ivs: undefined, size: bucket.seqs.size };
+      let ivs: Interval[] = [[0, bucket.sorted.size]];
       for (const s of seconds) ivs = intersect(ivs, intervals(bucket.sorted, s));
-      return { bucket, ivs, size: ivs.reduce((n, [a, b]) => n + b - a, 0) + bucket.odd.length };
+      return { bucket, ivs, size: ivs.reduce((n, [a, b]) => n + b - a, 0) + bucket.odd.size };
     });
     const size = parts.reduce((n, p) => n + p.size, 0);
     if (!best || size < best.size) best = { ix, parts, size };
@@ -115,31 +116,34 @@ function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan
 }
 
 /** Ascending sequence numbers of a plan's candidates (natural order). */
-function naturalSeqs(plan: IxPlan): readonly number[] {
+function naturalSeqs(plan: IxPlan): Iterable<number> {
   return mergeSorted(plan.parts.map(({ bucket, ivs, size }) => {
-    if (!ivs || size * 2 >= bucket.seqs.length) return bucket.seqs; // most of the bucket: skip the sort
+    if (!ivs || size * 2 >= bucket.seqs.size) return bucket.seqs; // most of the bucket: skip the sort
     const seqs = new Float64Array(size);
     let i = 0;
-    for (const [a, b] of ivs) for (let j = a; j < b; j++) seqs[i++] = (bucket.sorted[j] as Entry).seq;
+    for (const [a, b] of ivs) for (const e of bucket.sorted.values(a, b)) seqs[i++] = e.seq;
     for (const s of bucket.odd) seqs[i++] = s;
     return Array.from(seqs.sort());
   }));
 }
 
 /** Entries of one interval in mingo's sort order: by value (groups reversed for desc), natural order within a group. */
-function* orderedSeqs(arr: readonly Entry[], [lo, hi]: Interval, desc: boolean): Generator<number> {
+function* orderedSeqs(arr: SortedList<Entry>, [lo, hi]: Interval, desc: boolean): Generator<number> {
   if (!desc) {
-    for (let i = lo; i < hi; i++) yield (arr[i] as Entry).seq;
+    for (const e of arr.values(lo, hi)) yield e.seq;
     return;
   }
-  let end = hi;
-  while (end > lo) {
-    const k = (arr[end - 1] as Entry).k;
-    let start = end - 1;
-    while (start > lo && cmpKey((arr[start - 1] as Entry).k, k) === 0) start--;
-    for (let i = start; i < end; i++) yield (arr[i] as Entry).seq;
-    end = start;
+  let group: number[] = [];
+  let k: Key | undefined;
+  for (const e of arr.reversed(lo, hi)) {
+    if (k && cmpKey(e.k, k) !== 0) {
+      for (let i = group.length - 1; i >= 0; i--) yield group[i] as number;
+      group = [];
+    }
+    k = e.k;
+    group.push(e.seq);
   }
+  for (let i = group.length - 1; i >= 0; i--) yield group[i] as number;
 }
 
 /** The direction when `order` sorts by exactly the index's second key, else undefined. */
@@ -174,7 +178,7 @@ export function planQuery(sec: SecondaryIndexes | undefined, coll: string, docs:
     if (!best || p.size < best.size) best = p;
     const dir = orderDirection(ix, order);
     const only = p.parts[0];
-    if (dir && p.parts.length <= 1 && (!only || (!only.bucket.odd.length && (only.ivs?.length ?? 1) <= 1))) {
+    if (dir && p.parts.length <= 1 && (!only || (!only.bucket.odd.size && (only.ivs?.length ?? 1) <= 1))) {
       if (!ordered || p.size < ordered.plan.size) ordered = { plan: p, dir };
     }
   }
@@ -182,7 +186,7 @@ export function planQuery(sec: SecondaryIndexes | undefined, coll: string, docs:
   if (ordered && ordered.plan.size <= best.size * ORDERED_ADVANTAGE) {
     const { plan, dir } = ordered;
     const part = plan.parts[0];
-    const iv: Interval | undefined = part && (part.ivs ? part.ivs[0] : [0, part.bucket.sorted.length]);
+    const iv: Interval | undefined = part && (part.ivs ? part.ivs[0] : [0, part.bucket.sorted.size]);
     const seqs = part && iv ? orderedSeqs(part.bucket.sorted, iv, dir === -1) : [];
     return { docs: docsOf(ci, docs, seqs), ordered: true, index: plan.ix.spec.name, estimate: plan.size };
   }

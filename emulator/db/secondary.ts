@@ -3,7 +3,8 @@
 // of the first key's value → bucket; a bucket holds its documents' sequence numbers in natural (insertion) order and,
 // for compound indexes, the second key sorted as mingo sorts it. Missing fields index as null [IDX-DOC].
 import type { Doc, IndexConfig, IndexSpec } from '../contracts';
-import { bucketName, cmpKey, firstWhere, insertNum, keyOf, removeNum, valueAt, type Key } from './keys';
+import { bucketName, cmpKey, keyOf, valueAt, type Key } from './keys';
+import { SortedList } from './sorted-list';
 import type { IdKey, StoreObserver } from './store';
 
 /** A second-key entry: its key, then the document's sequence number (ties keep natural order, as mingo's sort). */
@@ -14,24 +15,26 @@ export interface Entry {
 
 export interface Bucket {
   /** Sequence numbers, ascending = the collection's natural order. */
-  readonly seqs: number[];
+  readonly seqs: SortedList<number>;
   /** Compound indexes: documents with a scalar second key, by (key, seq). */
-  readonly sorted: Entry[];
+  readonly sorted: SortedList<Entry>;
   /** Compound indexes: documents whose second key is not a scalar (ascending seqs). */
-  readonly odd: number[];
+  readonly odd: SortedList<number>;
 }
 
 /** The bucket of documents whose first key is not a scalar (arrays…): candidates of every equality lookup. */
 export const ODD_BUCKET = '\u0000odd';
 
 const cmpEntry = (a: Entry, b: Entry): number => cmpKey(a.k, b.k) || a.seq - b.seq;
+const cmpNum = (a: number, b: number): number => a - b;
 
 export class SecondaryIndex {
   readonly first: string;
   readonly second: string | undefined;
   readonly buckets = new Map<string, Bucket>();
 
-  constructor(readonly spec: IndexSpec) {
+  /** `chunk`: the buckets' SortedList chunk size (tests pass a small one to exercise chunk splits and merges). */
+  constructor(readonly spec: IndexSpec, private readonly chunk?: number) {
     this.first = (spec.keys[0] as { name: string }).name;
     this.second = spec.keys[1]?.name;
   }
@@ -53,30 +56,27 @@ export class SecondaryIndex {
   add(seq: number, doc: Doc): void {
     const { b, k2 } = this.place(doc);
     let bucket = this.buckets.get(b);
-    if (!bucket) this.buckets.set(b, (bucket = { seqs: [], sorted: [], odd: [] }));
-    insertNum(bucket.seqs, seq);
+    if (!bucket) {
+      const c = this.chunk;
+      bucket = { seqs: new SortedList(cmpNum, c), sorted: new SortedList(cmpEntry, c), odd: new SortedList(cmpNum, c) };
+      this.buckets.set(b, bucket);
+    }
+    bucket.seqs.insert(seq);
     if (this.second === undefined) return;
-    if (!k2) return insertNum(bucket.odd, seq);
-    const e: Entry = { k: k2, seq };
-    const last = bucket.sorted[bucket.sorted.length - 1];
-    if (!last || cmpEntry(last, e) < 0) bucket.sorted.push(e);
-    else bucket.sorted.splice(firstWhere(bucket.sorted, (x) => cmpEntry(x, e) >= 0), 0, e);
+    if (!k2) bucket.odd.insert(seq);
+    else bucket.sorted.insert({ k: k2, seq });
   }
 
   remove(seq: number, doc: Doc): void {
     const { b, k2 } = this.place(doc);
     const bucket = this.buckets.get(b);
     if (!bucket) return;
-    removeNum(bucket.seqs, seq);
+    bucket.seqs.delete(seq);
     if (this.second !== undefined) {
-      if (!k2) removeNum(bucket.odd, seq);
-      else {
-        const e: Entry = { k: k2, seq };
-        const i = firstWhere(bucket.sorted, (x) => cmpEntry(x, e) >= 0);
-        if (bucket.sorted[i]?.seq === seq) bucket.sorted.splice(i, 1);
-      }
+      if (!k2) bucket.odd.delete(seq);
+      else bucket.sorted.delete({ k: k2, seq });
     }
-    if (!bucket.seqs.length) this.buckets.delete(b);
+    if (!bucket.seqs.size) this.buckets.delete(b);
   }
 }
 
@@ -119,7 +119,8 @@ export class SecondaryIndexes implements StoreObserver {
   private readonly specs = new Map<string, IndexSpec[]>();
   private colls = new Map<string, CollectionIndexes>();
 
-  constructor(config: IndexConfig = {}) {
+  /** `chunk`: the buckets' SortedList chunk size (default 512; tests pass a small one). */
+  constructor(config: IndexConfig = {}, private readonly chunk?: number) {
     for (const [coll, specs] of Object.entries(config)) {
       const usable = specs.filter((s) => s.keys.length && s.keys.every((k) => k.direction !== '2dsphere'));
       if (usable.length) this.specs.set(coll, usable);
@@ -132,7 +133,7 @@ export class SecondaryIndexes implements StoreObserver {
     if (!c) {
       const specs = this.specs.get(coll);
       if (!specs) return undefined;
-      this.colls.set(coll, (c = new CollectionIndexes(specs.map((s) => new SecondaryIndex(s)))));
+      this.colls.set(coll, (c = new CollectionIndexes(specs.map((s) => new SecondaryIndex(s, this.chunk)))));
     }
     return c;
   }
@@ -156,7 +157,7 @@ export class SecondaryIndexes implements StoreObserver {
     for (const ix of c.list) {
       const buckets: Record<string, { ids: IdKey[]; sorted: IdKey[]; odd: IdKey[] }> = {};
       for (const [name, b] of [...ix.buckets].sort(([x], [y]) => (x < y ? -1 : 1))) {
-        buckets[name] = { ids: b.seqs.map(id), sorted: b.sorted.map((e) => id(e.seq)), odd: b.odd.map(id) };
+        buckets[name] = { ids: b.seqs.toArray().map(id), sorted: b.sorted.toArray().map((e) => id(e.seq)), odd: b.odd.toArray().map(id) };
       }
       out[ix.spec.name] = buckets;
     }

@@ -104,7 +104,7 @@ async function outcome(svc: DatabaseService, params: Record<string, unknown>): P
 
 async function pair(): Promise<{ planned: DatabaseService; scan: DatabaseService; sec: SecondaryIndexes }> {
   const clock = createClock(Date.parse('2026-05-01T00:00:00Z'));
-  const sec = new SecondaryIndexes(CONFIG);
+  const sec = new SecondaryIndexes(CONFIG, 4); // tiny SortedList chunks: splits and merges happen on small data
   const planned = await createDatabaseService({ clock, indexes: CONFIG, secondary: sec });
   const scan = await createDatabaseService({ clock, indexes: CONFIG, planner: false });
   return { planned, scan, sec };
