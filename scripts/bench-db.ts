@@ -1,10 +1,31 @@
 // Scripts layer: SDK calls per second against the database service through the test harness (real wx-server-sdk):
 // sequential doc(id).get() and doc(id).update({ data: { n: _.inc(1) } }), 2,000 each after a warm-up.
 // Run: npx tsx scripts/bench-db.ts [count]   (add a data dir with TIXING_BENCH_DATADIR=/tmp/x to include the journal)
+//      npx tsx scripts/bench-db.ts [count] --emulator   (the same through the full emulator server: startEmulator)
+import { startEmulator } from '../emulator';
 import { startHarness, sdkDb } from '../test/emulator/db/harness';
 
+/** Through the whole emulator (its HTTP server, /admin routing, invocation attribution), as `npm start` serves it. */
+async function viaEmulator(n: number): Promise<void> {
+  const emu = await startEmulator({ port: 0, quiet: true });
+  emu.db.createCollection('bench');
+  emu.db.insert('bench', [{ _id: 'doc', n: 0, name: 'benchmark document', tags: ['a', 'b'] }]);
+  const db = sdkDb(`${emu.url}/admin`);
+  const _ = db.command;
+  const doc = db.collection('bench').doc('doc');
+  for (const [label, op] of [['doc(id).get()', () => doc.get()], ['doc(id).update(inc)', () => doc.update({ data: { n: _.inc(1) } })]] as const) {
+    for (let i = 0; i < 200; i++) await op();
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await op();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    console.log(`emulator ${label}: ${n} calls in ${ms.toFixed(0)} ms = ${((n * 1000) / ms).toFixed(0)} calls/s (${(ms / n).toFixed(2)} ms/call)`);
+  }
+  await emu.stop();
+}
+
 async function main(): Promise<void> {
-  const n = Number(process.argv[2] ?? 2000);
+  const n = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 2000);
+  if (process.argv.includes('--emulator')) return viaEmulator(n);
   const h = await startHarness(process.env.TIXING_BENCH_DATADIR ? { dataDir: process.env.TIXING_BENCH_DATADIR } : {});
   const db = sdkDb(h.url);
   const _ = db.command;
