@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createClock } from '../../../emulator/clock';
 import { AdminError, type Clock, type DatabaseService, type DatabaseServiceOptions } from '../../../emulator/contracts';
 import { answerBody, createDatabaseService, type DatabaseTuning } from '../../../emulator/db';
+import { baseEnv } from '../../../emulator/runner/env';
 
 export interface Harness {
   service: DatabaseService;
@@ -66,14 +67,8 @@ let sdk: Sdk | undefined;
 
 /** Points the real wx-server-sdk at `url` (read per request from TCB_CONTEXT_CNFG) and returns it, initialised. */
 export function useSdk(url: string): Sdk {
-  Object.assign(process.env, {
-    TENCENTCLOUD_RUNENV: 'SCF',
-    TENCENTCLOUD_REGION: 'ap-shanghai',
-    TENCENTCLOUD_SECRETID: 'AKIDlocalfake',
-    TENCENTCLOUD_SECRETKEY: 'localfakekey',
-    TENCENTCLOUD_SESSIONTOKEN: 'localfaketoken',
-    TCB_ENV: 'tixing-local',
-    SCF_NAMESPACE: 'tixing-local',
+  // The runner's own base environment (one definition of what the SDK needs), aimed at `url`.
+  Object.assign(process.env, baseEnv(Number(new URL(url).port)), {
     WX_API_TOKEN: 'fake-wx-api-token',
     SILENCE: 'true',
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: url }),

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { AdminError, type InvocationInfo, type WechatSimulator } from '../../../emulator/contracts';
 import { OPENAPI_RESPONSE_CONTENT_TYPE } from '../../../emulator/wechat';
 import { multipartFields, parseMultipart } from '../../../emulator/wechat/multipart';
+import { baseEnv } from '../../../emulator/runner/env';
 
 export interface Harness {
   port: number;
@@ -83,14 +84,7 @@ export async function startHarness(sim: WechatSimulator): Promise<Harness> {
 /** The process environment wx-server-sdk needs to talk to the harness (tcb-wire-protocol.md §1c). */
 export function sdkEnv(port: number): Record<string, string> {
   return {
-    TCB_CONTEXT_CNFG: JSON.stringify({ URL: `http://127.0.0.1:${port}/admin` }),
-    TENCENTCLOUD_RUNENV: 'SCF',
-    TENCENTCLOUD_REGION: 'ap-shanghai',
-    TENCENTCLOUD_SECRETID: 'AKIDlocalfake',
-    TENCENTCLOUD_SECRETKEY: 'localfakekey',
-    TENCENTCLOUD_SESSIONTOKEN: 'localfaketoken',
-    TCB_ENV: 'tixing-local',
-    SCF_NAMESPACE: 'tixing-local',
+    ...baseEnv(port),
     WX_API_TOKEN: 'fake-wx-api-token',
     // node-sdk reads WX_API_TOKEN only when a *_CONTEXT_KEYS list names it (tcbcontext.ts getCloudbaseContext), as SCF does.
     WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_UNIONID,WX_API_TOKEN',
