@@ -68,7 +68,7 @@ export interface UserDirectory {
   get(openid: string): Promise<UserProfile | null>;
 }
 
-/** The sending helper's whitelist test-send path (issue 4), seen from campaigns. */
+/** The sending helper's whitelist test-send path (core/sending/test-send.ts), seen from campaigns. */
 export interface TestSendResult {
   openid: string;
   outcome: string;

@@ -1,4 +1,4 @@
-// Core (pure): zod schemas of the `campaigns` function's actions (api.md). Every event is untrusted.
+// Core (pure): zod schemas of the `campaigns` function's actions (envelope: core/envelope.ts). Every event is untrusted.
 import { z } from 'zod';
 import { id, str, templateId } from '../schema';
 import { CAMPAIGN_STATUSES } from './model';

@@ -6,7 +6,7 @@ import { DomainError } from '../envelope';
 import type { TemplateInfo } from './ports';
 import { unknownVariables, withSampleValues } from './variables';
 
-/** The same shape as the templates function's `preview` errors (api.md), so admin pages show both alike. */
+/** The same shape as the templates function's `preview` errors, so admin pages show both alike. */
 export interface DataError {
   key: string;
   rule: string;

@@ -36,7 +36,7 @@ export interface WechatTemplate {
   keywordEnumValueList?: { keywordCode: string; enumValueList: string[] }[];
 }
 
-/** What the admin pages see (api.md TemplateView). */
+/** What the admin pages see (the templates function's answer). */
 export interface TemplateView {
   templateId: string;
   title: string;

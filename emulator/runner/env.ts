@@ -1,11 +1,11 @@
 // Emulator runner: the process environment SCF gives a cloud function, per invocation kind (see
-// tcb-wire-protocol.md §1c/§1d). wx-server-sdk reads identity and tokens from these variables only.
+// docs/platform-facts.md §8.3/§8.4). wx-server-sdk reads identity and tokens from these variables only.
 
 export const ENV_ID = 'tixing-local';
 export const APP_ID = 'wx0000000000000000';
 export const REGION = 'ap-shanghai';
 
-/** Fake credentials: the SDK signs requests but the emulator never checks; missing ones crash it (§1a). */
+/** Fake credentials: the SDK signs requests but the emulator never checks; missing ones crash it ([NODESDK-SRC] §8.1). */
 export const FAKE_CREDENTIALS = {
   TENCENTCLOUD_SECRETID: 'AKIDlocalfake',
   TENCENTCLOUD_SECRETKEY: 'localfakesecretkey',
@@ -28,7 +28,7 @@ export interface EnvInput {
 
 /** The admin URL a function (or script) is pointed at; `inv` attributes each /admin request to its invocation. */
 export function adminUrl(port: number, invocationId?: string): string {
-  // The SDK appends `env=…&seqId=…` directly when the URL already contains '?' (§1c).
+  // The SDK appends `env=…&seqId=…` directly when the URL already contains '?' ([NODESDK-SRC] §8.3).
   return invocationId === undefined
     ? `http://127.0.0.1:${port}/admin`
     : `http://127.0.0.1:${port}/admin?inv=${encodeURIComponent(invocationId)}&`;
@@ -37,7 +37,7 @@ export function adminUrl(port: number, invocationId?: string): string {
 /** Variables every SCF container has (no identity). Also what a plain Node script needs to use the real SDK. */
 export function baseEnv(port: number, invocationId?: string): Record<string, string> {
   return {
-    // [§1c] RUNENV=SCF: no metadata probes, plain-http internal endpoint, X-TCB-Source ",scf".
+    // [NODESDK-SRC] §8.3 RUNENV=SCF: no metadata probes, plain-http internal endpoint, X-TCB-Source ",scf".
     TENCENTCLOUD_RUNENV: 'SCF',
     TENCENTCLOUD_REGION: REGION,
     ...FAKE_CREDENTIALS,
@@ -50,8 +50,8 @@ export function baseEnv(port: number, invocationId?: string): Record<string, str
 /** The full environment of one invocation. */
 export function invocationEnv(input: EnvInput): Record<string, string> {
   const env = baseEnv(input.port, input.invocationId);
-  // [§1a] node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS; it reads WX_API_TOKEN only when listed in
-  // WX_CONTEXT_KEYS (getWXContext() blacklists it, so it never shows up there).
+  // [NODESDK-SRC] §8.4 node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS; it reads WX_API_TOKEN only
+  // when listed in WX_CONTEXT_KEYS (getWXContext() blacklists it, so it never shows up there).
   env.TCB_CONTEXT_KEYS = 'TCB_ENV,TCB_SEQID,TCB_SOURCE';
   env.TCB_SOURCE = input.source;
   env.TCB_SEQID = input.invocationId ?? '';

@@ -167,7 +167,8 @@ export function createRunner(opts: RunnerOptions): Runner {
     const w = await p.acquire();
     const cold = w.runs === 1;
     try {
-      // [SCF] the init phase (loading the bundle) is not part of the function's execution timeout.
+      // Loading the bundle is an init phase outside the function's execution timeout, like an SCF cold start (our
+      // model; no source in docs/platform-facts.md states it).
       const initError = await waitReady(p, w);
       if (w.dead) return finish({ ok: false, cold, error: { code: 'CRASHED', message: initError ?? 'worker died during init' } });
       const env = invocationEnv({

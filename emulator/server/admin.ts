@@ -1,5 +1,5 @@
-// Emulator server: `POST /admin`, the CloudBase endpoint the unmodified wx-server-sdk talks to (tcb-wire-protocol
-// §1a-§1c): database.* → DatabaseService, functions.invokeFunction → runner, wx.openApi (multipart) → WeChat simulator.
+// Emulator server: `POST /admin`, the CloudBase endpoint the unmodified wx-server-sdk talks to (docs/platform-facts.md
+// §8.1-§8.3): database.* → DatabaseService, functions.invokeFunction → runner, wx.openApi (multipart) → WeChat simulator.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';

@@ -41,14 +41,14 @@ export function parseCron(expression: string): CronSchedule {
   const dow = fields[5] as string;
   // Steps in day-of-week (MON/2, */2) depend on the same numbering: refuse them too.
   if (dow.includes('/')) {
-    throw new CronError(expression, `day-of-week "${dow}" uses a step, whose meaning depends on the disputed numbering (wechat-facts §5.1); list the days by name`);
+    throw new CronError(expression, `day-of-week "${dow}" uses a step, whose meaning depends on the disputed numbering (docs/platform-facts.md §5.1); list the days by name`);
   }
   // [TRIG-WX] [TRIG-WX-2021] [SCF-CRON-COPY] CONFLICT: 0 = Monday in one WeChat doc, 0 = Sunday in others.
   if (/\d/.test(dow)) {
     throw new CronError(
       expression,
       `day-of-week "${dow}" uses numbers, and WeChat's docs disagree on whether 0 means Sunday or Monday ` +
-        `(wechat-facts §5.1 CONFLICT); use names instead, e.g. MON-FRI, SAT,SUN`,
+        `(docs/platform-facts.md §5.1 CONFLICT); use names instead, e.g. MON-FRI, SAT,SUN`,
     );
   }
   const years = parseYears(expression, fields[6] as string);

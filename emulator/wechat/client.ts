@@ -1,4 +1,4 @@
-// Emulator layer (WeChat simulator): what the WeChat client does for wx.requestSubscribeMessage (facts §3.1–3.3).
+// Emulator layer (WeChat simulator): what the WeChat client does for wx.requestSubscribeMessage (docs/platform-facts.md §3.1–3.3).
 import type { ClientSubscribeRequest, ClientSubscribeResult } from '../contracts';
 import type { SimCore } from './core';
 

@@ -1,4 +1,4 @@
-// Emulator layer (WeChat simulator): the template-management cloud calls of subscribeMessage ([MMM-MIRROR], facts §4).
+// Emulator layer (WeChat simulator): the template-management cloud calls of subscribeMessage ([MMM-MIRROR], docs/platform-facts.md §4).
 // Inputs arrive snake_cased by wx-server-sdk (kidList → kid_list, sceneDesc → scene_desc, priTmplId → pri_tmpl_id);
 // the documented HTTPS spelling (camelCase) is accepted too. Answers use WeChat's camelCase field names.
 import type { SimCore, WxBody } from './core';

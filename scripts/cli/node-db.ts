@@ -85,14 +85,15 @@ export interface Connection {
 /**
  * Connects with TCB_ENV + TENCENTCLOUD_SECRETID/SECRETKEY (a real environment), or with the variables `npm start`
  * prints (TCB_CONTEXT_CNFG={"URL":…/admin}: node-sdk sends every request there, exactly as wx-server-sdk does,
- * tcb-wire-protocol.md §1c; node-sdk 3.18 reads it in utils/tcbcontext.ts getServerInjectUrl).
+ * docs/platform-facts.md §8.3; node-sdk 3.18 reads it in utils/tcbcontext.ts getServerInjectUrl).
  */
 export function connect(env: NodeJS.ProcessEnv = process.env, override?: { env?: string }): Connection {
   const envId = override?.env ?? env.TCB_ENV ?? env.SCF_NAMESPACE;
   const secretId = env.TENCENTCLOUD_SECRETID;
   const secretKey = env.TENCENTCLOUD_SECRETKEY;
   const missing = [!envId && 'TCB_ENV', !secretId && 'TENCENTCLOUD_SECRETID', !secretKey && 'TENCENTCLOUD_SECRETKEY'].filter(Boolean);
-  // node-sdk turns missing credentials into an unhandled rejection that kills the process (§1a): check first.
+  // node-sdk turns missing credentials into an unhandled rejection that kills the process (docs/platform-facts.md
+  // §8.1): check first.
   if (missing.length > 0) {
     throw new Error(`missing ${missing.join(', ')}. For the emulator, export the variables \`npm start\` prints; for CloudBase, set TCB_ENV and an API key pair (CAM).`);
   }

@@ -1,5 +1,5 @@
 // Test layer (emulator/db): a minimal /admin server around the database service (the real server is built
-// elsewhere) and the environment the real wx-server-sdk needs to talk to it (tcb-wire-protocol.md §1c).
+// elsewhere) and the environment the real wx-server-sdk needs to talk to it (docs/platform-facts.md §8.3).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClock } from '../../../emulator/clock';

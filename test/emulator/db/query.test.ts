@@ -1,4 +1,4 @@
-// Test layer (emulator/db): every query operator of wechat-facts.md §6.4 and the read options, via the real SDK.
+// Test layer (emulator/db): every query operator of docs/platform-facts.md §6.4 and the read options, via the real SDK.
 import { startHarness, sdkDb, rejection, type Harness, type SdkDb } from './harness';
 
 let h: Harness;

@@ -1,4 +1,4 @@
-// Test layer (emulator/db): every update operator of wechat-facts.md §6.4 and add/set/update/remove, via the real SDK.
+// Test layer (emulator/db): every update operator of docs/platform-facts.md §6.4 and add/set/update/remove, via the real SDK.
 import { startHarness, sdkDb, type Harness, type SdkDb } from './harness';
 
 let h: Harness;

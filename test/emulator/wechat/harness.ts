@@ -81,7 +81,7 @@ export async function startHarness(sim: WechatSimulator): Promise<Harness> {
   });
 }
 
-/** The process environment wx-server-sdk needs to talk to the harness (tcb-wire-protocol.md §1c). */
+/** The process environment wx-server-sdk needs to talk to the harness (docs/platform-facts.md §8.3). */
 export function sdkEnv(port: number): Record<string, string> {
   return {
     ...baseEnv(port),

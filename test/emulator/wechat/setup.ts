@@ -31,7 +31,7 @@ export interface Env {
   close(): Promise<void>;
 }
 
-/** Starts everything and points the real wx-server-sdk at it (env vars of tcb-wire-protocol.md §1c). */
+/** Starts everything and points the real wx-server-sdk at it (env vars of docs/platform-facts.md §8.3). */
 export async function startEnv(random: () => number = seededRandom(42)): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'tixing-wechat-'));
   const appJsonPath = join(dir, 'app.json');

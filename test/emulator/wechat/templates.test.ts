@@ -1,4 +1,4 @@
-// Tests (WeChat simulator): the template-management cloud calls through the real wx-server-sdk (facts §4).
+// Tests (WeChat simulator): the template-management cloud calls through the real wx-server-sdk (docs/platform-facts.md §4).
 import { type Env, sdkFailure, startEnv } from './setup';
 
 let env: Env;

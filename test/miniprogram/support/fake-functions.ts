@@ -1,5 +1,5 @@
 // Test support (mini program): in-memory stand-ins for the cloud functions the pages call, answering the function
-// API's envelopes (/tmp/api.md contract). Only the page side is under test here; the real functions are tested
+// API's envelopes (core/envelope.ts). Only the page side is under test here; the real functions are tested
 // through the emulator with the real SDK elsewhere.
 
 type Obj = Record<string, any>;
