@@ -21,21 +21,24 @@ export const emptyOptions = (): OptionsForm => ({
   miniprogramState: '', lang: '', attributes: '',
 });
 
-export interface Choice { value: string; label: string }
+export interface Choice { readonly value: string; readonly label: string }
 
-/** [SEND-NEW] miniprogram_state: developer / trial / formal — which build the card opens. */
-export const STATE_CHOICES: Choice[] = [
+/**
+ * [SEND-NEW] miniprogram_state: developer / trial / formal — which build the card opens. `as const`: the values are
+ * compared with core's Campaign['miniprogramState'] by test/build/miniprogram-parity.ts ('' = the app's default).
+ */
+export const STATE_CHOICES = [
   { value: '', label: '默认（按应用配置）' }, { value: 'developer', label: '开发版' }, { value: 'trial', label: '体验版' },
   { value: 'formal', label: '正式版' },
-];
-/** [SEND-NEW] lang: zh_CN (default), en_US, zh_HK, zh_TW — the language of the card's fixed texts. */
-export const LANG_CHOICES: Choice[] = [
+] as const satisfies readonly Choice[];
+/** [SEND-NEW] lang: zh_CN (default), en_US, zh_HK, zh_TW — the language of the card's fixed texts (checked as above). */
+export const LANG_CHOICES = [
   { value: '', label: '默认（按应用配置）' }, { value: 'zh_CN', label: '简体中文' }, { value: 'en_US', label: '英文' },
   { value: 'zh_HK', label: '繁体中文（香港）' }, { value: 'zh_TW', label: '繁体中文（台湾）' },
-];
+] as const satisfies readonly Choice[];
 
-export const choiceIndex = (choices: Choice[], value: string): number => Math.max(0, choices.findIndex((c) => c.value === value));
-export const choiceLabel = (choices: Choice[], value: unknown): string =>
+export const choiceIndex = (choices: readonly Choice[], value: string): number => Math.max(0, choices.findIndex((c) => c.value === value));
+export const choiceLabel = (choices: readonly Choice[], value: unknown): string =>
   choices.find((c) => c.value === value && c.value !== '')?.label ?? (typeof value === 'string' && value ? value : '默认');
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;

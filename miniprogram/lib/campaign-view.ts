@@ -1,22 +1,47 @@
 // Mini program lib (pure): campaign status labels, progress and per-outcome counts for the admin pages.
 import { formatSendAt } from './time';
-import type { CampaignStats, CampaignSummary, Progress } from './types';
+import type { CampaignStats, CampaignStatus, CampaignSummary, Progress } from './types';
 
-export const STATUS_TEXT: Record<string, string> = {
+export const STATUS_TEXT: Readonly<Record<CampaignStatus, string>> = {
   draft: '草稿', scheduled: '已排期', running: '发送中', paused: '已暂停', completed: '已完成', cancelled: '已取消',
   quarantined: '已隔离（内容不合规）',
 };
 
-/** Statuses in which numbers still move, so the detail page keeps polling. */
-export const LIVE_STATUSES = ['scheduled', 'running'];
+/** A status as text; an unknown one (a newer server) as it came. */
+export function statusText(status: string): string {
+  return isCampaignStatus(status) ? STATUS_TEXT[status] : status;
+}
 
-export function actionsFor(status: string): { canPause: boolean; canResume: boolean; canCancel: boolean; canEdit: boolean } {
-  return {
-    canPause: status === 'scheduled' || status === 'running',
-    canResume: status === 'paused',
-    canCancel: !['completed', 'cancelled'].includes(status),
-    canEdit: ['draft', 'paused', 'quarantined'].includes(status),
-  };
+export function isCampaignStatus(s: string): s is CampaignStatus {
+  return Object.prototype.hasOwnProperty.call(STATUS_TEXT, s);
+}
+
+/** Statuses in which numbers still move, so the detail page keeps polling. */
+export const LIVE_STATUSES: readonly CampaignStatus[] = ['scheduled', 'running'];
+
+export interface CampaignActions { canPause: boolean; canResume: boolean; canCancel: boolean; canEdit: boolean }
+
+const NONE: CampaignActions = { canPause: false, canResume: false, canCancel: false, canEdit: false };
+
+/**
+ * What the campaigns function accepts in each status, so the detail page offers nothing it would refuse: pause
+ * (scheduled, running), resume (paused), cancel (anything not final) as in core/campaigns/lifecycle.ts; edit while
+ * nothing has been sent (core/campaigns/edit.ts EDITABLE: draft, scheduled, quarantined — not paused, which may
+ * have sent already). test/miniprogram/parity.test.ts runs core's own use cases for every status against this table.
+ */
+export const CAMPAIGN_ACTIONS: Readonly<Record<CampaignStatus, CampaignActions>> = {
+  draft: { canPause: false, canResume: false, canCancel: true, canEdit: true },
+  scheduled: { canPause: true, canResume: false, canCancel: true, canEdit: true },
+  running: { canPause: true, canResume: false, canCancel: true, canEdit: false },
+  paused: { canPause: false, canResume: true, canCancel: true, canEdit: false },
+  completed: NONE,
+  cancelled: NONE,
+  quarantined: { canPause: false, canResume: false, canCancel: true, canEdit: true },
+};
+
+/** The actions of a status; none for an unknown one (or '' before the campaign is loaded). */
+export function actionsFor(status: string): CampaignActions {
+  return { ...(isCampaignStatus(status) ? CAMPAIGN_ACTIONS[status] : NONE) };
 }
 
 export function percent(done: number, total: number): number {
@@ -43,7 +68,7 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
     id: c.id,
     name: c.name,
     status: c.status,
-    statusText: STATUS_TEXT[c.status] ?? c.status,
+    statusText: statusText(c.status),
     sendAtText: formatSendAt(c.sendAtLocal || c.sendAt),
     percent: progressPercent(c.progress),
     countsText: `目标 ${c.progress.targeted} · 已发 ${c.progress.sent} · 跳过 ${c.progress.skipped} · 失败 ${c.progress.failed} · 待发 ${c.progress.pending}`,

@@ -1,6 +1,6 @@
 // Mini program lib (pure): rows of the events demo page and the reminder state shown on each.
 import { formatShanghai, formatShort } from './time';
-import type { EventView } from './types';
+import type { DeliveryStatus, EventView } from './types';
 
 export const REMIND_MINUTES_BEFORE = 10;
 
@@ -16,13 +16,15 @@ export interface EventRow {
   highlight: boolean;
 }
 
-const REMINDER_STATUS: Record<string, string> = {
+/** One text per delivery status (a reminder is a delivery): the compiler checks none is missing. */
+export const REMINDER_STATUS: Readonly<Record<DeliveryStatus, string>> = {
   pending: '已设置提醒', sending: '正在发送提醒', sent: '提醒已发送', skipped: '提醒未发送', failed: '提醒发送失败',
   unknown: '提醒状态未知', cancelled: '提醒已取消',
 };
 
 export function reminderLabel(r: { dueAt: number; status: string }): string {
-  return `${REMINDER_STATUS[r.status] ?? r.status}：${formatShort(r.dueAt)}`;
+  const text = Object.prototype.hasOwnProperty.call(REMINDER_STATUS, r.status) ? REMINDER_STATUS[r.status as DeliveryStatus] : r.status;
+  return `${text}：${formatShort(r.dueAt)}`;
 }
 
 export function eventRows(events: EventView[], now: number, highlightId = ''): EventRow[] {

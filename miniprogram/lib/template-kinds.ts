@@ -1,8 +1,10 @@
 // Mini program lib (pure): the kinds of the app's demo templates, so a tap never mixes one-time and long-term.
 // Mirrors the template registry (config/templates.json, type 2 = one-time, 3 = long-term [MMM-MIRROR]); a page may
 // pass fresher kinds (e.g. from `subscriptions.list`) through the subscribe-button's `kinds` property.
+// test/miniprogram/parity.test.ts compares KNOWN_KINDS with config/templates.json as core reads it.
+import type { Kind } from './types';
 
-export type TemplateKind = 'one-time' | 'long-term';
+export type TemplateKind = Kind;
 
 export const KNOWN_KINDS: Readonly<Record<string, TemplateKind>> = {
   TPL_EVENT_REMINDER: 'one-time',
@@ -12,6 +14,7 @@ export const KNOWN_KINDS: Readonly<Record<string, TemplateKind>> = {
   TPL_APPLY_RESULT: 'one-time',
 };
 
+/** core/reminders/message.ts REMINDER_TEMPLATE: the template the reminders function sends. */
 export const EVENT_REMINDER_TEMPLATE = 'TPL_EVENT_REMINDER';
 
 /** Looks a kind up in `overrides` first, then in the known registry. */

@@ -1,6 +1,26 @@
 // Mini program lib (pure): the data shapes the pages receive from Tixing's functions (see the function API).
+//
+// These are copies of core types: the mini program root is uploaded on its own and cannot import core/ at run time.
+// test/build/miniprogram-parity.ts compares every type here with its core original (exact equality, checked by
+// `npm run typecheck`), so a change on either side that is not made on the other fails the build. A type that
+// deliberately differs from core says so there, with the Pick/Omit that describes the difference.
 
+/** core/grants/model.ts TemplateKind (also core/template/registry.ts). */
 export type Kind = 'one-time' | 'long-term';
+
+/** core/campaigns/model.ts CampaignStatus (CAMPAIGN_STATUSES). */
+export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled' | 'quarantined';
+
+/** core/delivery.ts DeliveryStatus (DELIVERY_STATUSES); a reminder is a delivery. */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'skipped' | 'failed' | 'unknown' | 'cancelled';
+
+/** [SEND-NEW] miniprogram_state: which build the card opens (core/campaigns/model.ts Campaign['miniprogramState']). */
+export type MiniprogramState = 'developer' | 'trial' | 'formal';
+/** [SEND-NEW] lang: the language of the card's fixed texts (core/campaigns/model.ts Campaign['lang']). */
+export type Lang = 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
+
+/** core/grants/model.ts GrantResult. */
+export type GrantResult = 'accept' | 'reject' | 'ban' | 'filter';
 
 export interface GrantView {
   templateId: string;
@@ -8,15 +28,18 @@ export interface GrantView {
   kind: Kind;
   /** -1 = unlimited (long-term). */
   remaining: number;
-  lastResult: 'accept' | 'reject' | 'ban' | 'filter' | null;
+  lastResult: GrantResult | null;
   alwaysKeep: 'accept' | 'reject' | 'ban' | null;
   updatedAt: number | null;
 }
 
+/** subscriptions.record */
 export interface RecordResponse { counted: boolean; grants: GrantView[] }
+/** subscriptions.list */
 export interface ListResponse { items: GrantView[]; mainSwitch: boolean | null }
 
-export interface ReminderState { id: string; dueAt: number; status: string }
+export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus }
+/** One item of reminders.listEvents. */
 export interface EventView { id: string; title: string; place: string; startAt: number; reminder: ReminderState | null }
 
 export interface TemplateKeyword { key: string; label: string; type: string; enumValues?: string[] }
@@ -29,7 +52,9 @@ export interface TemplateView {
   source: 'sync' | 'config';
 }
 
-export interface PreviewError { key: string; rule: string; value: string; message: string }
+/** core/template/validate.ts ValidationError: `value` is whatever was sent (absent for a missing keyword). */
+export interface PreviewError { key: string; rule: string; value: unknown; message: string }
+/** templates.preview */
 export interface PreviewResponse {
   valid: boolean;
   errors: PreviewError[];
@@ -40,29 +65,64 @@ export interface PreviewResponse {
 }
 
 export interface Progress { targeted: number; sent: number; skipped: number; failed: number; pending: number }
+/** One item of campaigns.list. */
 export interface CampaignSummary {
   id: string;
   name: string;
   templateId: string;
-  status: string;
-  sendAt: number | string | null;
+  status: CampaignStatus;
+  /** Epoch ms of the scheduled start; null while a draft. */
+  sendAt: number | null;
   /** The wall-clock time as entered, e.g. `2026-11-21 09:00` (in `zone`). */
-  sendAtLocal?: string | null;
+  sendAtLocal: string | null;
   zone: string;
   progress: Progress;
+  opened: number;
   updatedAt: number;
 }
 
 export interface CampaignStats {
   targeted: number;
   sent: number;
+  /** By reason, e.g. `{ no_grant: 3 }`. */
   skipped: Record<string, number>;
+  /** By WeChat errcode, e.g. `{ "40003": 1 }`. */
   failed: Record<string, number>;
   unknown: number;
   opened: number;
   pending: number;
   /** Deliveries dropped by a campaign cancel. */
-  cancelled?: number;
+  cancelled: number;
 }
+/** campaigns.stats */
+export type CampaignStatsResponse = CampaignStats & { status: CampaignStatus };
 
+/** campaigns.previewAudience */
 export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }
+
+export type Audience =
+  | { kind: 'all' }
+  | { kind: 'segment'; tags?: string[]; attributes?: Record<string, string | number | boolean> };
+export interface QuietHours { start: string; end: string }
+export interface FrequencyCap { max: number; perHours: number }
+
+/**
+ * The part of campaigns.get's `campaign` the admin pages read (the server sends the whole document: counters, cursor,
+ * createdBy... are left out here on purpose, see test/build/miniprogram-parity.ts).
+ */
+export interface CampaignDetail {
+  id: string;
+  name: string;
+  templateId: string;
+  data: Record<string, string>;
+  page?: string;
+  audience: Audience;
+  sendAt?: number;
+  sendAtLocal?: string;
+  zone: string;
+  quietHours?: QuietHours;
+  frequencyCap?: FrequencyCap;
+  miniprogramState: MiniprogramState;
+  lang: Lang;
+  status: CampaignStatus;
+}

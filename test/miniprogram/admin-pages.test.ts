@@ -238,8 +238,10 @@ describe('pages/admin/campaign-detail', () => {
     page.instance['onLoad']({ id: 'c2' });
     page.instance['onShow']();
     await waitFor(() => !!page.querySelector('#pause'), 'pause button');
+    expect(page.querySelector('#edit')).not.toBeUndefined(); // nothing sent yet: the server still accepts edits
     await tap(page, '#pause');
     await waitFor(() => !!page.querySelector('#resume'), 'resume button');
+    expect(page.querySelector('#edit')).toBeUndefined(); // paused: the server refuses edits (core EDITABLE)
     await tap(page, '#resume');
     await waitFor(() => camp.campaigns['c2']!['status'] === 'running', 'resumed');
     expect(callsOf(wx, 'campaigns', 'pause')).toEqual([{ action: 'pause', id: 'c2' }]);

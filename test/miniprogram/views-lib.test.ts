@@ -62,9 +62,9 @@ describe('events', () => {
   it('"提醒我" offered only while the reminder time is ahead and none is set', () => {
     expect(eventRows([ev], T0)[0]).toMatchObject({ canRemind: true, startText: '2026-11-21 01:30', reminderText: '' });
     expect(eventRows([ev], T0 + 51 * 60_000)[0]!.canRemind).toBe(false);
-    const withR = { ...ev, reminder: { id: 'r', dueAt: T0 + 50 * 60_000, status: 'pending' } };
+    const withR = { ...ev, reminder: { id: 'r', dueAt: T0 + 50 * 60_000, status: 'pending' as const } };
     expect(eventRows([withR], T0)[0]).toMatchObject({ canRemind: false, reminderId: 'r', reminderText: '已设置提醒：11-21 01:20' });
-    const cancelled = { ...ev, reminder: { id: 'r', dueAt: 0, status: 'cancelled' } };
+    const cancelled = { ...ev, reminder: { id: 'r', dueAt: 0, status: 'cancelled' as const } };
     expect(eventRows([cancelled], T0)[0]).toMatchObject({ canRemind: true, reminderId: '' });
   });
   it('query values are decoded once, tolerating a stray %', () => {
@@ -76,22 +76,26 @@ describe('events', () => {
 
 describe('campaign views', () => {
   it('list rows: progress percent and Beijing send time', () => {
-    const [r] = campaignRows([{ id: 'c', name: 'n', templateId: 't', status: 'running', sendAt: T0, zone: 'Asia/Shanghai',
-      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, pending: 4 }, updatedAt: 0 }]);
+    const [r] = campaignRows([{ id: 'c', name: 'n', templateId: 't', status: 'running', sendAt: T0, sendAtLocal: null, zone: 'Asia/Shanghai',
+      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, pending: 4 }, opened: 0, updatedAt: 0 }]);
     expect(r).toMatchObject({ percent: 50, statusText: '发送中', sendAtText: '2026-11-21 00:30' });
   });
   it('stats: totals, labelled reasons and errcodes, open rate', () => {
-    const v = statsView({ targeted: 10, sent: 4, skipped: { no_grant: 2, odd: 1 }, failed: { '47003': 1 }, unknown: 1, opened: 1, pending: 1 });
+    const v = statsView({ targeted: 10, sent: 4, skipped: { no_grant: 2, odd: 1 }, failed: { '47003': 1 }, unknown: 1, opened: 1, pending: 1, cancelled: 0 });
     expect(v.percent).toBe(90);
     expect(v.skipped).toEqual([{ label: '没有剩余订阅', value: 2 }, { label: 'odd', value: 1 }]);
     expect(v.failed).toEqual([{ label: '模板参数不合规（47003）', value: 1 }]);
     expect(v.openRate).toBe('25%');
-    expect(statsView({ targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 0 }).percent).toBe(0);
+    expect(statsView({ targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 0, cancelled: 0 }).percent).toBe(0);
   });
-  it('actions per status', () => {
+  it('actions per status (every status is checked against core in parity.test.ts)', () => {
     expect(actionsFor('running')).toEqual({ canPause: true, canResume: false, canCancel: true, canEdit: false });
-    expect(actionsFor('paused')).toMatchObject({ canResume: true, canEdit: true });
-    expect(actionsFor('completed')).toMatchObject({ canCancel: false, canPause: false });
+    // A paused campaign may have sent already: the server refuses edits (core/campaigns/edit.ts EDITABLE).
+    expect(actionsFor('paused')).toEqual({ canPause: false, canResume: true, canCancel: true, canEdit: false });
+    // Nothing sent yet: still editable.
+    expect(actionsFor('scheduled')).toEqual({ canPause: true, canResume: false, canCancel: true, canEdit: true });
+    expect(actionsFor('completed')).toEqual({ canPause: false, canResume: false, canCancel: false, canEdit: false });
+    expect(actionsFor('')).toEqual({ canPause: false, canResume: false, canCancel: false, canEdit: false });
   });
 });
 

@@ -2,10 +2,10 @@
 // counts by outcome, opens; the campaign's audience and delivery options; pause / resume / cancel.
 import { call, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
-import { actionsFor, LIVE_STATUSES, STATUS_TEXT, statsView } from '../../../lib/campaign-view';
+import { actionsFor, LIVE_STATUSES, statsView, statusText } from '../../../lib/campaign-view';
 import { formatSendAt } from '../../../lib/time';
 import { every, stop } from '../../../lib/timers';
-import type { CampaignStats } from '../../../lib/types';
+import type { CampaignDetail, CampaignStatsResponse } from '../../../lib/types';
 import { alert, confirm, toast } from '../../../lib/ui';
 
 const POLL_MS = 2000;
@@ -49,18 +49,18 @@ Component({
       if (!id) return;
       try {
         const [{ campaign }, stats] = await Promise.all([
-          call<{ campaign: Record<string, any> }>('campaigns', 'get', { id }),
-          call<CampaignStats>('campaigns', 'stats', { id }),
+          call<{ campaign: CampaignDetail }>('campaigns', 'get', { id }),
+          call<CampaignStatsResponse>('campaigns', 'stats', { id }),
         ]);
-        const status = String(campaign['status'] ?? '');
-        const live = LIVE_STATUSES.includes(status);
+        const status: string = campaign.status ?? '';
+        const live = LIVE_STATUSES.some((s) => s === status);
         this.setData({
           error: '',
-          name: String(campaign['name'] ?? ''),
-          templateId: String(campaign['templateId'] ?? ''),
+          name: campaign.name ?? '',
+          templateId: campaign.templateId ?? '',
           status,
-          statusText: STATUS_TEXT[status] ?? status,
-          sendAtText: formatSendAt(campaign['sendAtLocal'] ?? campaign['sendAt'] ?? null),
+          statusText: statusText(status),
+          sendAtText: formatSendAt(campaign.sendAtLocal ?? campaign.sendAt ?? null),
           settings: settingsRows(campaign),
           stats: statsView(stats),
           actions: actionsFor(status),
