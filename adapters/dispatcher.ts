@@ -1,16 +1,16 @@
-// Adapters: composition of the dispatcher on wx-server-sdk — the queue stores, bulk grant holds over the grant
-// ledger, the WeChat sender, the template registry, wall clock and jitter. One `run()` per timer invocation.
+// Adapters: composition of the dispatcher on wx-server-sdk — the queue stores, bulk grant reservations with
+// holds (core/grants/holds.ts), the WeChat sender, the template registry, wall clock and jitter. One `run()` per timer
+// invocation.
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig } from '../core/dispatch/config';
 import type { DispatchDeps } from '../core/dispatch/ports';
 import { runDispatch, type RunSummary } from '../core/dispatch/run';
 import { createRegistry } from '../core/template/registry';
 import type { WechatSender } from '../core/ports';
-import { createGrantLedger } from './grant-ledger';
+import { createHolds } from './grant-ledger';
 import { DECLARED_TEMPLATES, sendConfig } from './sender';
 import { createDeliveryQueue } from './stores/queue';
 import { createAudienceSource, createCampaignQueue } from './stores/queue-campaigns';
-import { createGrantHolds } from './stores/queue-grants';
 import { createTemplateStore } from './stores/templates';
 import { createWechatSender } from './wechat-sender';
 
@@ -36,7 +36,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     campaigns: createCampaignQueue(),
     audience: createAudienceSource(),
     deliveries: createDeliveryQueue(),
-    grants: createGrantHolds(createGrantLedger(), config.holdWindow),
+    grants: createHolds(),
     templates: {
       // The registry (collection, then config/templates.json); before `setup` created the collection, config only.
       list: () => registry.list().catch(() => DECLARED_TEMPLATES),

@@ -1,7 +1,8 @@
-// Adapters: the grant ledger on cloud.database() — the GrantLedger port (core/ports.ts) for senders and
-// dispatchers, and the full dependency set of the `subscriptions` / `subscriptionEvents` functions.
+// Adapters: the grant ledger on cloud.database() — the ledger core, holds for senders and the dispatcher
+// (core/grants/holds.ts), and the full dependency set of the `subscriptions` / `subscriptionEvents` functions.
 import type { GrantLedger, Clock } from '../core/ports';
 import { createLedgerCore, type LedgerCore } from '../core/grants/ledger';
+import { createGrantHolds, type GrantHolds } from '../core/grants/holds';
 import { grantId } from '../core/grants/model';
 import type { GrantsDeps, TemplateRegistry } from '../core/grants/ports';
 import type { ReceiptStore } from '../core/grants/push';
@@ -22,31 +23,19 @@ export interface GrantLedgerOptions {
 
 export type AdapterGrantLedger = GrantLedger & { core: LedgerCore };
 
-/**
- * The ledger senders use: `remaining` (Infinity = active long-term), atomic `reserve`, `refund`, `zero` (logged to
- * consent_log with source 'server'). Cheap to create; build it once per warm container.
- */
+/** The ledger's read side (`remaining`: Infinity = active long-term) with its core. Cheap; build once per container. */
 export function createGrantLedger(options: GrantLedgerOptions = {}): AdapterGrantLedger {
   const clock = options.clock ?? systemClock;
-  const registry = options.registry ?? createGrantsRegistry();
   const core = createLedgerCore(createGrantDocStore(), clock, (k) => grantId(k.openid, k.templateId));
-  const consent = createConsentLog();
-  // Reads and reserve/refund use the kind stored on the document; only creating one (zero) needs the registry.
-  const key = (openid: string, templateId: string) => ({ openid, templateId, kind: 'one-time' as const });
-  return {
-    core,
-    remaining: (openid, templateId) => core.remaining(key(openid, templateId)),
-    reserve: (openid, templateId) => core.reserve(key(openid, templateId)),
-    refund: (openid, templateId) => core.refund(key(openid, templateId)),
-    async zero(openid, templateId, reason) {
-      const kind = (await registry.list()).find((t) => t.templateId === templateId)?.kind ?? 'one-time';
-      await core.zero({ openid, templateId, kind }, reason);
-      const at = clock.now();
-      await consent.append([
-        { _id: `z:${openid}:${templateId}:${at}`, openid, templateId, result: 'zero', placement: null, source: 'server', ledger: 'zero', reason, at },
-      ]);
-    },
-  };
+  // Reads use the kind stored on the document.
+  return { core, remaining: (openid, templateId) => core.remaining({ openid, templateId, kind: 'one-time' }) };
+}
+
+/** Reserve / refund / consume / zero with hold tokens (core/grants/holds.ts) on the `grants` collection. */
+export function createHolds(clock: Clock = systemClock): GrantHolds {
+  const store = createGrantDocStore();
+  const ledger = createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId));
+  return createGrantHolds({ store, ledger, consent: createConsentLog(), clock });
 }
 
 function limits(): GrantsDeps['limits'] {
@@ -61,7 +50,7 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): GrantsDeps &
   const docs = createGrantDocStore();
   return {
     clock,
-    ledger: createGrantLedger({ clock, registry }).core,
+    ledger: createGrantLedger({ clock }).core,
     grants: docs,
     consent: createConsentLog(),
     requests: createRequestLog(),

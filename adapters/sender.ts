@@ -1,5 +1,5 @@
 // Adapters: composition of the sending pipeline on wx-server-sdk — registry (collection + config/templates.json),
-// grant ledger, WeChat sender, delivery store, clock, ids and jitter — built once per warm container.
+// grant holds, WeChat sender, delivery store, clock, ids and jitter — built once per warm container.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../core/actions';
 import type { SendRequest } from '../core/ports';
@@ -8,7 +8,7 @@ import { sendNow, type SendNowInput, type SendNowResult } from '../core/sending/
 import { createRegistry, declaredTemplates, type WechatTemplate } from '../core/template/registry';
 import appConfig from '../config/tixing.json';
 import templatesConfig from '../config/templates.json';
-import { createGrantLedger } from './grant-ledger';
+import { createHolds } from './grant-ledger';
 import { createDeliveryStore } from './stores/deliveries';
 import { createTemplateStore } from './stores/templates';
 import { createWechatSender, type WechatSenderOptions } from './wechat-sender';
@@ -41,7 +41,7 @@ export interface SendingDepsOptions extends WechatSenderOptions {
 export function createSendingDeps(options: SendingDepsOptions = {}): SendingDeps {
   return {
     templates: createRegistry(createTemplateStore(), DECLARED_TEMPLATES),
-    ledger: createGrantLedger(),
+    holds: createHolds(),
     wechat: createWechatSender(options),
     deliveries: createDeliveryStore(),
     clock: { now: () => Date.now() },

@@ -1,6 +1,7 @@
 // Adapters: collection creation on cloud.database() for the setup use case.
 import type { SetupPort } from '../core/setup';
 import { db } from './db';
+import { dbErrorKind } from './db-errors';
 
 export const setupStore: SetupPort = {
   async createCollection(name) {
@@ -9,8 +10,7 @@ export const setupStore: SetupPort = {
       return true;
     } catch (err) {
       // CloudBase answers an error when the collection exists; anything else is a real failure.
-      const text = String((err as { message?: unknown }).message ?? err);
-      if (/exist/i.test(text)) return false;
+      if (dbErrorKind(err) === 'collection_exists') return false;
       throw err;
     }
   },

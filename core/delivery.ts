@@ -3,21 +3,18 @@
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'skipped', 'failed', 'unknown', 'cancelled'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-/** Allowed transitions. `sending` is a leased claim; an expired lease returns it to `pending` (or `unknown`). */
-export const DELIVERY_TRANSITIONS: Record<DeliveryStatus, readonly DeliveryStatus[]> = {
-  pending: ['sending', 'skipped', 'cancelled'],
-  sending: ['sent', 'pending', 'skipped', 'failed', 'unknown'],
-  sent: [],
-  skipped: [],
-  failed: [],
-  unknown: [],
-  cancelled: [],
-};
+/**
+ * `pending` (queued, due at `nextAttemptAt`) → `sending` (claimed with a lease) → a final status, or back to `pending`
+ * (retry, release, or recovery of a claim whose send never started). `pending` → `cancelled` by its owner.
+ */
+export const FINAL_STATUSES = ['sent', 'skipped', 'failed', 'unknown', 'cancelled'] as const;
+export type FinalStatus = (typeof FINAL_STATUSES)[number];
 
-export const FINAL_STATUSES: readonly DeliveryStatus[] = ['sent', 'skipped', 'failed', 'unknown', 'cancelled'];
-
-export function canTransition(from: DeliveryStatus, to: DeliveryStatus): boolean {
-  return DELIVERY_TRANSITIONS[from].includes(to);
+/** A delivery update: `set` fields, `inc` counters, `unset` fields. */
+export interface DeliveryWrite {
+  set: Record<string, unknown>;
+  inc?: Record<string, number>;
+  unset?: string[];
 }
 
 export type DeliverySource = 'campaign' | 'reminder' | 'outbox' | 'test';
@@ -40,13 +37,16 @@ export interface Delivery {
   nextAttemptAt: number;
   leaseOwner?: string;
   leaseUntil?: number;
-  /** Token of the dispatcher's claim batch; also the hold token pushed onto the grants that claim reserved. */
+  /** Token of the claim (a dispatcher batch or one inline send); also the hold token on the grant it reserved. */
   claimToken?: string;
   claimedAt?: number;
   /** Set just before the send call: after it, a lost lease is the ambiguous case (core/dispatch/recover.ts). */
   sendStartedAt?: number;
-  /** An ambiguous earlier attempt with the ledger at 0: the next send decides (WeChat's own count). */
-  probe?: boolean;
+  /**
+   * The delivery is final and its send is spent, but the hold `claimToken` on the grant is not yet pulled
+   * (core/sending/settle.ts writes the delivery first, then consumes the hold, then clears this mark).
+   */
+  holdOpen?: boolean;
   msgid?: string;
   errCode?: number;
   /** Why skipped/failed, in Tixing's vocabulary (e.g. `no_grant`, `validation`, `frequency_cap`). */

@@ -10,16 +10,10 @@ export interface IdSource {
   next(): string;
 }
 
-/** The grant ledger (issue 3). One document per (openid, templateId). Never negative, exact under concurrency. */
+/** The grant ledger's read side (core/grants). Writes go through core/grants/ledger.ts and holds.ts. */
 export interface GrantLedger {
   /** One-time sends left; `Infinity` for an active long-term subscription; 0 when unknown. */
   remaining(openid: string, templateId: string): Promise<number>;
-  /** Atomically take one send: succeeds only if remaining > 0 (or an active long-term grant). */
-  reserve(openid: string, templateId: string): Promise<boolean>;
-  /** Give back one reserved send whose attempt did not consume WeChat's quota. */
-  refund(openid: string, templateId: string): Promise<void>;
-  /** Set to 0 (43101, a reject, a revoke); `reason` goes to the consent log. */
-  zero(openid: string, templateId: string, reason: string): Promise<void>;
 }
 
 /** What WeChat is asked to send (cloud.openapi.subscribeMessage.send, snake/camel converted by the SDK). */

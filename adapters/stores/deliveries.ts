@@ -1,8 +1,9 @@
 // Adapters: the `deliveries` collection on cloud.database() (DeliveryStore of core/sending/ports.ts).
 // Creation relies on the deterministic `_id`: a second add with the same id fails, so creating twice is a no-op.
 import type { Delivery, DeliveryStatus } from '../../core/delivery';
-import type { DeliveryPatch, DeliveryStore } from '../../core/sending/ports';
+import type { DeliveryPatch, InlineDeliveryStore } from '../../core/sending/ports';
 import { db, type Doc } from '../db';
+import { createDeliveryQueue } from './queue';
 
 export const DELIVERIES = 'deliveries';
 
@@ -22,8 +23,13 @@ function toUpdate(patch: DeliveryPatch): Doc {
   return data;
 }
 
-export function createDeliveryStore(): DeliveryStore {
+export function createDeliveryStore(): InlineDeliveryStore {
+  // Claims, marks and settlements are written exactly as the dispatcher's (adapters/stores/queue.ts).
+  const queue = createDeliveryQueue();
   return {
+    markStarted: queue.markStarted,
+    write: queue.write,
+    closeHolds: queue.closeHolds,
     async get(id) {
       const res = await db().collection(DELIVERIES).doc(id).get();
       return toDelivery(res.data);

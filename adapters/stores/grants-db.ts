@@ -1,5 +1,6 @@
 // Adapters (grants stores): helpers shared by the grants stores on cloud.database() — unique inserts as claims.
 import { db, type CollectionRef, type Doc } from '../db';
+import { dbErrorKind, orIfMissing } from '../db-errors';
 
 /**
  * Inserts a document with a fixed `_id`; false when one with that id exists. The database refuses a second insert
@@ -11,8 +12,7 @@ export async function insertOnce(collection: CollectionRef, doc: Doc & { _id: st
     await collection.add({ data: doc });
     return true;
   } catch (err) {
-    const text = String((err as { message?: unknown; errMsg?: unknown }).errMsg ?? (err as { message?: unknown }).message ?? err);
-    if (/E11000|duplicate/i.test(text)) return false;
+    if (dbErrorKind(err) === 'duplicate') return false;
     const existing = await collection.doc(doc._id).get().catch(() => ({ data: null }));
     if (existing.data) return false;
     throw err;
@@ -21,20 +21,10 @@ export async function insertOnce(collection: CollectionRef, doc: Doc & { _id: st
 
 /** Removes `where(query)` matches; a collection that does not exist yet counts as 0. */
 export async function removeWhere(name: string, query: Doc): Promise<number> {
-  return tolerateMissing(async () => (await db().collection(name).where(query).remove()).stats.removed ?? 0);
+  return orIfMissing(async () => (await db().collection(name).where(query).remove()).stats.removed ?? 0, 0);
 }
 
 /** Multi-document update; 0 when the collection does not exist yet. */
 export async function updateWhere(name: string, query: Doc, data: Doc): Promise<number> {
-  return tolerateMissing(async () => (await db().collection(name).where(query).update({ data })).stats.updated);
-}
-
-async function tolerateMissing(op: () => Promise<number>): Promise<number> {
-  try {
-    return await op();
-  } catch (err) {
-    const text = String((err as { message?: unknown }).message ?? err);
-    if (/not ?exist|-502005/i.test(text)) return 0;
-    throw err;
-  }
+  return orIfMissing(async () => (await db().collection(name).where(query).update({ data })).stats.updated, 0);
 }

@@ -4,6 +4,7 @@ import type { Campaign } from '../../core/campaigns/model';
 import type { UserProfile } from '../../core/campaigns/variables';
 import type { AudienceSource, CampaignQueue, CounterName } from '../../core/dispatch/ports';
 import { db, type Doc } from '../db';
+import { orIfMissing } from '../db-errors';
 
 const CAMPAIGNS = 'campaigns';
 const COUNTERS: readonly CounterName[] = ['targeted', 'sent', 'skipped', 'failed', 'unknown'];
@@ -81,10 +82,8 @@ export function createAudienceSource(): AudienceSource {
       const where: Doc = { _id: c.in([...openids]) };
       if (segment?.tags?.length) where.tags = c.all(segment.tags);
       for (const [k, v] of Object.entries(segment?.attributes ?? {})) where[`attributes.${k}`] = v;
-      const res = await db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true }).limit(1000).get().catch((err: unknown) => {
-        if (/not ?exist|-502005/i.test(String((err as Error).message ?? err))) return { data: [] as Doc[] };
-        throw err;
-      });
+      const read = () => db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true }).limit(1000).get();
+      const res = await orIfMissing(read, { data: [] as Doc[] });
       return new Map(res.data.map((u) => [String(u._id), u as unknown as UserProfile]));
     },
   };

@@ -1,7 +1,8 @@
 // Adapters (dispatch): the `deliveries` queue on cloud.database() — candidates, atomic batch claims, wave marks,
 // grouped result writes, expired leases (DeliveryQueue of core/dispatch/ports.ts). One round trip per method
 // unless noted. Conditional multi-updates: [UPDATE-DOC] `where().update()` updates every match, atomically per doc.
-import type { DeliveryQueue, DeliveryWrite, QueueDelivery } from '../../core/dispatch/ports';
+import type { CampaignLoad, DeliveryQueue } from '../../core/dispatch/ports';
+import type { Delivery, DeliveryWrite } from '../../core/delivery';
 import { db, type Doc } from '../db';
 import { ensureCollection } from './queue-util';
 
@@ -9,12 +10,13 @@ const DELIVERIES = 'deliveries';
 const SEND_LOG = 'send_log';
 /** [LIMIT-DOC] [CBDB-SRC] a server-side get returns at most 1000 documents. */
 const MAX_GET = 1000;
-/** An inline send (core/sending/send-now.ts) has no lease: give it this long before its `sending` counts as stale. */
+/** A `sending` document written before claims carried leases: give it this long before it counts as stale. */
 const UNLEASED_STALE_MS = 10 * 60_000;
 
 export function toUpdate(w: DeliveryWrite): Doc {
   const _ = db().command;
   const data: Doc = { ...w.set };
+  for (const [k, v] of Object.entries(data)) if (v !== null && typeof v === 'object') data[k] = _.set(v);
   for (const [k, n] of Object.entries(w.inc ?? {})) data[k] = _.inc(n);
   for (const k of w.unset ?? []) data[k] = _.remove();
   return data;
@@ -65,12 +67,12 @@ export function createDeliveryQueue(): DeliveryQueue {
         // Reminders and outbox entries, earliest due first. `sourceType` leads the query: behind a big campaign most
         // pending deliveries are the campaign's (index proposal: sourceType + status + dueAt).
         const res = await coll().where({ sourceType: c.neq('campaign'), ...due }).orderBy('dueAt', 'asc').limit(limit).get();
-        return res.data as unknown as QueueDelivery[];
+        return res.data as unknown as Delivery[];
       }
       if (!campaignIds.length) return [];
       const sourceId = campaignIds.length === 1 ? campaignIds[0] : c.in([...campaignIds]);
       const res = await coll().where({ ...due, sourceId, sourceType: 'campaign' }).limit(limit).get();
-      return res.data as unknown as QueueDelivery[];
+      return res.data as unknown as Delivery[];
     },
 
     async claim(ids, k) {
@@ -84,21 +86,34 @@ export function createDeliveryQueue(): DeliveryQueue {
 
     async claimed(token) {
       const res = await coll().where({ claimToken: token, status: 'sending' }).limit(MAX_GET).get();
-      return res.data as unknown as QueueDelivery[];
+      return res.data as unknown as Delivery[];
     },
 
     async markStarted(ids, runId, now) {
       await coll().where({ _id: _().in([...ids]), status: 'sending', leaseOwner: runId }).update({ data: { sendStartedAt: now } });
     },
 
-    async write(ids, runId, w) {
-      const res = await coll().where({ _id: _().in([...ids]), status: 'sending', leaseOwner: runId }).update({ data: toUpdate(w) });
+    async write(ids, owner, w) {
+      if (!ids.length) return 0;
+      const res = await coll().where({ _id: _().in([...ids]), status: 'sending', leaseOwner: owner }).update({ data: toUpdate(w) });
       return res.stats.updated;
+    },
+
+    async closeHolds(ids) {
+      if (!ids.length) return 0;
+      const c = _();
+      const res = await coll().where({ _id: c.in([...ids]), holdOpen: true }).update({ data: { holdOpen: c.remove(), claimToken: c.remove() } });
+      return res.stats.updated;
+    },
+
+    async openHolds(before, limit) {
+      const res = await coll().where({ holdOpen: true, updatedAt: _().lt(before) }).limit(Math.min(limit, MAX_GET)).get();
+      return res.data as unknown as Delivery[];
     },
 
     async expired(now, limit) {
       const res = await coll().where(_().and([{ status: 'sending' }, expiredWhere(now)]) as unknown as Doc).limit(limit).get();
-      return res.data as unknown as QueueDelivery[];
+      return res.data as unknown as Delivery[];
     },
 
     async settleExpired(ids, now, w) {
@@ -107,16 +122,20 @@ export function createDeliveryQueue(): DeliveryQueue {
       return res.stats.updated;
     },
 
-    async recentCampaignSends(openids, since) {
+    async campaignLoad(openids, since) {
       const c = _();
-      // Sent in the window, or possibly sent (in flight / unknown) recently: both count against the cap.
-      const recent = c.or([{ status: 'sent', sentAt: c.gte(since) }, { status: c.in(['sending', 'unknown']), updatedAt: c.gte(since) }]);
+      // Sent in the window, possibly sent (unknown) in the window, or in flight now (whatever its age).
+      const counts = c.or([{ status: 'sent', sentAt: c.gte(since) }, { status: 'unknown', updatedAt: c.gte(since) }, { status: 'sending' }]);
       const res = await coll()
-        .where(c.and([{ openid: c.in([...openids]), sourceType: 'campaign' }, recent]) as unknown as Doc)
-        .field({ openid: true, sentAt: true, updatedAt: true })
+        .where(c.and([{ openid: c.in([...openids]), sourceType: 'campaign' }, counts]) as unknown as Doc)
+        .field({ openid: true, status: true, sentAt: true, updatedAt: true, claimedAt: true })
         .limit(MAX_GET)
         .get();
-      return res.data.map((d) => ({ _id: String(d._id), openid: String(d.openid), at: Number(d.sentAt ?? d.updatedAt) }));
+      return res.data.map((d): CampaignLoad => {
+        const status = d.status as CampaignLoad['status'];
+        const at = status === 'sent' ? d.sentAt : status === 'sending' ? (d.claimedAt ?? d.updatedAt) : d.updatedAt;
+        return { _id: String(d._id), openid: String(d.openid), status, at: Number(at) };
+      });
     },
 
     async logSends(runId, items, now) {

@@ -1,26 +1,29 @@
 // Core (dispatch): claim a batch and get it ready to send. Claim = one read of due candidates + one conditional
 // multi-update (`pending` → `sending`, stamped with this run and a claim token; a partial claim is read back by
-// token). Ready = template known, data valid, under the frequency cap, grant reserved in bulk (one conditional
-// multi-update that pushes the claim token onto each grant's `holds`, so a refund can never apply twice and a dead
-// run's reservations can be told apart).
+// token). Ready = template known, data valid, within the frequency cap, grant reserved in bulk (one conditional
+// multi-update that records the claim token as a hold on each grant, core/grants/holds.ts).
 import type { Campaign } from '../campaigns/model';
+import type { Delivery } from '../delivery';
+import { grantOf, holdsToken, type GrantState } from '../grants/holds';
+import { early, type Result } from '../sending/settle';
 import type { TemplateDoc } from '../template/registry';
 import { validateMessage } from '../template/validate';
-import type { DispatchDeps, GrantState, QueueDelivery } from './ports';
-import { early, grantIdOf, type Result } from './results';
-import { capWindowMs, overCap } from './windows';
+import type { DispatchDeps } from './ports';
+import { capVerdict, capWindowMs } from './windows';
 
 export interface Item {
-  d: QueueDelivery;
-  /** The claim reserved one-time grant (its token is in the grant's holds): refund it if not consumed. */
+  d: Delivery;
+  /** The claim reserved a one-time send (its token is a hold on the grant): settled by refund or consume. */
   held: boolean;
 }
 
 export interface Batch {
   /** Candidates seen (0 = nothing due). */
   found: number;
+  /** Due candidates were left behind because their users already have a send in flight in this run. */
+  more: boolean;
   ready: Item[];
-  /** Turns that ended without WeChat (skipped, failed, released). */
+  /** Turns that ended without WeChat (skipped, failed, deferred). */
   done: Result[];
 }
 
@@ -41,25 +44,26 @@ export async function claimBatch(ctx: ClaimContext, campaignIds: string[] | null
   const now = deps.clock.now();
   const found = await deps.deliveries.candidates(now, campaignIds, limit);
   const seen = new Set(ctx.busy);
-  const pick: QueueDelivery[] = [];
+  const pick: Delivery[] = [];
   for (const d of found) {
     if (seen.has(d.openid)) continue;
     seen.add(d.openid);
     pick.push(d);
   }
-  if (!pick.length) return { found: found.length, ready: [], done: [] };
+  const more = pick.length < found.length;
+  if (!pick.length) return { found: found.length, more, ready: [], done: [] };
   const token = ctx.nextToken();
   const claim = { runId: deps.runId, token, now, leaseUntil: ctx.leaseUntil };
   const n = await deps.deliveries.claim(pick.map((d) => d._id), claim);
-  const stamp = (d: QueueDelivery): QueueDelivery => ({ ...d, status: 'sending', leaseOwner: deps.runId, leaseUntil: ctx.leaseUntil, claimToken: token, claimedAt: now });
+  const stamp = (d: Delivery): Delivery => ({ ...d, status: 'sending', leaseOwner: deps.runId, leaseUntil: ctx.leaseUntil, claimToken: token, claimedAt: now });
   const claimed = n === pick.length ? pick.map(stamp) : n === 0 ? [] : await deps.deliveries.claimed(token);
-  return { found: found.length, ...(await prepare(ctx, claimed, token)) };
+  return { found: found.length, more, ...(await prepare(ctx, claimed, token)) };
 }
 
-async function prepare(ctx: ClaimContext, claimed: QueueDelivery[], token: string): Promise<Pick<Batch, 'ready' | 'done'>> {
+async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): Promise<Pick<Batch, 'ready' | 'done'>> {
   const { deps } = ctx;
   const done: Result[] = [];
-  let live: QueueDelivery[] = [];
+  let live: Delivery[] = [];
   for (const d of claimed) {
     const t = ctx.templates.get(d.templateId);
     if (!t) done.push(early(d, 'failed', 'unknown_template'));
@@ -67,37 +71,38 @@ async function prepare(ctx: ClaimContext, claimed: QueueDelivery[], token: strin
     else live.push(d);
   }
   live = await applyCaps(ctx, live, done);
-  const oneTime = live.filter((d) => !d.probe && ctx.templates.get(d.templateId)?.kind !== 'long-term');
-  const reserved = oneTime.length ? await deps.grants.reserve(oneTime.map((d) => grantIdOf(d.openid, d.templateId)), token, deps.clock.now()) : 0;
+  const oneTime = live.filter((d) => ctx.templates.get(d.templateId)?.kind !== 'long-term');
+  const reserved = oneTime.length ? await deps.grants.reserve(oneTime.map(grantOf), token) : 0;
   if (reserved === oneTime.length && oneTime.length === live.length) return { ready: live.map((d) => ({ d, held: true })), done };
-  // Partial reservation, long-term templates or probes: one read tells which grants this token holds.
-  const grants = new Map((await deps.grants.read(live.map((d) => grantIdOf(d.openid, d.templateId)))).map((g) => [g._id, g]));
+  // Partial reservation or long-term templates: one read tells which grants this token holds.
+  const grants = new Map((await deps.grants.read(live.map(grantOf))).map((g) => [g._id, g]));
   const ready: Item[] = [];
   for (const d of live) {
-    const g: GrantState | undefined = grants.get(grantIdOf(d.openid, d.templateId));
-    if (d.probe) {
-      if (g?.kind === 'one-time' && g.remaining === 0) ready.push({ d, held: false });
-      else done.push(early(d, 'unknown', 'ambiguous'));
-    } else if (g?.kind === 'one-time' && (g.holds ?? []).includes(token)) ready.push({ d, held: true });
+    const g: GrantState | undefined = grants.get(grantOf(d));
+    if (holdsToken(g, token)) ready.push({ d, held: true });
     else if (g?.kind === 'long-term' && g.active) ready.push({ d, held: false });
     else done.push(early(d, 'skipped', 'no_grant'));
   }
   return { ready, done };
 }
 
-/** Frequency caps of the batch's campaigns: one read of recent campaign sends to these users. */
-async function applyCaps(ctx: ClaimContext, live: QueueDelivery[], done: Result[]): Promise<QueueDelivery[]> {
-  const capOf = (d: QueueDelivery) => (d.sourceType === 'campaign' ? ctx.campaigns.get(d.sourceId)?.frequencyCap : undefined);
+/** Frequency caps of the batch's campaigns: one read of the users' campaign load (core/dispatch/windows.ts). */
+async function applyCaps(ctx: ClaimContext, live: Delivery[], done: Result[]): Promise<Delivery[]> {
+  const capOf = (d: Delivery) => (d.sourceType === 'campaign' ? ctx.campaigns.get(d.sourceId)?.frequencyCap : undefined);
   const capped = live.filter((d) => capOf(d));
   if (!capped.length) return live;
-  const now = ctx.deps.clock.now();
-  const since = now - capWindowMs(capped.map((d) => capOf(d)!));
-  const ids = new Set(live.map((d) => d._id));
-  const recent = (await ctx.deps.deliveries.recentCampaignSends(capped.map((d) => d.openid), since)).filter((r) => !ids.has(r._id));
+  const { deps } = ctx;
+  const now = deps.clock.now();
+  const load = await deps.deliveries.campaignLoad(capped.map((d) => d.openid), now - capWindowMs(capped.map((d) => capOf(d)!)));
   return live.filter((d) => {
     const cap = capOf(d);
-    if (!cap || !overCap(d.openid, cap, recent, now)) return true;
-    done.push(early(d, 'skipped', 'frequency_cap'));
-    return false;
+    if (!cap) return true;
+    const verdict = capVerdict(d.openid, cap, load.filter((l) => l._id !== d._id), now);
+    if (verdict === 'skip') done.push(early(d, 'skipped', 'frequency_cap'));
+    else if (verdict === 'defer') {
+      const retryAt = now + deps.config.requeueDelayMs + Math.round(deps.random() * deps.config.requeueDelayMs);
+      done.push(early(d, 'pending', 'frequency_cap_wait', 'none', retryAt));
+    }
+    return verdict === 'send';
   });
 }

@@ -28,11 +28,9 @@ export interface DispatchConfig {
   idleMs: number;
   /** Expired leases recovered per sweep. */
   recoverBatch: number;
-  /** How soon a 43108 (concurrent send to the same user) or a released delivery is tried again. */
+  /** How soon a 43108 (concurrent send to the same user), a released or a cap-deferred delivery is tried again. */
   requeueDelayMs: number;
   retry: RetryPolicy;
-  /** Holds (reservation tokens) kept on a grant document; a token stays there until it is refunded or falls off. */
-  holdWindow: number;
 }
 
 /**
@@ -55,5 +53,4 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   recoverBatch: 200,
   requeueDelayMs: 3_000,
   retry: { maxAttempts: 8, baseMs: 15_000, factor: 2, maxDelayMs: 10 * 60_000 },
-  holdWindow: 16,
 };

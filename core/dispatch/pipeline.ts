@@ -1,15 +1,15 @@
 // Core (dispatch): the send pipeline of one run — `concurrency` workers take ready deliveries, each to a different
 // openid; just before sending, deliveries are marked "send started" one wave at a time (after that mark a lost lease
-// is the ambiguous case); results are written in grouped flushes. Refills and marks run ahead of the workers so
-// sends stay in flight while the database is written.
-import type { SendAttempt } from '../ports';
-import type { Item } from './claim';
+// is the ambiguous case); each attempt is settled by core/sending/settle.ts and written in grouped flushes (flush.ts).
+// Refills and marks run ahead of the workers so sends stay in flight while the database is written.
+import { afterAttempt, attemptSend, early, sendRequestOf, type Result } from '../sending/settle';
+import type { Batch, Item } from './claim';
+import { applyFlush } from './flush';
 import type { DispatchDeps } from './ports';
-import { afterAttempt, early, planFlush, type Result } from './results';
 
 export interface Feed {
   /** Claims and prepares the next batch: ready items plus turns already over; `found` 0 = nothing due. */
-  next(busy: ReadonlySet<string>): Promise<{ found: number; ready: Item[]; done: Result[] }>;
+  next(busy: ReadonlySet<string>): Promise<Batch>;
   /** Work may still appear in this run (e.g. this run is expanding an audience): keep polling when idle. */
   moreMayCome(): boolean;
   /** Campaigns whose items must not be sent any more (paused, cancelled, quarantined, quiet). */
@@ -49,6 +49,9 @@ export class Pipeline {
 
   async run(): Promise<PipelineStats> {
     await Promise.all(Array.from({ length: this.deps.config.concurrency }, () => this.worker()));
+    // A refill or a mark may still be in flight (started ahead of the workers): release only once they landed, or
+    // their items would stay claimed — or marked as started — until a later run recovers them.
+    while (this.refilling || this.marking) await Promise.all([this.refilling, this.marking]);
     this.release([...this.marked.splice(0), ...this.prepared.splice(0)], 'released');
     await this.flush(true);
     if (this.error !== undefined) throw this.error;
@@ -58,21 +61,8 @@ export class Pipeline {
   private async worker(): Promise<void> {
     for (let item = await this.take(); item; item = await this.take()) {
       const d = item.d;
-      let attempt: SendAttempt;
-      try {
-        attempt = await this.deps.wechat.send({
-          touser: d.openid,
-          templateId: d.templateId,
-          data: d.data,
-          miniprogramState: d.miniprogramState ?? this.deps.send.miniprogramState,
-          lang: d.lang ?? this.deps.send.lang,
-          ...(d.page ? { page: d.page } : {}),
-        });
-      } catch (err) {
-        // The sender turns vendor errors into results; a throw here is unexpected and may hide a send.
-        attempt = { ok: false, errCode: -999999, errMsg: `sender threw: ${String((err as Error)?.message ?? err)}` };
-      }
-      const r = afterAttempt(d, attempt, this.deps.clock.now(), this.deps.random, this.deps.config);
+      const attempt = await attemptSend(this.deps.wechat, sendRequestOf(d, this.deps.send));
+      const r = afterAttempt(d, item.held, attempt, this.deps.clock.now(), this.deps.random, this.deps.config);
       if (attempt.ok) this.stats.sent += 1;
       this.busy.delete(d.openid);
       this.push([r]);
@@ -199,19 +189,5 @@ export class Pipeline {
       this.error = err;
       this.deps.log(`pipeline error: ${String((err as Error)?.message ?? err)}`);
     }
-  }
-}
-
-/** Grants first (refunds pull their hold token, so a crash after them is harmless), then deliveries, then counters. */
-export async function applyFlush(deps: DispatchDeps, results: readonly Result[]): Promise<void> {
-  const now = deps.clock.now();
-  const plan = planFlush(results, now);
-  for (const [token, ids] of plan.refunds) await deps.grants.refund(ids, token, now);
-  for (const z of plan.zeros) await deps.grants.zero(z.openid, z.templateId, z.token, 'errcode 43101');
-  await Promise.all(plan.writes.map((g) => deps.deliveries.write(g.ids, deps.runId, g.w)));
-  await Promise.all([...plan.counters].map(([id, inc]) => deps.campaigns.bumpCounters(id, inc, now)));
-  if (plan.sends.length) await deps.deliveries.logSends(deps.runId, plan.sends, now);
-  for (const [id, reason] of plan.quarantine) {
-    if (await deps.campaigns.quarantine(id, reason, now)) deps.log(`campaign ${id} quarantined: ${reason}`);
   }
 }

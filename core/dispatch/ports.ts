@@ -1,31 +1,14 @@
 // Core (dispatch): the ports the dispatcher depends on. Adapters implement them on cloud.database()
-// (adapters/stores/queue*.ts); every method is one database round trip unless its comment says otherwise.
+// (adapters/stores/queue.ts, queue-campaigns.ts, grants.ts); every method is one database round trip unless its
+// comment says otherwise.
 import type { Campaign, CampaignCounters } from '../campaigns/model';
 import type { UserProfile } from '../campaigns/variables';
-import type { Delivery } from '../delivery';
+import type { Delivery, DeliveryWrite } from '../delivery';
+import type { GrantHolds } from '../grants/holds';
 import type { Clock, SendRequest, WechatSender } from '../ports';
-import type { TemplateDoc } from '../template/registry';
+import type { SettleDeliveries } from '../sending/settle';
+import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
-
-/** A delivery as the queue stores it: the shared Delivery plus the dispatcher's claim bookkeeping. */
-/** The dispatcher works on plain deliveries (claim fields are part of core/delivery.ts). */
-export type QueueDelivery = Delivery;
-
-/** What the dispatcher reads of a `grants` document (issue 3's GrantDoc plus `holds`). */
-export interface GrantState {
-  _id: string;
-  kind: 'one-time' | 'long-term';
-  remaining: number;
-  active: boolean;
-  holds?: string[];
-}
-
-/** A delivery update: `set` fields, `inc` counters, `unset` fields. */
-export interface DeliveryWrite {
-  set: Record<string, unknown>;
-  inc?: Record<string, number>;
-  unset?: string[];
-}
 
 export type CounterName = Exclude<keyof CampaignCounters, 'opened'>;
 export type CounterInc = Partial<Record<CounterName, number>>;
@@ -57,36 +40,38 @@ export interface AudienceSource {
   profiles(openids: readonly string[], segment?: { tags?: string[]; attributes?: Record<string, string | number | boolean> }): Promise<Map<string, UserProfile>>;
 }
 
-export interface DeliveryQueue {
+/** A campaign delivery that counts against a user's frequency cap: sent or possibly sent, or in flight. */
+export interface CampaignLoad {
+  _id: string;
+  openid: string;
+  status: 'sent' | 'unknown' | 'sending';
+  /** sentAt (sent), updatedAt (unknown), claimedAt (sending). */
+  at: number;
+}
+
+export interface DeliveryQueue extends SettleDeliveries {
   /** Creates the deliveries not yet there (deterministic ids); resolves how many it created. 1–3 round trips. */
   createMissing(docs: readonly Delivery[]): Promise<number>;
   /** Due `pending` deliveries of the given campaigns, or (null) of every non-campaign source (reminders, outbox). */
-  candidates(now: number, campaignIds: readonly string[] | null, limit: number): Promise<QueueDelivery[]>;
+  candidates(now: number, campaignIds: readonly string[] | null, limit: number): Promise<Delivery[]>;
   /** pending → sending for those still pending and due; resolves how many it claimed. */
   claim(ids: readonly string[], c: { runId: string; token: string; now: number; leaseUntil: number }): Promise<number>;
   /** The deliveries a claim token holds (read back after a partial claim). */
-  claimed(token: string): Promise<QueueDelivery[]>;
+  claimed(token: string): Promise<Delivery[]>;
   markStarted(ids: readonly string[], runId: string, now: number): Promise<void>;
-  /** Applies `w` to those of `ids` still `sending` under `runId`; resolves how many. */
-  write(ids: readonly string[], runId: string, w: DeliveryWrite): Promise<number>;
   /** `sending` deliveries whose lease ended before `now`. */
-  expired(now: number, limit: number): Promise<QueueDelivery[]>;
+  expired(now: number, limit: number): Promise<Delivery[]>;
   /** Applies `w` to those of `ids` still `sending` with an ended lease (two recoverers never both apply). */
   settleExpired(ids: readonly string[], now: number, w: DeliveryWrite): Promise<number>;
-  /** Campaign deliveries to these openids sent (or possibly sent) since `since`: the frequency cap's input. */
-  recentCampaignSends(openids: readonly string[], since: number): Promise<{ _id: string; openid: string; at: number }[]>;
+  /** Final deliveries still marked `holdOpen` since before `before` (a run died between settlement steps). */
+  openHolds(before: number, limit: number): Promise<Delivery[]>;
+  /**
+   * Campaign deliveries to these openids that count against a frequency cap: sent or unknown since `since`, and every
+   * one in flight (`sending`, whatever its age: a dead run's send may have arrived until recovery says otherwise).
+   */
+  campaignLoad(openids: readonly string[], since: number): Promise<CampaignLoad[]>;
   /** msgids of one flush (one document), for joining `subscribe_msg_sent_event` later. */
   logSends(runId: string, items: { deliveryId: string; openid: string; templateId: string; msgid: string }[], now: number): Promise<void>;
-}
-
-export interface GrantHolds {
-  /** one-time grants with remaining > 0: remaining − 1 and push `token` onto holds. Resolves how many. */
-  reserve(ids: readonly string[], token: string, now: number): Promise<number>;
-  read(ids: readonly string[]): Promise<GrantState[]>;
-  /** Grants still holding `token`: remaining + 1 and pull the token (so a refund never applies twice). */
-  refund(ids: readonly string[], token: string, now: number): Promise<number>;
-  /** remaining → 0 (43101), pulling `token`; goes through the grant ledger (consent log). */
-  zero(openid: string, templateId: string, token: string | undefined, reason: string): Promise<void>;
 }
 
 export interface DispatchDeps {
@@ -100,7 +85,7 @@ export interface DispatchDeps {
   deliveries: DeliveryQueue;
   grants: GrantHolds;
   /** The template registry (one list per run). */
-  templates: { list(): Promise<TemplateDoc[]> };
+  templates: Pick<TemplateLookup, 'list'>;
   wechat: WechatSender;
   config: DispatchConfig;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };

@@ -1,70 +1,94 @@
-// Core (dispatch): expired leases — a run that died (timeout, crash, kill) leaves `sending` deliveries behind.
-// Each is put back in the queue, or, in the ambiguous case, settled without a duplicate:
+// Core (dispatch): what a dead run (timeout, crash, kill) leaves behind, put right by the next run.
 //
-//   send not started (no `sendStartedAt`)          → pending; a grant it still holds is refunded first
-//   started, its hold already refunded/zeroed      → pending (WeChat answered a failure that consumed nothing)
-//   started, hold still there, ledger now at 0     → pending as a *probe*: WeChat's own count decides. If the first
-//                                                    attempt arrived, WeChat's count is 0 too and the probe gets
-//                                                    43101 (→ unknown, no duplicate); if it never arrived the probe
-//                                                    is the one message. Ledger = WeChat either way.
-//   started, otherwise (ledger > 0, long-term)     → unknown: never resent (at-most-once), counted in stats
-import type { DispatchDeps, GrantState, QueueDelivery } from './ports';
-import { CLAIM_FIELDS, grantIdOf } from './results';
+// 1. Expired leases — `sending` deliveries whose lease ended. Each is read with its grant; the hold its claim
+//    token put there (core/grants/holds.ts) is the evidence, because settle.ts writes refunds and zeroes to the
+//    grant before the delivery, and the delivery before a consume:
+//
+//      send not started (no `sendStartedAt`)      → pending; a hold still there is refunded first
+//      started, hold still there                  → unknown (`ambiguous`): WeChat may or may not have it. Never
+//                                                   resent (at most once); the hold is consumed (the send counts
+//                                                   as used: the ledger can only be below WeChat, never above)
+//      started, one-time, hold gone               → pending: WeChat answered an error that consumed nothing and
+//                                                   the refund (or 43101 zero) was written before the run died
+//      started, long-term or no grant document    → unknown (`ambiguous`): nothing to tell it by
+//
+//    WeChat's own count is never used to decide: no API reads it, and a send used as a probe cannot tell an
+//    ambiguous message that arrived from an accept the user gave meanwhile that Tixing has not heard of yet —
+//    such a probe would deliver the message twice.
+// 2. Open holds — final deliveries still marked `holdOpen` (the run died between settle.ts's steps 2 and 4):
+//    their holds are consumed and the mark cleared.
+import type { Delivery } from '../delivery';
+import { grantOf, holdsToken, type GrantState } from '../grants/holds';
+import { CLAIM_FIELDS } from '../sending/settle';
+import type { DispatchDeps } from './ports';
 
-export type Recovery = { kind: 'requeue'; refund: boolean } | { kind: 'probe' } | { kind: 'unknown' };
+export type Recovery = { kind: 'requeue'; refund: boolean } | { kind: 'unknown'; consume: boolean };
 
-export function classifyExpired(d: QueueDelivery, g: GrantState | undefined): Recovery {
-  // Claimed outside the dispatcher (an inline send that died: no claim token): it may have been sent — ambiguous.
-  if (!d.claimToken) return { kind: 'unknown' };
-  const held = g?.kind === 'one-time' && (g.holds ?? []).includes(d.claimToken);
+export function classifyExpired(d: Delivery, g: GrantState | undefined): Recovery {
+  const held = holdsToken(g, d.claimToken);
+  if (!d.claimToken) return { kind: 'unknown', consume: false };
   if (d.sendStartedAt === undefined || d.sendStartedAt === null) return { kind: 'requeue', refund: held };
-  // A probe holds nothing of its own (its hold is the first attempt's): probe again while the ledger stays at 0.
-  if (d.probe) return g?.kind === 'one-time' && g.remaining === 0 ? { kind: 'probe' } : { kind: 'unknown' };
-  if (g?.kind === 'long-term') return { kind: 'unknown' };
-  // One-time (or no grant document): nothing held means nothing was sent, or the hold was refunded/zeroed after
-  // WeChat answered — either way WeChat's count was not consumed by this attempt.
-  if (!held) return { kind: 'requeue', refund: false };
-  return g?.remaining === 0 ? { kind: 'probe' } : { kind: 'unknown' };
+  if (held) return { kind: 'unknown', consume: true };
+  if (g?.kind === 'one-time') return { kind: 'requeue', refund: false };
+  return { kind: 'unknown', consume: false };
 }
 
 export interface RecoverySummary {
   requeued: number;
-  probes: number;
   unknown: number;
+  /** Holds consumed for final deliveries a dead run left marked `holdOpen`. */
+  closed: number;
 }
 
-/** One sweep: read expired leases (and their grants), refund what is held, then settle each group with one write. */
+/** One sweep: expired leases (refund what is held, then settle each group with one write), then open holds. */
 export async function recoverExpired(deps: DispatchDeps): Promise<RecoverySummary> {
   const now = deps.clock.now();
+  const out: RecoverySummary = { requeued: 0, unknown: 0, closed: 0 };
   const expired = await deps.deliveries.expired(now, deps.config.recoverBatch);
-  const out: RecoverySummary = { requeued: 0, probes: 0, unknown: 0 };
-  if (!expired.length) return out;
-  const grants = new Map((await deps.grants.read([...new Set(expired.map((d) => grantIdOf(d.openid, d.templateId)))])).map((g) => [g._id, g]));
+  if (expired.length) await settleExpired(deps, expired, now, out);
+  // Settlement steps 2–4 of a live run follow each other within a flush; well past a lease, a mark is orphaned.
+  const open = await deps.deliveries.openHolds(now - deps.config.leaseMs, deps.config.recoverBatch);
+  if (open.length) out.closed = await closeOpenHolds(deps, open);
+  if (out.requeued + out.unknown + out.closed) deps.log(`recovered: ${JSON.stringify(out)}`);
+  return out;
+}
+
+async function settleExpired(deps: DispatchDeps, expired: Delivery[], now: number, out: RecoverySummary): Promise<void> {
+  const grants = new Map((await deps.grants.read([...new Set(expired.map(grantOf))])).map((g) => [g._id, g]));
   const requeue: string[] = [];
-  const probe: string[] = [];
-  const unknown: QueueDelivery[] = [];
+  const unknown: Delivery[] = [];
+  const consumed: Delivery[] = [];
   const refunds = new Map<string, string[]>();
   for (const d of expired) {
-    const r = classifyExpired(d, grants.get(grantIdOf(d.openid, d.templateId)));
+    const r = classifyExpired(d, grants.get(grantOf(d)));
     if (r.kind === 'requeue') {
       requeue.push(d._id);
-      if (r.refund && d.claimToken) refunds.set(d.claimToken, [...(refunds.get(d.claimToken) ?? []), grantIdOf(d.openid, d.templateId)]);
-    } else if (r.kind === 'probe') probe.push(d._id);
+      if (r.refund && d.claimToken) refunds.set(d.claimToken, [...(refunds.get(d.claimToken) ?? []), grantOf(d)]);
+    } else if (r.consume) consumed.push(d);
     else unknown.push(d);
   }
-  // Refund before requeueing: a refund pulls its hold token, so if this sweep dies here the next one requeues only.
-  for (const [token, ids] of refunds) await deps.grants.refund(ids, token, now);
+  // Refund before requeueing: a refund pulls its hold, so if this sweep dies here the next one requeues only.
+  for (const [token, ids] of refunds) await deps.grants.refund(ids, token);
   const back = { status: 'pending', nextAttemptAt: now, updatedAt: now };
-  if (requeue.length) out.requeued = await deps.deliveries.settleExpired(requeue, now, { set: back, unset: CLAIM_FIELDS });
-  if (probe.length) out.probes = await deps.deliveries.settleExpired(probe, now, { set: { ...back, probe: true, reason: 'ambiguous' }, unset: CLAIM_FIELDS });
-  if (unknown.length) {
-    const w = { set: { status: 'unknown', reason: 'ambiguous', updatedAt: now }, unset: [...CLAIM_FIELDS, 'probe'] };
-    out.unknown = await deps.deliveries.settleExpired(unknown.map((d) => d._id), now, w);
-    const perCampaign = new Map<string, number>();
-    for (const d of unknown) if (d.sourceType === 'campaign') perCampaign.set(d.sourceId, (perCampaign.get(d.sourceId) ?? 0) + 1);
-    // Counters are the fast path (exact numbers are folded again when the campaign completes).
-    for (const [id, n] of perCampaign) await deps.campaigns.bumpCounters(id, { unknown: n }, now);
+  if (requeue.length) out.requeued = await deps.deliveries.settleExpired(requeue, now, { set: back, unset: [...CLAIM_FIELDS] });
+  const ambiguous = { status: 'unknown', reason: 'ambiguous', updatedAt: now };
+  if (unknown.length) out.unknown += await deps.deliveries.settleExpired(unknown.map((d) => d._id), now, { set: ambiguous, unset: [...CLAIM_FIELDS] });
+  if (consumed.length) {
+    // Delivery first (final, `holdOpen`), then the holds: the same order as a live settlement (settle.ts).
+    const keep = CLAIM_FIELDS.filter((f) => f !== 'claimToken');
+    out.unknown += await deps.deliveries.settleExpired(consumed.map((d) => d._id), now, { set: { ...ambiguous, holdOpen: true }, unset: keep });
+    await closeOpenHolds(deps, consumed);
   }
-  if (out.requeued + out.probes + out.unknown) deps.log(`recovered expired leases: ${JSON.stringify(out)}`);
-  return out;
+  const perCampaign = new Map<string, number>();
+  for (const d of [...unknown, ...consumed]) if (d.sourceType === 'campaign') perCampaign.set(d.sourceId, (perCampaign.get(d.sourceId) ?? 0) + 1);
+  // Counters are the fast path (exact numbers are folded again when the campaign completes).
+  for (const [id, n] of perCampaign) await deps.campaigns.bumpCounters(id, { unknown: n }, now);
+}
+
+/** Consumes the holds of deliveries whose send is spent, then clears their marks. Idempotent. */
+async function closeOpenHolds(deps: DispatchDeps, ds: readonly Delivery[]): Promise<number> {
+  const byToken = new Map<string, string[]>();
+  for (const d of ds) if (d.claimToken) byToken.set(d.claimToken, [...(byToken.get(d.claimToken) ?? []), grantOf(d)]);
+  for (const [token, ids] of byToken) await deps.grants.consume(ids, token);
+  return deps.deliveries.closeHolds(ds.map((d) => d._id));
 }

@@ -2,7 +2,7 @@
 // background), claim and send within the budget, then complete campaigns with nothing left. Every step is a
 // conditional write, so overlapping runs (period 10 s, timeout 60 s) share the work instead of repeating it.
 import type { Campaign } from '../campaigns/model';
-import { claimBatch, type ClaimContext } from './claim';
+import { claimBatch, type Batch, type ClaimContext } from './claim';
 import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
@@ -52,17 +52,26 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
 
   let seq = 0;
   let lastOther = -Infinity;
+  // Reminders and outbox entries left behind because their users were busy in this run: look again at once, so a
+  // user with many due goes through them one after another within the run (not one per run).
+  let otherDue = true;
   const feed: Feed = {
     async next(busy) {
       await view.refresh(false);
       const ctx: ClaimContext = { deps, templates, campaigns: view.claimable(), busy, leaseUntil: start + config.leaseMs, nextToken: () => `${deps.runId}.${++seq}` };
-      if (clock.now() - lastOther >= OTHER_EVERY_MS) {
+      let seen = 0;
+      let more = false;
+      if (otherDue || clock.now() - lastOther >= OTHER_EVERY_MS) {
         const b = await claimBatch(ctx, null, config.claimBatch);
-        lastOther = b.found >= config.claimBatch ? -Infinity : clock.now();
-        if (b.found) return b;
+        lastOther = clock.now();
+        otherDue = b.found >= config.claimBatch || b.more;
+        if (b.ready.length + b.done.length > 0) return b;
+        seen = b.found;
+        more = b.more;
       }
       const ids = [...ctx.campaigns.keys()];
-      return ids.length ? claimBatch(ctx, ids, config.claimBatch) : { found: 0, ready: [], done: [] };
+      const c: Batch = ids.length ? await claimBatch(ctx, ids, config.claimBatch) : { found: 0, more: false, ready: [], done: [] };
+      return { ...c, found: c.found + seen, more: c.more || more };
     },
     // This run is expanding, or another run is: deliveries are still appearing, keep polling while the budget lasts.
     moreMayCome: () => expanding || view.all().some((c) => !c.cursor?.done),

@@ -1,5 +1,5 @@
 // Core (dispatch): when a campaign may send — quiet hours (defer to the window's end in the campaign's zone, never
-// drop) and the per-user frequency cap shared by all campaigns.
+// drop) and the per-user frequency cap shared by all campaigns (safe under concurrent runs).
 import dayjs from 'dayjs';
 import utc from 'dayjs/plugin/utc';
 import timezone from 'dayjs/plugin/timezone';
@@ -28,18 +28,30 @@ export function capWindowMs(caps: readonly FrequencyCap[]): number {
   return Math.max(0, ...caps.map((c) => c.perHours * 3_600_000));
 }
 
+export type CapVerdict = 'send' | 'skip' | 'defer';
+
 /**
- * Openids over their cap: `recent` are campaign deliveries (other than the ones being decided) sent or in flight in
- * the window, with their time. At most `max` campaign messages per user per `perHours`.
+ * The per-user frequency cap (at most `max` campaign messages per `perHours`) for one delivery, given the user's
+ * other campaign deliveries that count (`load`: sent or unknown, with their time, and every one in flight).
+ *
+ *   settled ≥ max                    → skip  (final: the window is full)
+ *   settled + in flight + 1 > max    → defer (back to the queue shortly: an in-flight send may or may not count)
+ *   otherwise                        → send
+ *
+ * Never over the cap under concurrency: each run claims its delivery (status `sending`) before it reads the load, so
+ * of any set of deliveries allowed to send, the one whose read came last saw every other one — sent, unknown or in
+ * flight — and allowed itself only if the total stayed within `max`. Two runs that see each other both defer; the
+ * jittered retry separates them.
  */
-export function overCap(
-  openid: string,
-  cap: FrequencyCap,
-  recent: readonly { openid: string; at: number }[],
-  now: number,
-): boolean {
+export function capVerdict(openid: string, cap: FrequencyCap, load: readonly { openid: string; status: string; at: number }[], now: number): CapVerdict {
   const since = now - cap.perHours * 3_600_000;
-  let n = 0;
-  for (const r of recent) if (r.openid === openid && r.at >= since) n += 1;
-  return n >= cap.max;
+  let settled = 0;
+  let inFlight = 0;
+  for (const l of load) {
+    if (l.openid !== openid) continue;
+    if (l.status === 'sending') inFlight += 1;
+    else if (l.at >= since) settled += 1;
+  }
+  if (settled >= cap.max) return 'skip';
+  return settled + inFlight + 1 > cap.max ? 'defer' : 'send';
 }

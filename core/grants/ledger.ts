@@ -16,27 +16,47 @@
 //    count is exact under any interleaving (test/grants/ledger.unit.test.ts checks random schedules).
 //    If one source loses a tap (client closed before reporting, push not configured), the other source still
 //    counts it; only when both lose different taps does the ledger under-count — the safe direction (no 43101).
-// 3. Never negative: `remaining` only moves by +1 (above), by a conditional -1 (`reserve`: remaining > 0), or to 0.
+// 3. Never negative: `remaining` only moves by +1 (above), by a conditional -1 (a hold, holds.ts: remaining > 0),
+//    or to 0. Reservations, refunds and their settlement live in holds.ts; this file owns accepts and zeroes.
 import type { Clock } from '../ports';
 import { GrantDoc, GrantResult, newGrantDoc, TemplateKind, TOKEN_WINDOW } from './model';
 
-/** Condition on one field: `gt` number, `eq` value, `lacks` = an array field does not contain the value. */
-export type FieldCond = { gt: number } | { eq: string | number | boolean } | { lacks: string };
+/**
+ * Condition on one field: `gt` number, `eq` value, `lacks` = an array field does not contain the value, `has` = it
+ * does.
+ */
+export type FieldCond = { gt: number } | { eq: string | number | boolean } | { lacks: string } | { has: string };
 export type Cond = Record<string, FieldCond>;
 export interface Change {
   inc?: Record<string, number>;
   set?: Record<string, unknown>;
-  /** Append a token to an array field, keeping only the last `keepLast` entries. */
-  push?: { field: string; value: string; keepLast: number };
+  /** Append a value to an array field; with `keepLast`, only the newest entries are kept (observation tokens). */
+  push?: { field: string; value: string; keepLast?: number };
+  /** Remove every occurrence of a value from an array field. */
+  pull?: { field: string; value: string };
 }
 
 /** The storage primitive the ledger needs (adapters: cloud.database(); tests: in memory). */
 export interface GrantDocStore {
   get(id: string): Promise<GrantDoc | null>;
+  /** The existing documents among `ids` (any order). */
+  getMany(ids: readonly string[]): Promise<GrantDoc[]>;
   /** Creates the document; false when one with that `_id` already exists. */
   insert(doc: GrantDoc): Promise<boolean>;
   /** Atomically applies `change` if the document exists and matches `cond`; true when it did. */
   updateIf(id: string, cond: Cond, change: Change): Promise<boolean>;
+  /** `updateIf` on each of `ids` in one request (atomic per document); resolves how many matched. */
+  updateManyIf(ids: readonly string[], cond: Cond, change: Change): Promise<number>;
+}
+
+export interface ZeroOptions {
+  /** Observation token: a replay of the same event (same token) changes nothing. */
+  token?: string;
+  result?: GrantResult;
+  /** Hold token of the send that met 43101: pulled in the same write (holds.ts). */
+  release?: string;
+  /** Create the document when missing (default true); a server-side zero of a grant that does not exist is moot. */
+  create?: boolean;
 }
 
 export type AcceptSource = 'client' | 'event';
@@ -100,38 +120,26 @@ export function createLedgerCore(store: GrantDocStore, clock: Clock, idOf: (k: G
     await store.updateIf(id, {}, change);
   }
 
-  /** Sets remaining to 0 and a long-term grant inactive. With a token, a replay of the same event is a no-op. */
-  async function zero(key: GrantKey, reason: string, token?: string, result?: GrantResult): Promise<boolean> {
+  /**
+   * Sets remaining to 0 and a long-term grant inactive. With a token, a replay of the same event is a no-op. Holds of
+   * other sends stay on the document (they are settled by their own sends, holds.ts); `release` pulls one.
+   */
+  async function zero(key: GrantKey, reason: string, opts: ZeroOptions = {}): Promise<boolean> {
     const id = idOf(key);
     const now = clock.now();
     const set: Record<string, unknown> = { remaining: 0, active: false, lastZeroReason: reason, updatedAt: now };
-    if (result) Object.assign(set, { lastResult: result, lastResultAt: now });
-    const cond: Cond = token ? { tokens: { lacks: token } } : {};
-    const change: Change = token ? { set, push: { field: 'tokens', value: token, keepLast: TOKEN_WINDOW } } : { set };
+    if (opts.result) Object.assign(set, { lastResult: opts.result, lastResultAt: now });
+    const cond: Cond = opts.token ? { tokens: { lacks: opts.token } } : {};
+    const change: Change = { set };
+    if (opts.token) change.push = { field: 'tokens', value: opts.token, keepLast: TOKEN_WINDOW };
+    if (opts.release) change.pull = { field: 'holds', value: opts.release };
     for (let round = 0; round < 3; round++) {
       if (await store.updateIf(id, cond, change)) return true;
       const doc = await store.get(id);
-      if (doc) return false; // token seen: already applied
+      if (doc || opts.create === false) return false; // token seen: already applied (or nothing to zero)
       await ensure(key);
     }
     return false;
-  }
-
-  /** Takes one send: one-time → conditional remaining - 1; long-term → true while active. */
-  async function reserve(key: GrantKey): Promise<boolean> {
-    const id = idOf(key);
-    const now = clock.now();
-    if (await store.updateIf(id, { kind: { eq: 'one-time' }, remaining: { gt: 0 } }, { inc: { remaining: -1 }, set: { updatedAt: now } })) {
-      return true;
-    }
-    const doc = await store.get(id);
-    return doc?.kind === 'long-term' && doc.active === true;
-  }
-
-  /** Gives back one reserved one-time send. */
-  async function refund(key: GrantKey): Promise<void> {
-    const now = clock.now();
-    await store.updateIf(idOf(key), { kind: { eq: 'one-time' } }, { inc: { remaining: 1 }, set: { updatedAt: now } });
   }
 
   async function remaining(key: GrantKey): Promise<number> {
@@ -141,7 +149,7 @@ export function createLedgerCore(store: GrantDocStore, clock: Clock, idOf: (k: G
     return Math.max(0, doc.remaining);
   }
 
-  return { applyAccept, recordResult, zero, reserve, refund, remaining, get: (key: GrantKey) => store.get(idOf(key)) };
+  return { applyAccept, recordResult, zero, remaining, get: (key: GrantKey) => store.get(idOf(key)) };
 }
 
 export type LedgerCore = ReturnType<typeof createLedgerCore>;

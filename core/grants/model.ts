@@ -32,7 +32,7 @@ export interface GrantDoc {
   lastZeroReason?: string;
   /** Recent observation tokens (`c:<requestId>`, `e:<CreateTime>`, `x:<CreateTime>`), at most TOKEN_WINDOW. */
   tokens: string[];
-  /** Claim tokens of dispatcher batches that reserved one send here and have not settled it (core/dispatch/claim.ts). */
+  /** Tokens of claims that reserved one send here and have not settled it yet (core/grants/holds.ts). */
   holds?: string[];
   createdAt: number;
   updatedAt: number;

@@ -106,7 +106,7 @@ async function apply(deps: GrantsDeps & { receipts: ReceiptStore }, name: PushEv
       else if (status) await deps.ledger.recordResult(key, status);
     } else if (status === 'reject') {
       // [COMM-CHANGE] only "reject" (unsubscribe) is pushed by the change event: the grant is gone.
-      ledger = (await deps.ledger.zero(key, 'change_event', `x:${createTime}`, 'reject')) ? 'zero' : 'duplicate';
+      ledger = (await deps.ledger.zero(key, 'change_event', { token: `x:${createTime}`, result: 'reject' })) ? 'zero' : 'duplicate';
     }
     entries.push({
       _id: `e:${openid}:${createTime}:${name}:${t.templateId}`,

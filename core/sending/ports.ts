@@ -1,8 +1,10 @@
 // Core layer (pure): the ports of the sending pipeline — delivery storage and the dependencies of one send.
 import type { Delivery, DeliveryStatus } from '../delivery';
-import type { Clock, GrantLedger, IdSource, SendRequest, WechatSender } from '../ports';
+import type { GrantHolds } from '../grants/holds';
+import type { Clock, IdSource, SendRequest, WechatSender } from '../ports';
 import type { TemplateLookup } from '../template/registry';
 import type { RetryPolicy } from './backoff';
+import type { SettleDeliveries } from './settle';
 
 /** A partial update of a delivery; `null` removes the field (e.g. a stale `reason` once a retry succeeds). */
 export type DeliveryPatch = { [K in keyof Delivery]?: Delivery[K] | null } & {
@@ -18,6 +20,12 @@ export interface DeliveryStore {
   update(id: string, patch: DeliveryPatch, expectStatus?: DeliveryStatus): Promise<boolean>;
 }
 
+/** Inline sends claim, mark and settle their one delivery the way the dispatcher does a batch. */
+export interface InlineDeliveryStore extends DeliveryStore, SettleDeliveries {
+  /** Sets `sendStartedAt` on those of `ids` still `sending` under `owner`. */
+  markStarted(ids: readonly string[], owner: string, now: number): Promise<void>;
+}
+
 /** Per-environment send settings, config/tixing.json ([SEND-NEW] §1.2 miniprogram_state, lang). */
 export interface SendConfig {
   miniprogramState: SendRequest['miniprogramState'];
@@ -28,10 +36,11 @@ export interface SendConfig {
   testWhitelist: readonly string[];
 }
 
-/** Everything `deliverOne` needs. */
+/** Everything an inline send needs besides its delivery store (core/sending/send-now.ts). */
 export interface SenderDeps {
   templates: TemplateLookup;
-  ledger: GrantLedger;
+  /** Reservations with hold tokens (core/grants/holds.ts), the same as the dispatcher's. */
+  holds: GrantHolds;
   wechat: WechatSender;
   clock: Clock;
   /** Jitter source in [0, 1) (adapters: Math.random; tests: seeded). */
@@ -44,6 +53,6 @@ export interface SenderDeps {
 
 /** Inline sends, the outbox and test sends also write deliveries and mint ids. */
 export interface SendingDeps extends SenderDeps {
-  deliveries: DeliveryStore;
+  deliveries: InlineDeliveryStore;
   ids: IdSource;
 }

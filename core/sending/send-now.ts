@@ -1,15 +1,22 @@
-// Core layer (pure): send one message inline (from a function the mini program called) through the pipeline,
-// with a delivery record written before the send (a crash leaves a trace, never a silent loss) and the outbox as
-// the fallback when the invocation has no cloud-call token ([CB-WXTOKEN] function-to-function calls).
+// Core layer (pure): send one message inline (from a function the mini program called), with the dispatcher's own
+// claim discipline: the delivery is written first, claimed by this invocation with a lease and a claim token; the
+// grant is reserved with that token as its hold (core/grants/holds.ts), the delivery marked "send started", sent, and
+// settled by core/sending/settle.ts. If the invocation dies at any point, the dispatcher's recovery finds the expired
+// lease and settles it exactly as it would its own claim (core/dispatch/recover.ts): never a duplicate. Without a
+// cloud-call token ([CB-WXTOKEN] function-to-function calls) the message goes to the outbox instead.
 import type { Caller } from '../actions';
 import type { Delivery, DeliverySource } from '../delivery';
 import { DomainError } from '../envelope';
+import { grantOf } from '../grants/holds';
 import type { SendRequest } from '../ports';
 import type { RawValue } from '../template/normalise';
+import type { TemplateDoc } from '../template/registry';
 import { newDelivery } from '../delivery';
+import { DEFAULT_RETRY_POLICY } from './backoff';
 import { enqueue, prepareMessage } from './outbox';
-import { applyResult, deliverOne, type DeliverResult } from './pipeline';
+import { outcomeOf } from './outcomes';
 import type { SendingDeps } from './ports';
+import { afterAttempt, applySettlement, attemptSend, early, planSettlement, sendRequestOf, type GrantEffect, type Result } from './settle';
 
 export interface SendNowInput {
   sourceType: DeliverySource;
@@ -24,13 +31,20 @@ export interface SendNowInput {
   lang?: SendRequest['lang'];
 }
 
+/** What happened to the grant: `none` = nothing was reserved (not sent: unknown template, invalid data, no grant). */
+export type GrantOutcome = 'kept' | 'refunded' | 'zeroed' | 'none';
+const GRANT_OUTCOME: Record<GrantEffect, GrantOutcome> = { consume: 'kept', refund: 'refunded', zero: 'zeroed', none: 'none' };
+
+/** How soon a 43108 (concurrent send to one user) is tried again by the dispatcher. */
+const REQUEUE_DELAY_MS = 3_000;
+
 export interface SendNowResult {
   deliveryId: string;
   status: Delivery['status'];
   reason?: string;
   errCode?: number;
   msgid?: string;
-  grant: DeliverResult['grant'];
+  grant: GrantOutcome;
   retryAt?: number;
   /** True when the message went to the outbox (no cloud-call token) instead of being sent now. */
   queued: boolean;
@@ -53,7 +67,7 @@ function noTokenError(detail: string): DomainError {
   );
 }
 
-/** Longer than any sending function's timeout (config/functions.json: 20 s at most). */
+/** Longer than any sending function's timeout (config/functions.json: 20 s at most): a live send never loses it. */
 export const INLINE_LEASE_MS = 2 * 60_000;
 
 export async function sendNow(
@@ -62,7 +76,7 @@ export async function sendNow(
   input: SendNowInput,
   options: { fallbackToOutbox?: boolean } = {},
 ): Promise<SendNowResult> {
-  const { data } = await prepareMessage(deps, input.templateId, input.data, input.normalise);
+  const { template, data } = await prepareMessage(deps, input.templateId, input.data, input.normalise);
   if (!hasCloudCallToken(caller)) {
     if (!options.fallbackToOutbox) throw noTokenError(`SOURCE ${caller.source}`);
     const plain = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.value]));
@@ -70,9 +84,9 @@ export async function sendNow(
     return { deliveryId: q.deliveryId, status: q.status, grant: 'none', queued: true, duplicate: !q.created };
   }
   const now = deps.clock.now();
-  // Claimed by this invocation with a lease, like a dispatcher claim: if it dies mid-send, the dispatcher's recovery
-  // finds the expired lease and settles it as ambiguous (no claim token: it may have reached WeChat), never resends.
-  const delivery = { ...newDelivery({ ...input, data }, 'sending', now), leaseOwner: 'inline', leaseUntil: now + INLINE_LEASE_MS };
+  // The claim token is also the lease owner: this invocation alone may settle the delivery while its lease lasts.
+  const token = `i.${deps.ids.next()}`;
+  const delivery: Delivery = { ...newDelivery({ ...input, data }, 'sending', now), leaseOwner: token, leaseUntil: now + INLINE_LEASE_MS, claimToken: token, claimedAt: now };
   if (!(await deps.deliveries.create(delivery))) {
     const existing = await deps.deliveries.get(delivery._id);
     const out: SendNowResult = { deliveryId: delivery._id, status: existing?.status ?? 'sending', grant: 'none', queued: false, duplicate: true };
@@ -80,20 +94,20 @@ export async function sendNow(
     if (existing?.errCode !== undefined) out.errCode = existing.errCode;
     return out;
   }
-  let result = await deliverOne(deps, delivery);
+  const sent = await sendClaimed(deps, delivery, template);
+  let result = sent.result;
   const noToken = result.reason !== undefined && NO_TOKEN_REASONS.has(result.reason);
   if (noToken && !options.fallbackToOutbox) {
-    // The grant was refunded; the record is final so the caller's enqueue is the only copy left (no duplicate).
-    result = { ...result, status: 'failed', retryAt: undefined };
+    // The grant is refunded; the record is final so the caller's enqueue is the only copy left (no duplicate).
+    const { retryAt: _r, ...rest } = result;
+    result = { ...rest, status: 'failed' };
   }
-  const patch = applyResult(result);
-  if (result.retryAt === undefined) delete patch.nextAttemptAt;
-  await deps.deliveries.update(delivery._id, patch, 'sending');
+  await applySettlement({ grants: deps.holds, deliveries: deps.deliveries }, planSettlement([result], deps.clock.now(), { withMsgid: true }), token);
   if (noToken && !options.fallbackToOutbox) throw noTokenError(`errcode ${result.errCode}`);
   const out: SendNowResult = {
     deliveryId: delivery._id,
     status: result.status,
-    grant: result.grant,
+    grant: GRANT_OUTCOME[result.grant],
     // A retryable outcome leaves the delivery pending: the dispatcher retries it, like an outbox entry.
     queued: result.status === 'pending',
     duplicate: false,
@@ -102,6 +116,29 @@ export async function sendNow(
   if (result.errCode !== undefined) out.errCode = result.errCode;
   if (result.msgid) out.msgid = result.msgid;
   if (result.retryAt !== undefined) out.retryAt = result.retryAt;
-  if (result.outcome) out.operator = result.outcome.operator;
+  if (sent.operator) out.operator = sent.operator;
   return out;
+}
+
+/**
+ * Sends one delivery this invocation has claimed (`sending`, `claimToken` = lease owner): reserve (holds.ts), mark
+ * "send started", call WeChat once, and decide the result (settle.ts). The caller writes the settlement.
+ */
+export async function sendClaimed(deps: SendingDeps, d: Delivery, template: TemplateDoc): Promise<{ result: Result; operator?: string }> {
+  const owner = d.claimToken;
+  if (!owner) throw new Error(`delivery ${d._id} is not claimed`);
+  let held = false;
+  if (template.kind !== 'long-term') held = (await deps.holds.reserve([grantOf(d)], owner)) === 1;
+  if (!held) {
+    // Long-term templates hold nothing: they send while the subscription is active.
+    const [g] = await deps.holds.read([grantOf(d)]);
+    if (!(g?.kind === 'long-term' && g.active)) return { result: early(d, 'skipped', 'no_grant') };
+  }
+  await deps.deliveries.markStarted([d._id], owner, deps.clock.now());
+  const attempt = await attemptSend(deps.wechat, sendRequestOf(d, deps.config));
+  const policy = { retry: deps.retryPolicy ?? DEFAULT_RETRY_POLICY, requeueDelayMs: REQUEUE_DELAY_MS };
+  const result = afterAttempt(d, held, attempt, deps.clock.now(), deps.random, policy);
+  const o = outcomeOf(attempt);
+  deps.onOutcome?.({ deliveryId: d._id, openid: d.openid, templateId: d.templateId, errCode: attempt.ok ? 0 : attempt.errCode, reason: o.reason, operator: o.operator });
+  return { result, operator: o.operator };
 }
