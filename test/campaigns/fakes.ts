@@ -1,31 +1,17 @@
-// Test support (unit): in-memory ports for the campaign use cases, a fixed clock and the demo templates.
-import { parseContent } from '../../core/template/content';
+// Test support (unit): in-memory ports for the campaign use cases, a fixed clock and the demo templates
+// (config/templates.json, through test/support/templates.ts).
 import type { Campaign, CampaignStatus } from '../../core/campaigns/model';
 import type { AudienceCounts, CampaignDeps, DeliveryGroup, TemplateInfo, TestSendResult } from '../../core/campaigns/ports';
 import type { UserProfile } from '../../core/campaigns/variables';
+import { DECLARED } from '../support/templates';
 
 /** 2026-11-20 12:00 in Asia/Shanghai (04:00Z). */
 export const NOW = Date.UTC(2026, 10, 20, 4, 0);
 
-const TEMPLATES: Record<string, { title: string; kind: TemplateInfo['kind']; content: string; enums?: Record<string, string[]> }> = {
-  TPL_EVENT_REMINDER: { title: '活动开始提醒', kind: 'one-time', content: '活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}\n活动地点:{{thing3.DATA}}\n温馨提示:{{thing4.DATA}}\n' },
-  TPL_ORDER_STATUS: { title: '订单状态通知', kind: 'one-time', content: '订单号:{{character_string1.DATA}}\n订单状态:{{phrase2.DATA}}\n订单金额:{{amount3.DATA}}\n联系电话:{{phone_number4.DATA}}\n' },
-  TPL_APPLY_RESULT: { title: '申请结果通知', kind: 'one-time', content: '申请结果:{{enum1.DATA}}\n申请人:{{name2.DATA}}\n', enums: { enum1: ['已通过', '未通过', '待补充'] } },
-};
-
+/** A template of config/templates.json as the campaigns use cases see it (core/campaigns/ports.ts TemplateInfo). */
 export function demoTemplate(templateId: string): TemplateInfo | null {
-  const t = TEMPLATES[templateId];
-  if (!t) return null;
-  return {
-    templateId,
-    title: t.title,
-    kind: t.kind,
-    content: t.content,
-    keywords: parseContent(t.content).map((f) => {
-      const enumValues = t.enums?.[f.key];
-      return enumValues ? { ...f, enumValues } : f;
-    }),
-  };
+  const t = DECLARED.find((d) => d._id === templateId);
+  return t ? { templateId, title: t.title, kind: t.kind, content: t.content, keywords: t.keywords } : null;
 }
 
 export const GOOD_EVENT_DATA = { thing1: '周末读书会', time2: '2026-11-21 09:00', thing3: '图书馆三楼', thing4: '{{nickname}}，记得带书' };

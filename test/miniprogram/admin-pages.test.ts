@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 // Mini program admin page tests (miniprogram-simulate, official compiler): campaign list, editor, detail.
 import { fakeCampaigns, fakeTemplates } from './support/fake-admin';
-import { mount, tap, textOf, waitFor, type Comp } from './support/simulate';
+import { change, mount, node, sleep, tap, textOf, type, waitFor, type Comp } from './support/simulate';
 import { callsOf, installWx, type WxMock } from './support/wx-mock';
 
 let wx: WxMock;
@@ -17,14 +17,6 @@ beforeEach(() => {
   (globalThis as any).wx.redirectTo = jest.fn();
 });
 
-const node = (page: Comp, sel: string): Comp => {
-  const c = page.querySelector(sel);
-  if (!c) throw new Error(`no ${sel}`);
-  return c;
-};
-const type = (page: Comp, sel: string, value: string) => node(page, sel).dispatchEvent('input', { detail: { value } });
-const change = (page: Comp, sel: string, value: string | number | boolean) => node(page, sel).dispatchEvent('change', { detail: { value } });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('pages/admin/campaigns', () => {
   it('lists campaigns with status and progress; tapping opens the detail', async () => {

@@ -3,7 +3,7 @@
 // the local emulator (a child process, see support/emulator-http.ts) — wx.cloud.callFunction, requestSubscribeMessage
 // and getSetting go to the emulator; assertions read both the pages' data and the emulator's state.
 import { bridgeWx, startEmulatorChild, type EmulatorHttp, type SimUser } from './support/emulator-http';
-import { mount, tap, textOf, waitFor, type Comp } from './support/simulate';
+import { change, mount, node, sleep, tap, textOf, type, waitFor, type Comp } from './support/simulate';
 import { callsOf, installWx, type WxMock } from './support/wx-mock';
 
 jest.setTimeout(30_000);
@@ -29,13 +29,6 @@ beforeEach(() => {
   (globalThis as any).wx.redirectTo = jest.fn();
 });
 
-const node = (page: Comp, sel: string): Comp => {
-  const c = page.querySelector(sel);
-  if (!c) throw new Error(`no ${sel}`);
-  return c;
-};
-const type = (page: Comp, sel: string, value: string) => node(page, sel).dispatchEvent('input', { detail: { value } });
-const change = (page: Comp, sel: string, value: string | number | boolean) => node(page, sel).dispatchEvent('change', { detail: { value } });
 const ok = <T = any>(env: any): T => {
   expect(env).toMatchObject({ ok: true });
   return env.data as T;
@@ -101,7 +94,7 @@ describe('pages/events against the real reminders / subscriptions / dispatch / t
     const id = page.data['rows'].find((r: { canRemind: boolean }) => r.canRemind).id as string;
     await tap(node(page, `#remind-${id}`), '#btn');
     await waitFor(() => results.some((r) => r.action === 'record'), 'record', W);
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
     expect(callsOf(wx, 'reminders', 'create')).toHaveLength(0);
     expect(await grantOf('o-dev', REMINDER)).toMatchObject({ remaining: 0, lastResult: 'reject' });
     expect(ok<{ reminders: unknown[] }>(await emu.call('reminders', 'o-dev', { action: 'list' })).reminders).toEqual([]);

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 // Mini program page tests (miniprogram-simulate, official compiler): 活动 (remind-me flow, open tracking) and 我的订阅.
 import { fakeReminders, fakeSubscriptions } from './support/fake-functions';
-import { mount, tap, textOf, waitFor, type Comp } from './support/simulate';
+import { mount, node, sleep, tap, textOf, waitFor, type Comp } from './support/simulate';
 import { callsOf, installWx, type WxMock } from './support/wx-mock';
 
 let wx: WxMock;
@@ -17,11 +17,6 @@ beforeEach(() => {
   wx.handlers['track'] = rem.track;
 });
 
-const inner = (page: Comp, id: string): Comp => {
-  const c = page.querySelector(id);
-  if (!c) throw new Error(`no ${id} on the page`);
-  return c;
-};
 
 describe('pages/events', () => {
   async function open(query: Record<string, string> = {}): Promise<Comp> {
@@ -35,7 +30,7 @@ describe('pages/events', () => {
     wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
     const page = await open();
     expect(textOf(page)).toContain('周末读书会');
-    await tap(inner(page, '#remind-ev-1'), '#btn');
+    await tap(node(page, '#remind-ev-1'), '#btn');
     await waitFor(() => rem.state.created.length === 1 && !!page.querySelector('#reminder-ev-1'), 'reminder created and shown');
 
     expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['TPL_EVENT_REMINDER']);
@@ -55,9 +50,9 @@ describe('pages/events', () => {
   it('"提醒我" rejected: no reminder is created', async () => {
     wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'reject' } }];
     const page = await open();
-    await tap(inner(page, '#remind-ev-2'), '#btn');
+    await tap(node(page, '#remind-ev-2'), '#btn');
     await waitFor(() => callsOf(wx, 'subscriptions', 'record').length === 1, 'report');
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(rem.state.created).toHaveLength(0);
     expect(page.querySelector('#remind-ev-2')).toBeDefined();
   });
@@ -65,7 +60,7 @@ describe('pages/events', () => {
   it('cancel a reminder', async () => {
     wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
     const page = await open();
-    await tap(inner(page, '#remind-ev-1'), '#btn');
+    await tap(node(page, '#remind-ev-1'), '#btn');
     await waitFor(() => !!page.querySelector('#cancel-ev-1'), 'cancel button');
     await tap(page, '#cancel-ev-1');
     await waitFor(() => rem.state.cancelled.length === 1 && !!page.querySelector('#remind-ev-1'), 'cancelled');
@@ -79,7 +74,7 @@ describe('pages/events', () => {
     expect(callsOf(wx, 'track', 'open')).toEqual([{ action: 'open', deliveryId }]);
     expect(page.data['rows'][0].highlight).toBe(true);
     page.instance['onLoad']({ deliveryId }); // the same page shown again in this session
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(callsOf(wx, 'track', 'open')).toHaveLength(1);
   });
 
@@ -111,7 +106,7 @@ describe('pages/subscriptions', () => {
   it('ask again → remaining updates from the report', async () => {
     wx.subscribeAnswers = [{ success: { TPL_NEW_ARRIVAL: 'accept' } }];
     const page = await open();
-    await tap(inner(page, '#ask-TPL_NEW_ARRIVAL'), '#btn');
+    await tap(node(page, '#ask-TPL_NEW_ARRIVAL'), '#btn');
     await waitFor(() => textOf(page).includes('还可接收 1 条'), 'remaining 1 shown');
     expect(page.data['rows']).toHaveLength(5); // record answers the asked template only; the others stay listed
     expect(callsOf(wx, 'subscriptions', 'record')[0]).toMatchObject({
@@ -138,7 +133,7 @@ describe('pages/subscriptions', () => {
 
     wx.modalAnswers = [false];
     await tap(page, '#delete-data');
-    await new Promise((r) => setTimeout(r, 30));
+    await sleep(30);
     expect(subs.state.deleted).toBe(0);
     wx.modalAnswers = [true];
     await tap(page, '#delete-data');

@@ -1,7 +1,8 @@
 // Unit: exponential backoff with equal jitter, bounded attempts, deterministic with a seeded random.
 import fc from 'fast-check';
 import { DEFAULT_RETRY_POLICY, nextAttempt } from '../../core/sending/backoff';
-import { seededRandom, T0 } from './fakes';
+import { seededRandom } from '../support/random';
+import { T0 } from './fakes';
 
 describe('nextAttempt', () => {
   it('doubles the delay from 15 s, jittered into [d/2, d]', () => {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { checkKeyword } from '../../core/template/keywords';
 import { cleanText, formatInstant, normaliseMessage, truncateToRule } from '../../core/template/normalise';
 import { validateMessage } from '../../core/template/validate';
-import { template } from '../sending/fakes';
+import { declaredTemplate as template } from '../support/templates';
 
 const ZONE = { zone: 'Asia/Shanghai' };
 const EVENT = template('TPL_EVENT_REMINDER');

@@ -1,6 +1,7 @@
 // Unit: the card preview (title, keyword lines from content, page, footer) for the demo templates.
 import { renderCard } from '../../core/template/preview';
-import { EVENT_DATA, template } from '../sending/fakes';
+import { EVENT_DATA } from '../sending/fakes';
+import { declaredTemplate as template } from '../support/templates';
 
 describe('renderCard', () => {
   it('renders the event reminder as the user reads it', () => {

@@ -2,7 +2,8 @@
 // clear error (not a crash) when getTemplateList is missing from config.json (-604101).
 import { DomainError } from '../../core/envelope';
 import { createRegistry, planSync, syncTemplates, templateFromWechat, type TemplateSource, type WechatTemplate } from '../../core/template/registry';
-import { DECLARED, fixedClock, MemoryTemplateStore, T0 } from '../sending/fakes';
+import { fixedClock, MemoryTemplateStore, T0 } from '../sending/fakes';
+import { DECLARED } from '../support/templates';
 
 const APPLY: WechatTemplate = {
   priTmplId: 'TPL_APPLY_RESULT',

@@ -1,6 +1,7 @@
 // Unit: message-level validation of whole `data` objects against the demo templates (missing, unknown, rules).
 import { toWechatData, validateMessage } from '../../core/template/validate';
-import { EVENT_DATA, template } from '../sending/fakes';
+import { EVENT_DATA } from '../sending/fakes';
+import { declaredTemplate as template } from '../support/templates';
 
 const EVENT = template('TPL_EVENT_REMINDER');
 const ORDER = template('TPL_ORDER_STATUS');

@@ -1,15 +1,8 @@
 // Tests (WeChat simulator): the simulated wx.requestSubscribeMessage / getSetting, and grant accumulation end to end.
 import { encodeCommApiData } from '../../../emulator/wechat/codec';
-import { type Env, reminder, sdkFailure, startEnv } from './setup';
+import { reminder, sdkFailure, useWechatEnv } from './setup';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
-beforeEach(() => env.sim.reset());
+const env = useWechatEnv();
 
 const rsm = (tmplIds: unknown, extra: Record<string, unknown> = {}) =>
   env.sim.requestSubscribeMessage({ openid: 'o-alice', tmplIds: tmplIds as string[], ...extra });

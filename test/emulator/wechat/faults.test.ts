@@ -1,14 +1,8 @@
 // Tests (WeChat simulator): fault injection through the real wx-server-sdk — system error, latency + 43108, timeout.
-import { type Env, reminder, sdkFailure, seededRandom, startEnv } from './setup';
+import { seededRandom } from '../../support/random';
+import { reminder, sdkFailure, useWechatEnv } from './setup';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv(seededRandom(7));
-});
-afterAll(async () => {
-  await env.close();
-});
-beforeEach(() => env.sim.reset());
+const env = useWechatEnv({ random: seededRandom(7) });
 
 const send = (payload: Record<string, unknown>) => env.cloud.openapi.subscribeMessage.send(payload as never);
 const TPL = 'TPL_EVENT_REMINDER';

@@ -1,14 +1,7 @@
 // Tests (WeChat simulator): 47003 for each kind of keyword failure, through the real wx-server-sdk.
-import { type Env, sdkFailure, startEnv } from './setup';
+import { sdkFailure, useWechatEnv } from './setup';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
-beforeEach(() => env.sim.reset());
+const env = useWechatEnv();
 
 const base: Record<string, Record<string, { value: unknown }>> = {
   TPL_EVENT_REMINDER: { thing1: { value: '读书会' }, time2: { value: '15:01' }, thing3: { value: '图书馆' }, thing4: { value: '准时' } },

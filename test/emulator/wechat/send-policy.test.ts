@@ -1,18 +1,7 @@
 // Tests (WeChat simulator): send refusals on the account/user/platform side — 43101, 43107, 45168, -604100/-604101, -501007.
-import { type Env, reminder, sdkFailure, startEnv } from './setup';
+import { reminder, sdkFailure, useWechatEnv } from './setup';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
-beforeEach(() => {
-  env.sim.reset();
-  env.harness.invocation = undefined;
-  process.env.WX_API_TOKEN = 'fake-wx-api-token';
-});
+const env = useWechatEnv({ wxApiToken: true });
 
 const send = (payload: Record<string, unknown>) => env.cloud.openapi.subscribeMessage.send(payload as never);
 const TPL = 'TPL_EVENT_REMINDER';

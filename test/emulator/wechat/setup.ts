@@ -4,24 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClock } from '../../../emulator/clock';
 import { createWechatSimulator, type WechatSimulatorExt } from '../../../emulator/wechat';
+import { seededRandom, type Random } from '../../support/random';
 import { type Harness, sdkEnv, startHarness } from './harness';
 
 export type Cloud = typeof import('wx-server-sdk');
 
 export const APP_PAGES = ['pages/index/index', 'pages/me/me'];
 export const START = Date.UTC(2024, 4, 1, 2, 0, 0);
-
-/** Deterministic random source (mulberry32), for fault injection in tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Env {
   sim: WechatSimulatorExt;
@@ -32,7 +21,7 @@ export interface Env {
 }
 
 /** Starts everything and points the real wx-server-sdk at it (env vars of docs/platform-facts.md §8.3). */
-export async function startEnv(random: () => number = seededRandom(42)): Promise<Env> {
+export async function startEnv(random: Random = seededRandom(42)): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'tixing-wechat-'));
   const appJsonPath = join(dir, 'app.json');
   writeFileSync(appJsonPath, JSON.stringify({ pages: APP_PAGES, subpackages: [{ root: 'pkg', pages: ['detail/detail'] }] }));
@@ -51,6 +40,45 @@ export async function startEnv(random: () => number = seededRandom(42)): Promise
       sim.reset();
       await harness.close();
     },
+  };
+}
+
+export interface WechatEnvOptions {
+  /** The simulator's random source (fault injection); default mulberry32(42). */
+  random?: Random;
+  /** Set WX_API_TOKEN before each test, as the runner gives a function with a cloud-call token. */
+  wxApiToken?: boolean;
+}
+
+/**
+ * One environment for the test file: started in beforeAll, closed in afterAll, and before each test a fresh simulator
+ * (quota, inbox, faults) and no invocation context. The returned object reads through to the started Env, so tests
+ * write `env.sim`, `env.cloud` as usual (only inside hooks and tests: it does not exist while the file is collected).
+ */
+export function useWechatEnv(opts: WechatEnvOptions = {}): Env {
+  let current: Env | undefined;
+  beforeAll(async () => {
+    current = await startEnv(opts.random);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    const e = get();
+    e.sim.reset();
+    e.harness.invocation = undefined;
+    if (opts.wxApiToken) process.env.WX_API_TOKEN = 'fake-wx-api-token';
+  });
+  const get = (): Env => {
+    if (!current) throw new Error('useWechatEnv: the environment starts in beforeAll; use it inside hooks and tests');
+    return current;
+  };
+  return {
+    get sim() { return get().sim; },
+    get harness() { return get().harness; },
+    get cloud() { return get().cloud; },
+    get appJsonPath() { return get().appJsonPath; },
+    close: () => get().close(),
   };
 }
 

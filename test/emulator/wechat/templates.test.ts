@@ -1,17 +1,7 @@
 // Tests (WeChat simulator): the template-management cloud calls through the real wx-server-sdk (docs/platform-facts.md §4).
-import { type Env, sdkFailure, startEnv } from './setup';
+import { sdkFailure, useWechatEnv } from './setup';
 
-let env: Env;
-beforeAll(async () => {
-  env = await startEnv();
-});
-afterAll(async () => {
-  await env.close();
-});
-beforeEach(() => {
-  env.sim.reset();
-  env.harness.invocation = undefined;
-});
+const env = useWechatEnv();
 
 type Api = Record<string, (d?: object) => Promise<Record<string, unknown>>>;
 const sm = () => env.cloud.openapi.subscribeMessage as unknown as Api;

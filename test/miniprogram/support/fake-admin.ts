@@ -1,28 +1,13 @@
 // Test support (mini program): in-memory `templates` and `campaigns` functions for the admin pages, answering the
 // function API's envelopes. Keyword checks here are a tiny stand-in (thing ≤ 20, phrase ≤ 5 Chinese characters).
+import { declaredViews } from '../../support/templates';
 
 type Obj = Record<string, any>;
 const ok = (data: unknown) => ({ ok: true, data });
 const fail = (code: string, message: string) => ({ ok: false, error: { code, message } });
 
-export const TEMPLATE_VIEWS = [
-  {
-    templateId: 'TPL_EVENT_REMINDER', title: '活动开始提醒', kind: 'one-time', source: 'config',
-    content: '活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}\n活动地点:{{thing3.DATA}}\n温馨提示:{{thing4.DATA}}\n',
-    keywords: [
-      { key: 'thing1', label: '活动名称', type: 'thing' }, { key: 'time2', label: '开始时间', type: 'time' },
-      { key: 'thing3', label: '活动地点', type: 'thing' }, { key: 'thing4', label: '温馨提示', type: 'thing' },
-    ],
-  },
-  {
-    templateId: 'TPL_APPLY_RESULT', title: '申请结果通知', kind: 'one-time', source: 'config',
-    content: '申请结果:{{enum1.DATA}}\n申请人:{{name2.DATA}}\n',
-    keywords: [
-      { key: 'enum1', label: '申请结果', type: 'enum', enumValues: ['已通过', '未通过', '待补充'] },
-      { key: 'name2', label: '申请人', type: 'name' },
-    ],
-  },
-];
+/** What `templates.list` answers: two of the demo templates (config/templates.json), one with an enum keyword. */
+export const TEMPLATE_VIEWS = declaredViews(['TPL_EVENT_REMINDER', 'TPL_APPLY_RESULT']);
 
 export function fakeTemplates() {
   const previews: Obj[] = [];

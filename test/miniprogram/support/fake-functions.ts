@@ -1,18 +1,14 @@
 // Test support (mini program): in-memory stand-ins for the cloud functions the pages call, answering the function
 // API's envelopes (core/envelope.ts). Only the page side is under test here; the real functions are tested
 // through the emulator with the real SDK elsewhere.
+import { DECLARED } from '../../support/templates';
 
 type Obj = Record<string, any>;
 const ok = (data: unknown) => ({ ok: true, data });
 const fail = (code: string, message: string) => ({ ok: false, error: { code, message } });
 
-export const TEMPLATES = [
-  { templateId: 'TPL_EVENT_REMINDER', title: '活动开始提醒', kind: 'one-time' },
-  { templateId: 'TPL_ORDER_STATUS', title: '订单状态通知', kind: 'one-time' },
-  { templateId: 'TPL_NEW_ARRIVAL', title: '新品上架通知', kind: 'one-time' },
-  { templateId: 'TPL_SERVICE_NOTICE', title: '办事进度通知', kind: 'long-term' },
-  { templateId: 'TPL_APPLY_RESULT', title: '申请结果通知', kind: 'one-time' },
-] as const;
+/** The demo templates (config/templates.json), as the registry lists them. */
+export const TEMPLATES = DECLARED.map((t) => ({ templateId: t._id, title: t.title, kind: t.kind }));
 
 /** `subscriptions`: counts each accept once per request id, like the ledger. */
 export function fakeSubscriptions() {

@@ -88,3 +88,22 @@ export function listen<T = any>(comp: Comp, eventName: string): T[] {
 export function textOf(comp: Comp): string {
   return (comp.dom?.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
+
+/** The first node matching `selector`; fails the test (naming the selector) when there is none. */
+export function node(root: Comp, selector: string): Comp {
+  const c = root.querySelector(selector);
+  if (!c) throw new Error(`no ${selector} on the page`);
+  return c;
+}
+
+/** Types `value` into the input at `selector` (bindinput). */
+export function type(root: Comp, selector: string, value: string): void {
+  node(root, selector).dispatchEvent('input', { detail: { value } });
+}
+
+/** A picker / switch / checkbox change at `selector` (bindchange). */
+export function change(root: Comp, selector: string, value: string | number | boolean): void {
+  node(root, selector).dispatchEvent('change', { detail: { value } });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
