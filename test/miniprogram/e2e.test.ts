@@ -155,7 +155,7 @@ describe('admin pages against the real templates / campaigns', () => {
     void page.instance['onLoad']({});
     await waitFor(() => page.data['templates'].length > 0, 'templates from the function', W);
     const index = page.data['templates'].findIndex((t: { templateId: string }) => t.templateId === REMINDER);
-    expect(index).toBeGreaterThanOrEqual(0);
+    expect(page.data['templates'][index]?.templateId).toBe(REMINDER); // found (findIndex gives -1 otherwise)
     change(page, '#template', index);
     await waitFor(() => page.data['fields'].length === 4, 'fields');
     type(page, '#name', '读书会开场提醒');

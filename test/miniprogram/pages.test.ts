@@ -44,7 +44,7 @@ describe('pages/events', () => {
     expect(rem.reminders['rem-ev-1']!.dueAt).toBe(ev.startAt - 10 * 60_000);
     expect(textOf(page)).toContain('已设置提醒');
     expect(page.querySelector('#remind-ev-1')).toBeUndefined();
-    expect(page.querySelector('#cancel-ev-1')).toBeDefined();
+    expect(page.querySelector('#cancel-ev-1')).toBeTruthy();
   });
 
   it('"提醒我" rejected: no reminder is created', async () => {
@@ -54,7 +54,7 @@ describe('pages/events', () => {
     await waitFor(() => callsOf(wx, 'subscriptions', 'record').length === 1, 'report');
     await sleep(30);
     expect(rem.state.created).toHaveLength(0);
-    expect(page.querySelector('#remind-ev-2')).toBeDefined();
+    expect(page.querySelector('#remind-ev-2')).toBeTruthy();
   });
 
   it('cancel a reminder', async () => {

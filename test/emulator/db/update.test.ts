@@ -1,5 +1,5 @@
 // Test layer (emulator/db): every update operator of docs/platform-facts.md §6.4 and add/set/update/remove, via the real SDK.
-import { startHarness, sdkDb, type Harness, type SdkDb } from './harness';
+import { rejection, startHarness, sdkDb, type Harness, type SdkDb } from './harness';
 
 let h: Harness;
 let db: SdkDb;
@@ -127,7 +127,9 @@ describe('multi-document updates by id list (the dispatcher\'s batched writes)',
 
   it('a multi-document update may not change _id', async () => {
     const ids = await Promise.all([1, 2].map((n) => put({ n, tag: 'rename-me' })));
-    await expect(db.collection('u').where({ tag: 'rename-me' }).update({ data: { _id: 'same' } })).rejects.toBeTruthy();
+    const e = await rejection(() => db.collection('u').where({ tag: 'rename-me' }).update({ data: { _id: 'same' } }));
+    expect(e).toMatchObject({ errCode: -501007 });
+    expect(e.errMsg).toMatch(/不能更新_id的值/);
     expect((await read(ids[0] as string)).n).toBe(1);
   });
 });

@@ -47,6 +47,7 @@ describe('advance', () => {
       ['nine', '2026-05-02T01:00:00.000Z'],
       ['ten', '2026-05-02T02:00:00.000Z'],
     ]);
+    expect(calls).toHaveLength(4);
     calls.forEach((c) => expect(c.clockAt).toBeGreaterThanOrEqual(Date.parse((c.event as { Time: string }).Time)));
     expect(calls[0]?.event).toEqual({ Type: 'Timer', TriggerName: 'nineTrigger', Time: '2026-05-01T01:00:00Z', Message: '' });
     expect(calls[0]).toMatchObject({ kind: 'timer', triggerName: 'nineTrigger' });
