@@ -1,21 +1,14 @@
 // Emulator layer (WeChat simulator): subscribeMessage.send — WeChat's checks, quota, and the delivered card.
 import type { InboxItem } from '../contracts';
-import { parseContent, renderContent } from '../../core/template/content';
-import { checkTemplateData } from '../../core/template/keywords';
+import { placeholders, renderCard } from './content';
 import type { SimCore, WxBody } from './core';
 import { isKnownPage, readAppPages } from './pages';
+import { judgeData } from './rules';
 import { enumValuesByKey } from './seed';
 
 // [SEND-NEW] §1.2: miniprogram_state developer|trial|formal (default formal), lang zh_CN (default)|en_US|zh_HK|zh_TW.
 const STATES = ['developer', 'trial', 'formal'];
 const LANGS = ['zh_CN', 'en_US', 'zh_HK', 'zh_TW'];
-// "进入小程序查看" in the card's language (lang decides it per [SEND-NEW]; the non-zh_CN wording is approximate).
-const JUMP_TEXT: Record<string, string> = {
-  zh_CN: '进入小程序查看',
-  zh_HK: '進入小程序查看',
-  zh_TW: '進入小程式查看',
-  en_US: 'Go to Mini Program',
-};
 const OPENID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export interface SendOutcome {
@@ -48,12 +41,10 @@ export function handleSend(core: SimCore, p: Record<string, unknown>): SendOutco
   }
 
   // [SEND-NEW-MIRROR] 47003: "argument invalid! data.thing2.value invalid"; [COMM-47003] "... value is empty".
-  const fields = parseContent(tpl.content);
-  const bad = checkTemplateData(fields, p.data, enumValuesByKey(tpl));
-  if (bad) {
-    const what = bad.key === null ? 'data' : `data.${bad.key}.value`;
-    return { body: core.fail(47003, `argument invalid! ${what} ${bad.rule === 'empty' ? 'is empty' : 'invalid'}`) };
-  }
+  // Decided by the emulator's own table of the documented rules (./rules), never by the product's validator.
+  const fields = placeholders(tpl.content);
+  const bad = judgeData(fields, p.data, enumValuesByKey(tpl));
+  if (bad) return { body: core.fail(47003, bad.errmsg) };
   for (const [name, value, allowed] of [
     ['miniprogram_state', p.miniprogram_state, STATES],
     ['lang', p.lang, LANGS],
@@ -86,15 +77,14 @@ export function handleSend(core: SimCore, p: Record<string, unknown>): SendOutco
   if (!longTerm) user.quota.set(tpl.priTmplId, (user.quota.get(tpl.priTmplId) ?? 0) - 1);
 
   const lang = typeof p.lang === 'string' ? p.lang : undefined;
-  const lines = [tpl.title, ...renderContent(tpl.content, values)];
-  if (typeof page === 'string' && page !== '') lines.push(JUMP_TEXT[lang ?? 'zh_CN'] ?? '进入小程序查看');
+  const rendered = renderCard(tpl.title, tpl.content, values, { ...(typeof page === 'string' ? { page } : {}), ...(lang ? { lang } : {}) });
   const item: InboxItem = {
     msgid: core.nextMsgid(),
     templateId: tpl.priTmplId,
     title: tpl.title,
     ...(typeof page === 'string' && page !== '' ? { page } : {}),
     data: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v }])),
-    rendered: lines.join('\n'),
+    rendered,
     at: core.clock.now(),
     ...(typeof p.miniprogram_state === 'string' ? { miniprogramState: p.miniprogram_state } : {}),
     ...(lang ? { lang } : {}),
