@@ -1,5 +1,12 @@
 // Test support: start the local emulator from a jest test file and drive it (shared by all end-to-end tests).
 //
+// Naming rule: a test file that starts the emulator (`useEmulator`, `startTestEmulator`), any other server (the
+// db / WeChat harnesses of test/emulator, `http.createServer`) or a child process running part of the system
+// (test/miniprogram/support/emulator-http.ts, the CLI) is named `*.e2e.test.ts`; every other test file is
+// `*.test.ts` and runs without opening a port or a process (a one-shot compiler run such as the mini program build
+// does not count). So `npx jest --testPathIgnorePatterns '\.e2e\.'` is the fast, portless run.
+// test/build/e2e-suffix.test.ts enforces the rule.
+//
 // Usage (one emulator per test file; functions are the real bundles in cloudfunctions/, rebuilt here when stale):
 //
 //   import { useEmulator, withSdkEnv, TEST_START } from '../support/emulator';
