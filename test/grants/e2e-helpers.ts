@@ -1,7 +1,7 @@
 // Test support (grants e2e): calls and fixtures shared by the grants and reminders end-to-end tests.
-import type { Emulator } from '../support/emulator';
+import type { Emulator, Envelope } from '../support/emulator';
 
-export type Envelope<T = Record<string, unknown>> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
+export type { Envelope } from '../support/emulator';
 export interface GrantViewLike {
   templateId: string;
   remaining: number;

@@ -33,11 +33,15 @@
 // - Set TIXING_EMULATOR_LOG=1 to see the emulator's log lines (one per invocation) while debugging.
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { Envelope as CoreEnvelope } from '../../core/envelope';
 import { Emulator, startEmulator, StartOptions } from '../../emulator';
 import { buildFixtureFunctions } from './fixtures';
 
 export { buildFixtureFunctions } from './fixtures';
 export type { Emulator } from '../../emulator';
+
+/** What a function answers over the wire (core/envelope.ts): `h.emu.call<Envelope<T>>(fn, openid, event)`. */
+export type Envelope<T = Record<string, unknown>> = CoreEnvelope<T>;
 
 export const ROOT = resolve(__dirname, '..', '..');
 /** 2026-05-01T00:00:00Z (08:00 Asia/Shanghai). */

@@ -1,14 +1,13 @@
 // End to end (emulator + real wx-server-sdk): the admin `templates` function — list, sync from getTemplateList
 // (and a clear error without its permission), preview, and test sends limited to the whitelist.
 import { rmSync } from 'node:fs';
-import { useEmulator } from '../support/emulator';
+import { useEmulator, type Envelope } from '../support/emulator';
 import { buildSendingFunctions, COLLECTIONS, delivery, FUNCTIONS_DIR, ledger, seedGrant } from '../sending/e2e-support';
 
 beforeAll(() => buildSendingFunctions(), 120_000);
 afterAll(() => rmSync(FUNCTIONS_DIR, { recursive: true, force: true }));
 const h = useEmulator({ functionsDir: FUNCTIONS_DIR, functionsConfig: { templates: { timeoutSec: 10 }, templatesbare: { timeoutSec: 10 } } });
 
-type Envelope<T = Record<string, unknown>> = { ok: true; data: T } | { ok: false; error: { code: string; message: string; details?: unknown } };
 const admin = <T = Record<string, unknown>>(event: Record<string, unknown>, fn = 'templates') => h.emu.call<Envelope<T>>(fn, 'o-admin', event);
 const EVENT = { thing1: '周末读书会', time2: '2026年5月2日 15:00', thing3: '图书馆三楼', thing4: '请提前10分钟到场' };
 
