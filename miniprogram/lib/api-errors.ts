@@ -1,5 +1,5 @@
 // Mini program lib (pure, no `wx`): the response envelope of every Tixing function, unwrapped into data or a typed
-// error that carries a Chinese message. Codes mirror core/envelope.ts ERROR_CODES (a unit test keeps them in step).
+// error that carries a Chinese message. Codes mirror core/envelope.ts ERROR_CODES (test/build/miniprogram-parity.ts keeps them in step).
 
 export type ServerErrorCode =
   | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'

@@ -1,6 +1,6 @@
 // Build (type level, compiled by the root `tsc -p .` in `npm run typecheck`; nothing here runs): every type the mini
-// program copies from core (miniprogram/lib/types.ts, template-kinds.ts, campaign-options.ts, campaign-view.ts) is
-// EXACTLY the core type, so a field added, renamed, made optional or narrowed on one side alone fails the typecheck.
+// program copies from core (miniprogram/lib/types.ts, api-errors.ts, campaign-options.ts, campaign-view.ts,
+// event-view.ts, template-kinds.ts) is EXACTLY the core type, so a field added, renamed, made optional or narrowed on one side alone fails the typecheck.
 // The mini program root cannot import core/ at run time, hence the copies; this file is what keeps them honest.
 // Where a copy deliberately differs (a view-model subset) the difference is written out below with Pick/Omit.
 // Behaviour that types cannot see (which actions each status allows, the template kinds) is compared with core at
@@ -9,6 +9,7 @@ import type { CampaignStatus as CoreCampaignStatus, Campaign, Audience as CoreAu
 import type { campaignStats, CampaignView, listCampaigns, previewAudience } from '../../core/campaigns/read';
 import type { CampaignStats as CoreCampaignStats, Progress as CoreProgress } from '../../core/campaigns/stats';
 import type { DeliveryStatus as CoreDeliveryStatus } from '../../core/delivery';
+import type { ErrorCode } from '../../core/envelope';
 import type { GrantResult as CoreGrantResult, GrantView as CoreGrantView, TemplateKind as CoreGrantKind } from '../../core/grants/model';
 import type { recordTap } from '../../core/grants/record';
 import type { grantViews } from '../../core/grants/views';
@@ -16,7 +17,8 @@ import type { listEvents } from '../../core/reminders/use-cases';
 import type { PreviewResult } from '../../core/sending/test-send';
 import type { TemplateKeyword as CoreTemplateKeyword, TemplateKind as CoreTemplateKind, TemplateView as CoreTemplateView } from '../../core/template/registry';
 import type { ValidationError } from '../../core/template/validate';
-import type { STATE_CHOICES, LANG_CHOICES } from '../../miniprogram/lib/campaign-options';
+import type { ServerErrorCode } from '../../miniprogram/lib/api-errors';
+import type { LANG_CHOICES, STATE_CHOICES } from '../../miniprogram/lib/campaign-options';
 import type { CAMPAIGN_ACTIONS, STATUS_TEXT } from '../../miniprogram/lib/campaign-view';
 import type { REMINDER_STATUS } from '../../miniprogram/lib/event-view';
 import type { TemplateKind as MpTemplateKind } from '../../miniprogram/lib/template-kinds';
@@ -28,16 +30,27 @@ export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T exten
 export type Assert<T extends true> = T;
 /** Flattens intersections into one object type, so `A & { x }` compares equal to an interface with the same fields. */
 type Flat<T> = { [K in keyof T]: T[K] };
+type Not<T extends boolean> = T extends true ? false : true;
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
-// ---- vocabularies ----
 export type Checks = [
+  // ---- the checker itself: it tells these apart (else every line below would pass) ----
+  Assert<Not<Same<{ a?: number }, { a: number | undefined }>>>,
+  Assert<Not<Same<{ a: string }, { a: string; b: number }>>>,
+  Assert<Not<Same<'x' | 'y', 'x'>>>,
+  Assert<Not<Same<{ a: string }, { readonly a: string }>>>,
+  Assert<Not<Same<unknown, string>>>,
+  Assert<Same<Flat<{ a: 1 } & { b: 2 }>, { a: 1; b: 2 }>>,
+
+  // ---- vocabularies ----
   Assert<Same<mp.Kind, CoreGrantKind>>,
   Assert<Same<mp.Kind, CoreTemplateKind>>,
   Assert<Same<MpTemplateKind, CoreTemplateKind>>,
   Assert<Same<mp.CampaignStatus, CoreCampaignStatus>>,
   Assert<Same<mp.DeliveryStatus, CoreDeliveryStatus>>,
   Assert<Same<mp.GrantResult, CoreGrantResult>>,
+  // Every error code a function can answer has a Chinese message (api-errors.ts ERROR_MESSAGES is keyed by it).
+  Assert<Same<ServerErrorCode, ErrorCode>>,
   Assert<Same<mp.MiniprogramState, Campaign['miniprogramState']>>,
   Assert<Same<mp.Lang, Campaign['lang']>>,
   // The editor's pickers offer exactly the server's values, plus '' (= the app's default from config/tixing.json).
