@@ -1,10 +1,13 @@
-// Unit (core/dispatch, fixed clock): lease recovery classes, attempt outcomes, flush grouping, quiet hours, caps.
+// Unit (core/dispatch + core/sending/settle, fixed clock): lease recovery classes, attempt outcomes, settlement
+// grouping and order, quiet hours, caps.
 import { classifyExpired } from '../../core/dispatch/recover';
-import { afterAttempt, early, planFlush } from '../../core/dispatch/results';
-import { overCap, quietUntil } from '../../core/dispatch/windows';
+import { afterAttempt, early, planSettlement } from '../../core/sending/settle';
+import { planExtras } from '../../core/dispatch/flush';
+import { capVerdict, quietUntil } from '../../core/dispatch/windows';
 import { campaignDelivery } from '../../core/dispatch/expand';
 import { DEFAULT_DISPATCH_CONFIG as CFG } from '../../core/dispatch/config';
-import type { GrantState, QueueDelivery } from '../../core/dispatch/ports';
+import type { GrantState } from '../../core/grants/holds';
+import type { Delivery as QueueDelivery } from '../../core/delivery';
 import type { Campaign } from '../../core/campaigns/model';
 
 const NOW = Date.parse('2026-05-01T12:00:00Z');
@@ -14,57 +17,66 @@ const d = (patch: Partial<QueueDelivery> = {}): QueueDelivery => ({
 });
 const g = (patch: Partial<GrantState> = {}): GrantState => ({ _id: 'g:o1:T', kind: 'one-time', remaining: 0, active: false, holds: ['r1.1'], ...patch });
 
-describe('classifyExpired', () => {
+describe('classifyExpired: the hold on the grant is the evidence', () => {
   it.each([
     ['not started, hold kept → refund and requeue', d(), g(), { kind: 'requeue', refund: true }],
     ['not started, nothing held → requeue', d(), g({ holds: [] }), { kind: 'requeue', refund: false }],
-    ['started, hold refunded → requeue', d({ sendStartedAt: NOW - 5 }), g({ holds: [], remaining: 1 }), { kind: 'requeue', refund: false }],
-    ['started, held, ledger 0 → probe', d({ sendStartedAt: NOW - 5 }), g(), { kind: 'probe' }],
-    ['started, held, ledger 1 → unknown', d({ sendStartedAt: NOW - 5 }), g({ remaining: 1 }), { kind: 'unknown' }],
-    ['started, long-term → unknown', d({ sendStartedAt: NOW - 5 }), g({ kind: 'long-term', active: true, holds: [] }), { kind: 'unknown' }],
-    ['started probe, ledger 0 → probe again', d({ sendStartedAt: NOW - 5, probe: true, claimToken: 'r2.1' }), g(), { kind: 'probe' }],
-    ['started probe, ledger 1 → unknown', d({ sendStartedAt: NOW - 5, probe: true }), g({ remaining: 1 }), { kind: 'unknown' }],
-    ['claimed outside the dispatcher → unknown', d({ claimToken: undefined }), g(), { kind: 'unknown' }],
+    ['started, hold refunded or zeroed (WeChat answered an error) → requeue', d({ sendStartedAt: NOW - 5 }), g({ holds: [], remaining: 1 }), { kind: 'requeue', refund: false }],
+    // Whatever the ledger says: WeChat's count cannot tell which message arrived (no probe, never resent).
+    ['started, held, ledger 0 → unknown, hold consumed', d({ sendStartedAt: NOW - 5 }), g(), { kind: 'unknown', consume: true }],
+    ['started, held, ledger 1 → unknown, hold consumed', d({ sendStartedAt: NOW - 5 }), g({ remaining: 1 }), { kind: 'unknown', consume: true }],
+    ['started, held among other holds → unknown, hold consumed', d({ sendStartedAt: NOW - 5 }), g({ holds: ['r0.1', 'r1.1', 'r2.1'] }), { kind: 'unknown', consume: true }],
+    ['started, long-term → unknown', d({ sendStartedAt: NOW - 5 }), g({ kind: 'long-term', active: true, holds: [] }), { kind: 'unknown', consume: false }],
+    ['started, no grant document → unknown', d({ sendStartedAt: NOW - 5 }), undefined, { kind: 'unknown', consume: false }],
+    ['no claim token → unknown', d({ claimToken: undefined }), g(), { kind: 'unknown', consume: false }],
   ])('%s', (_name, delivery, grant, want) => {
     expect(classifyExpired(delivery, grant)).toEqual(want);
   });
 });
 
-describe('afterAttempt', () => {
+describe('afterAttempt (core/sending/settle.ts)', () => {
   const rnd = () => 0.5;
   it('maps the outcome table: sent, -1 retry with backoff, 43101 skipped+zero, 43108 requeue, 47003 quarantine, timeout unknown', () => {
-    expect(afterAttempt(d(), { ok: true, msgid: '9' }, NOW, rnd, CFG)).toMatchObject({ status: 'sent', grant: 'keep', msgid: '9', attempted: true });
-    const retry = afterAttempt(d(), { ok: false, errCode: -1, errMsg: 'busy' }, NOW, rnd, CFG);
-    expect(retry).toMatchObject({ status: 'pending', grant: 'refund', reason: 'system_error' });
+    expect(afterAttempt(d(), true, { ok: true, msgid: '9' }, NOW, rnd, CFG)).toMatchObject({ status: 'sent', grant: 'consume', msgid: '9', attempted: true });
+    const retry = afterAttempt(d(), true, { ok: false, errCode: -1, errMsg: 'busy' }, NOW, rnd, CFG);
+    expect(retry).toMatchObject({ status: 'pending', grant: 'refund', reason: 'system_error', detail: 'busy' });
     expect(retry.retryAt).toBeGreaterThanOrEqual(NOW + CFG.retry.baseMs / 2);
-    expect(afterAttempt(d({ attempts: CFG.retry.maxAttempts - 1 }), { ok: false, errCode: -1, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'failed', grant: 'refund' });
-    expect(afterAttempt(d(), { ok: false, errCode: 43101, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'skipped', reason: 'no_grant', grant: 'zero' });
-    expect(afterAttempt(d(), { ok: false, errCode: 43108, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'pending', grant: 'refund', attempted: false });
-    expect(afterAttempt(d(), { ok: false, errCode: 47003, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'failed', quarantine: 'campaign', grant: 'refund' });
-    expect(afterAttempt(d(), { ok: false, errCode: -604102, errMsg: '', timedOut: true }, NOW, rnd, CFG)).toMatchObject({ status: 'unknown', grant: 'keep' });
+    expect(afterAttempt(d({ attempts: CFG.retry.maxAttempts - 1 }), true, { ok: false, errCode: -1, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'failed', grant: 'refund' });
+    expect(afterAttempt(d(), true, { ok: false, errCode: 43101, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'skipped', reason: 'no_grant', grant: 'zero' });
+    expect(afterAttempt(d(), true, { ok: false, errCode: 43108, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'pending', grant: 'refund', attempted: false });
+    expect(afterAttempt(d(), true, { ok: false, errCode: -604101, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'pending', grant: 'refund', attempted: false, halt: true });
+    expect(afterAttempt(d(), true, { ok: false, errCode: 47003, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'failed', quarantine: 'campaign', grant: 'refund' });
+    expect(afterAttempt(d(), true, { ok: false, errCode: -604102, errMsg: '', timedOut: true }, NOW, rnd, CFG)).toMatchObject({ status: 'unknown', grant: 'consume' });
   });
-  it('a probe never zeroes or refunds: 43101 → unknown (the first attempt used the grant)', () => {
-    expect(afterAttempt(d({ probe: true }), { ok: false, errCode: 43101, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'unknown', reason: 'ambiguous_consumed', grant: 'none' });
-    expect(afterAttempt(d({ probe: true }), { ok: false, errCode: -1, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'pending', grant: 'none' });
+  it('nothing held (long-term): no refund, no consume; 43101 still zeroes', () => {
+    expect(afterAttempt(d(), false, { ok: true }, NOW, rnd, CFG)).toMatchObject({ status: 'sent', grant: 'none' });
+    expect(afterAttempt(d(), false, { ok: false, errCode: -1, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'pending', grant: 'none' });
+    expect(afterAttempt(d(), false, { ok: false, errCode: 43101, errMsg: '' }, NOW, rnd, CFG)).toMatchObject({ status: 'skipped', grant: 'zero' });
   });
 });
 
-describe('planFlush', () => {
-  it('groups by outcome: one write per group, refunds per hold token, counters per campaign, msgids logged', () => {
+describe('planSettlement + planExtras', () => {
+  it('groups by outcome: one write per group, refunds and consumes per hold token, counters per campaign, msgids logged', () => {
     const rs = [
-      afterAttempt(d({ _id: 'a', openid: 'oa' }), { ok: true, msgid: '1' }, NOW, () => 0, CFG),
-      afterAttempt(d({ _id: 'b', openid: 'ob' }), { ok: true, msgid: '2' }, NOW, () => 0, CFG),
-      afterAttempt(d({ _id: 'c', openid: 'oc' }), { ok: false, errCode: -1, errMsg: '' }, NOW, () => 0, CFG),
-      afterAttempt(d({ _id: 'e', openid: 'oe' }), { ok: false, errCode: -1, errMsg: '' }, NOW, () => 0.9, CFG),
+      afterAttempt(d({ _id: 'a', openid: 'oa' }), true, { ok: true, msgid: '1' }, NOW, () => 0, CFG),
+      afterAttempt(d({ _id: 'b', openid: 'ob' }), true, { ok: true, msgid: '2' }, NOW, () => 0, CFG),
+      afterAttempt(d({ _id: 'c', openid: 'oc' }), true, { ok: false, errCode: -1, errMsg: '' }, NOW, () => 0, CFG),
+      afterAttempt(d({ _id: 'e', openid: 'oe' }), true, { ok: false, errCode: -1, errMsg: '' }, NOW, () => 0.9, CFG),
       early(d({ _id: 'f', openid: 'of' }), 'skipped', 'frequency_cap'),
     ];
-    const plan = planFlush(rs, NOW);
+    const plan = planSettlement(rs, NOW);
     expect(plan.writes.map((w) => w.ids)).toEqual([['a', 'b'], ['c', 'e'], ['f']]);
-    expect(plan.writes[0]!.w).toMatchObject({ set: { status: 'sent', sentAt: NOW }, inc: { attempts: 1 } });
+    // A spent send keeps its claim token and is marked holdOpen until the hold is consumed.
+    expect(plan.writes[0]!.w).toMatchObject({ set: { status: 'sent', sentAt: NOW, holdOpen: true }, inc: { attempts: 1 } });
+    expect(plan.writes[0]!.w.unset).not.toContain('claimToken');
+    expect(plan.writes[1]!.w.unset).toContain('claimToken');
     expect(plan.writes[2]!.w.inc).toBeUndefined();
     expect(plan.refunds.get('r1.1')).toEqual(['g:oc:T', 'g:oe:T']);
-    expect(plan.counters.get('c1')).toEqual({ sent: 2, skipped: 1 });
-    expect(plan.sends.map((s) => s.msgid)).toEqual(['1', '2']);
+    expect(plan.consumes.get('r1.1')).toEqual(['g:oa:T', 'g:ob:T']);
+    expect(plan.closes).toEqual(['a', 'b']);
+    const extras = planExtras(rs);
+    expect(extras.counters.get('c1')).toEqual({ sent: 2, skipped: 1 });
+    expect(extras.sends.map((x) => x.msgid)).toEqual(['1', '2']);
   });
 });
 
@@ -76,11 +88,15 @@ describe('windows', () => {
     expect(quietUntil(Date.parse('2026-05-01T06:00:00Z'), 'Asia/Shanghai', q)).toBe(Date.parse('2026-05-01T06:00:00Z')); // 14:00
     expect(quietUntil(NOW, 'Asia/Shanghai', undefined)).toBe(NOW);
   });
-  it('frequency cap counts campaign sends inside the window only', () => {
+  it('frequency cap: settled sends in the window skip, in-flight ones defer, old ones do not count', () => {
     const cap = { max: 2, perHours: 24 };
-    const recent = [{ openid: 'o1', at: NOW - 3600_000 }, { openid: 'o1', at: NOW - 30 * 3600_000 }, { openid: 'o2', at: NOW }];
-    expect(overCap('o1', cap, recent, NOW)).toBe(false);
-    expect(overCap('o1', cap, [...recent, { openid: 'o1', at: NOW - 1 }], NOW)).toBe(true);
+    const load = [{ openid: 'o1', status: 'sent', at: NOW - 3600_000 }, { openid: 'o1', status: 'sent', at: NOW - 30 * 3600_000 }, { openid: 'o2', status: 'sent', at: NOW }];
+    expect(capVerdict('o1', cap, load, NOW)).toBe('send');
+    expect(capVerdict('o1', cap, [...load, { openid: 'o1', status: 'unknown', at: NOW - 1 }], NOW)).toBe('skip');
+    // An in-flight send (another run, or a dead run's not yet recovered) may count: wait for it.
+    expect(capVerdict('o1', cap, [...load, { openid: 'o1', status: 'sending', at: NOW - 100 * 3600_000 }], NOW)).toBe('defer');
+    expect(capVerdict('o1', { max: 1, perHours: 24 }, [{ openid: 'o1', status: 'sending', at: NOW }], NOW)).toBe('defer');
+    expect(capVerdict('o1', { max: 1, perHours: 24 }, [], NOW)).toBe('send');
   });
 });
 

@@ -2,7 +2,9 @@
 import fc from 'fast-check';
 import { createLedgerCore } from '../../core/grants/ledger';
 import { grantId, TOKEN_WINDOW } from '../../core/grants/model';
-import { FixedClock, memoryGrantStore } from './memory';
+import { FixedClock, memoryGrantStore, type Gate } from './memory';
+import { createGrantHolds } from '../../core/grants/holds';
+import type { ConsentEntry } from '../../core/grants/ports';
 
 const key = { openid: 'o-alice', templateId: 'TPL_EVENT_REMINDER', kind: 'one-time' as const };
 const longTerm = { openid: 'o-alice', templateId: 'TPL_SERVICE_NOTICE', kind: 'long-term' as const };
@@ -83,47 +85,87 @@ describe('applyAccept', () => {
   });
 });
 
-describe('reserve / refund / zero', () => {
-  it('reserves only while remaining > 0, concurrently, never below 0', async () => {
-    const { ledger } = make(() => new Promise((r) => setImmediate(r)));
+describe('holds: reserve / refund / consume / zero (core/grants/holds.ts)', () => {
+  const gid = grantId(key.openid, key.templateId);
+  const setup = (gate?: Gate) => {
+    const { ledger, store } = make(gate);
+    const consent: ConsentEntry[] = [];
+    const holds = createGrantHolds({ store, ledger, consent: { append: async (e) => void consent.push(...e) }, clock: new FixedClock() });
+    return { ledger, store, holds, consent };
+  };
+
+  it('reserves only while remaining > 0, concurrently, never below 0; each reservation holds its token', async () => {
+    const { ledger, store, holds } = setup(() => new Promise((r) => setImmediate(r)));
     for (let i = 0; i < 5; i++) await ledger.applyAccept(key, 'client', `c:${i}`);
-    const got = await Promise.all(Array.from({ length: 12 }, () => ledger.reserve(key)));
-    expect(got.filter(Boolean)).toHaveLength(5);
+    const got = await Promise.all(Array.from({ length: 12 }, (_, i) => holds.reserve([gid], `t${i}`)));
+    expect(got.reduce((a, b) => a + b, 0)).toBe(5);
     expect(await ledger.remaining(key)).toBe(0);
-    expect(await ledger.reserve(key)).toBe(false);
+    expect(store.docs.get(gid)?.holds).toHaveLength(5);
+    expect(await holds.reserve([gid], 't99')).toBe(0);
   });
 
-  it('refunds one and zeroes with a reason; an unknown grant reserves nothing', async () => {
-    const { ledger, store } = make();
-    expect(await ledger.reserve(key)).toBe(false);
-    await ledger.applyAccept(key, 'client', 'c:1');
-    expect(await ledger.reserve(key)).toBe(true);
-    await ledger.refund(key);
+  it('a token reserves once; refund and consume apply once each and pull the token', async () => {
+    const { ledger, store, holds } = setup();
+    expect(await holds.reserve([gid], 't1')).toBe(0); // no grant document: nothing to reserve
+    for (let i = 0; i < 3; i++) await ledger.applyAccept(key, 'client', `c:${i}`);
+    expect(await holds.reserve([gid], 't1')).toBe(1);
+    expect(await holds.reserve([gid], 't1')).toBe(0); // the same claim cannot take two
+    expect(await holds.reserve([gid], 't2')).toBe(1);
     expect(await ledger.remaining(key)).toBe(1);
-    await ledger.applyAccept(key, 'client', 'c:2');
-    await ledger.zero(key, '43101');
-    expect(await ledger.remaining(key)).toBe(0);
-    expect(store.docs.get(grantId(key.openid, key.templateId))?.lastZeroReason).toBe('43101');
+    expect(await holds.refund([gid], 't1')).toBe(1);
+    expect(await holds.refund([gid], 't1')).toBe(0);
+    expect(await ledger.remaining(key)).toBe(2);
+    expect(await holds.consume([gid], 't2')).toBe(1);
+    expect(await holds.consume([gid], 't2')).toBe(0);
+    expect(await holds.refund([gid], 't2')).toBe(0); // a consumed send is never given back
+    expect(await ledger.remaining(key)).toBe(2);
+    expect(store.docs.get(gid)?.holds).toEqual([]);
+  });
+
+  it('holds are never evicted: a hundred unsettled reservations all stay until each is settled', async () => {
+    const { ledger, store, holds } = setup();
+    for (let i = 0; i < 120; i++) await ledger.applyAccept(key, 'client', `c:${i}`);
+    for (let i = 0; i < 100; i++) expect(await holds.reserve([gid], `t${i}`)).toBe(1);
+    expect(store.docs.get(gid)?.holds).toHaveLength(100);
+    // The oldest one is still there: its refund applies.
+    expect(await holds.refund([gid], 't0')).toBe(1);
+    for (let i = 1; i < 100; i++) expect(await holds.consume([gid], `t${i}`)).toBe(1);
+    expect(store.docs.get(gid)?.holds).toEqual([]);
+    expect(await ledger.remaining(key)).toBe(21);
+  });
+
+  it('43101 zeroes the grant, pulls only its own hold and logs the zero; a missing grant is left alone', async () => {
+    const { ledger, store, holds, consent } = setup();
+    for (let i = 0; i < 3; i++) await ledger.applyAccept(key, 'client', `c:${i}`);
+    await holds.reserve([gid], 't1');
+    await holds.reserve([gid], 't2');
+    await holds.zero(key.openid, key.templateId, 't1', 'errcode 43101');
+    const doc = store.docs.get(gid);
+    expect(doc?.remaining).toBe(0);
+    expect(doc?.holds).toEqual(['t2']);
+    expect(doc?.lastZeroReason).toBe('errcode 43101');
+    expect(consent).toEqual([expect.objectContaining({ openid: key.openid, result: 'zero', source: 'server', reason: 'errcode 43101' })]);
+    await holds.zero('o-nobody', key.templateId, undefined, 'errcode 43101');
+    expect(store.docs.has(grantId('o-nobody', key.templateId))).toBe(false);
+    expect(consent).toHaveLength(1);
   });
 
   it('a zero with a token applies once: a replayed reject does not undo a later accept', async () => {
     const { ledger } = make();
     await ledger.applyAccept(key, 'client', 'c:1');
-    expect(await ledger.zero(key, 'change_event', 'x:200', 'reject')).toBe(true);
+    expect(await ledger.zero(key, 'change_event', { token: 'x:200', result: 'reject' })).toBe(true);
     await ledger.applyAccept(key, 'client', 'c:2');
-    expect(await ledger.zero(key, 'change_event', 'x:200', 'reject')).toBe(false);
+    expect(await ledger.zero(key, 'change_event', { token: 'x:200', result: 'reject' })).toBe(false);
     expect(await ledger.remaining(key)).toBe(1);
   });
 
-  it('long-term: an accept makes it active (remaining Infinity, reserve always true); zero turns it off', async () => {
-    const { ledger } = make();
+  it('long-term: an accept makes it active (remaining Infinity) and holds nothing; zero turns it off', async () => {
+    const { ledger, holds } = setup();
     expect(await ledger.remaining(longTerm)).toBe(0);
     await ledger.applyAccept(longTerm, 'client', 'c:1');
     expect(await ledger.remaining(longTerm)).toBe(Infinity);
-    expect(await ledger.reserve(longTerm)).toBe(true);
-    expect(await ledger.reserve(longTerm)).toBe(true);
+    expect(await holds.reserve([grantId(longTerm.openid, longTerm.templateId)], 't1')).toBe(0);
     await ledger.zero(longTerm, 'revoke');
-    expect(await ledger.reserve(longTerm)).toBe(false);
     expect(await ledger.remaining(longTerm)).toBe(0);
   });
 });

@@ -21,8 +21,22 @@ function matches(doc: Record<string, unknown>, cond: Cond): boolean {
     const v = doc[field];
     if ('gt' in c) return typeof v === 'number' && v > c.gt;
     if ('eq' in c) return v === c.eq;
+    if ('has' in c) return Array.isArray(v) && v.includes(c.has);
     return !(Array.isArray(v) && v.includes(c.lacks));
   });
+}
+
+function apply(d: Record<string, unknown>, change: Change): void {
+  for (const [f, n] of Object.entries(change.inc ?? {})) d[f] = ((d[f] as number | undefined) ?? 0) + n;
+  for (const [f, v] of Object.entries(change.set ?? {})) d[f] = structuredClone(v);
+  if (change.push) {
+    const arr = [...((d[change.push.field] as string[] | undefined) ?? []), change.push.value];
+    d[change.push.field] = change.push.keepLast === undefined ? arr : arr.slice(-change.push.keepLast);
+  }
+  if (change.pull) {
+    const { field, value } = change.pull;
+    d[field] = ((d[field] as string[] | undefined) ?? []).filter((x) => x !== value);
+  }
 }
 
 export function memoryGrantStore(gate: Gate = open): GrantDocStore & { docs: Map<string, GrantDoc>; ops: number } {
@@ -48,13 +62,25 @@ export function memoryGrantStore(gate: Gate = open): GrantDocStore & { docs: Map
       store.ops++;
       const d = docs.get(id) as unknown as Record<string, unknown> | undefined;
       if (!d || !matches(d, cond)) return false;
-      for (const [f, n] of Object.entries(change.inc ?? {})) d[f] = ((d[f] as number | undefined) ?? 0) + n;
-      for (const [f, v] of Object.entries(change.set ?? {})) d[f] = structuredClone(v);
-      if (change.push) {
-        const arr = [...((d[change.push.field] as string[] | undefined) ?? []), change.push.value];
-        d[change.push.field] = arr.slice(-change.push.keepLast);
-      }
+      apply(d, change);
       return true;
+    },
+    async getMany(ids: readonly string[]) {
+      await gate();
+      store.ops++;
+      return ids.flatMap((id) => (docs.has(id) ? [structuredClone(docs.get(id) as GrantDoc)] : []));
+    },
+    async updateManyIf(ids: readonly string[], cond: Cond, change: Change) {
+      await gate();
+      store.ops++;
+      let n = 0;
+      for (const id of new Set(ids)) {
+        const d = docs.get(id) as unknown as Record<string, unknown> | undefined;
+        if (!d || !matches(d, cond)) continue;
+        apply(d, change);
+        n++;
+      }
+      return n;
     },
   };
   return store;

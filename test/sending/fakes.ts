@@ -1,10 +1,15 @@
-// Test support (unit): in-memory fakes of the sending ports — ledger, WeChat sender, delivery store — and a
-// fixed clock / seeded random, so the pipeline runs without the SDK.
-import type { Delivery, DeliveryStatus } from '../../core/delivery';
+// Test support (unit): in-memory fakes of the sending ports — grants (the real ledger core), WeChat sender, delivery store — and a
+// fixed clock / seeded random (test/support/random.ts), so the pipeline runs without the SDK.
+import type { Delivery, DeliveryStatus, DeliveryWrite } from '../../core/delivery';
+import { createGrantHolds, type GrantHolds } from '../../core/grants/holds';
+import { createLedgerCore } from '../../core/grants/ledger';
+import { grantId, newGrantDoc } from '../../core/grants/model';
 import type { GrantLedger, SendAttempt, SendRequest, WechatSender } from '../../core/ports';
-import type { DeliveryPatch, DeliveryStore, SendingDeps } from '../../core/sending/ports';
-import { createRegistry, declaredTemplates, type TemplateDoc, type TemplateStore, type WechatTemplate } from '../../core/template/registry';
-import templatesConfig from '../../config/templates.json';
+import type { DeliveryPatch, InlineDeliveryStore, SendingDeps } from '../../core/sending/ports';
+import { memoryGrantStore } from '../grants/memory';
+import { createRegistry, type TemplateDoc, type TemplateStore } from '../../core/template/registry';
+import { seededRandom } from '../support/random';
+import { DECLARED } from '../support/templates';
 
 export const T0 = Date.UTC(2025, 0, 15, 2, 0, 0); // 2025-01-15 10:00 in Asia/Shanghai
 
@@ -13,42 +18,35 @@ export function fixedClock(start = T0) {
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
-/** Deterministic [0,1) sequence (mulberry32). */
-export function seededRandom(seed = 42): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/**
+ * The grant ledger in memory: the real core (ledger.ts + holds.ts) over an in-memory store with the database's
+ * per-document atomicity (test/grants/memory.ts). `log` lists the grant operations in order.
+ */
 export class MemoryLedger implements GrantLedger {
-  readonly counts = new Map<string, number>();
+  readonly store = memoryGrantStore();
   readonly log: string[] = [];
-  private k = (o: string, t: string) => `${o}|${t}`;
-  set(openid: string, templateId: string, n: number): void {
-    this.counts.set(this.k(openid, templateId), n);
+  private readonly core = createLedgerCore(this.store, { now: () => T0 }, (k) => grantId(k.openid, k.templateId));
+  readonly holds: GrantHolds;
+  constructor() {
+    const inner = createGrantHolds({ store: this.store, ledger: this.core, consent: { append: async () => undefined }, clock: { now: () => T0 } });
+    const logged = <A extends unknown[], R>(name: string, f: (...a: A) => Promise<R>) => async (...a: A) => {
+      const r = await f(...a);
+      this.log.push(`${name} ${JSON.stringify(a)} → ${JSON.stringify(r)}`);
+      return r;
+    };
+    this.holds = { ...inner, reserve: logged('reserve', inner.reserve), refund: logged('refund', inner.refund), consume: logged('consume', inner.consume), zero: logged('zero', inner.zero) };
+  }
+  /** The user has `n` one-time sends of the template (or, with a long-term template, an active subscription). */
+  set(openid: string, templateId: string, n: number, kind: 'one-time' | 'long-term' = 'one-time'): void {
+    const doc = newGrantDoc(openid, templateId, kind, T0);
+    this.store.docs.set(doc._id, { ...doc, remaining: kind === 'one-time' ? n : 0, active: kind === 'long-term' && n > 0 });
   }
   async remaining(openid: string, templateId: string) {
-    return this.counts.get(this.k(openid, templateId)) ?? 0;
+    return this.core.remaining({ openid, templateId, kind: 'one-time' });
   }
-  async reserve(openid: string, templateId: string) {
-    const n = await this.remaining(openid, templateId);
-    if (n <= 0) return false;
-    this.counts.set(this.k(openid, templateId), n - 1);
-    this.log.push(`reserve ${openid} ${templateId}`);
-    return true;
-  }
-  async refund(openid: string, templateId: string) {
-    this.counts.set(this.k(openid, templateId), (await this.remaining(openid, templateId)) + 1);
-    this.log.push(`refund ${openid} ${templateId}`);
-  }
-  async zero(openid: string, templateId: string, reason: string) {
-    this.counts.set(this.k(openid, templateId), 0);
-    this.log.push(`zero ${openid} ${templateId} ${reason}`);
+  /** Unsettled holds on the grant (every reservation must end settled). */
+  held(openid: string, templateId: string): string[] {
+    return this.store.docs.get(grantId(openid, templateId))?.holds ?? [];
   }
 }
 
@@ -66,7 +64,7 @@ export class ScriptedSender implements WechatSender {
 
 export const wxError = (errCode: number, errMsg = `errcode ${errCode}`): SendAttempt => ({ ok: false, errCode, errMsg });
 
-export class MemoryDeliveries implements DeliveryStore {
+export class MemoryDeliveries implements InlineDeliveryStore {
   readonly docs = new Map<string, Record<string, unknown>>();
   async get(id: string) {
     return (this.docs.get(id) as Delivery | undefined) ?? null;
@@ -84,6 +82,35 @@ export class MemoryDeliveries implements DeliveryStore {
       else if (v !== undefined) doc[k] = v;
     }
     return true;
+  }
+  private owned(ids: readonly string[], owner: string) {
+    return ids.flatMap((id) => {
+      const doc = this.docs.get(id);
+      return doc && doc.status === 'sending' && doc.leaseOwner === owner ? [doc] : [];
+    });
+  }
+  async markStarted(ids: readonly string[], owner: string, now: number) {
+    for (const doc of this.owned(ids, owner)) doc.sendStartedAt = now;
+  }
+  async write(ids: readonly string[], owner: string, w: DeliveryWrite) {
+    const docs = this.owned(ids, owner);
+    for (const doc of docs) {
+      Object.assign(doc, w.set);
+      for (const [k, n] of Object.entries(w.inc ?? {})) doc[k] = ((doc[k] as number | undefined) ?? 0) + n;
+      for (const k of w.unset ?? []) delete doc[k];
+    }
+    return docs.length;
+  }
+  async closeHolds(ids: readonly string[]) {
+    let n = 0;
+    for (const id of ids) {
+      const doc = this.docs.get(id);
+      if (!doc?.holdOpen) continue;
+      delete doc.holdOpen;
+      delete doc.claimToken;
+      n++;
+    }
+    return n;
   }
 }
 
@@ -103,12 +130,6 @@ export class MemoryTemplateStore implements TemplateStore {
   }
 }
 
-export const DECLARED = declaredTemplates(templatesConfig as { templates: WechatTemplate[] });
-export const template = (id: string): TemplateDoc => {
-  const t = DECLARED.find((d) => d._id === id);
-  if (!t) throw new Error(`no template ${id}`);
-  return t;
-};
 
 export const EVENT_DATA = { thing1: '周末读书会', time2: '2025年1月18日 15:00', thing3: '图书馆三楼', thing4: '请提前10分钟到场' };
 
@@ -121,7 +142,7 @@ export function makeDeps(script: (SendAttempt | Error)[] = []) {
   let n = 0;
   const deps: SendingDeps = {
     templates: createRegistry(store, DECLARED),
-    ledger,
+    holds: ledger.holds,
     wechat,
     deliveries,
     clock,

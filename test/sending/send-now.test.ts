@@ -24,8 +24,9 @@ describe('sendNow and the outbox', () => {
     const r = await sendNow(deps, CLIENT, input());
     expect(r).toMatchObject({ deliveryId: 'test:s1:o-alice', status: 'sent', errCode: 0, grant: 'kept', queued: false, duplicate: false });
     expect(deliveries.docs.get('test:s1:o-alice')).toMatchObject({ status: 'sent', attempts: 1, sentAt: T0, msgid: 'msg-1', createdAt: T0 });
-    // Claimed with a lease while in flight, so a killed invocation is settled by the dispatcher's recovery.
-    expect(deliveries.docs.get('test:s1:o-alice')).toMatchObject({ leaseOwner: 'inline', leaseUntil: T0 + INLINE_LEASE_MS });
+    // Settled: no claim left on the delivery, no hold left on the grant.
+    expect(deliveries.docs.get('test:s1:o-alice')).not.toHaveProperty('leaseOwner');
+    expect(ledger.held('o-alice', 'TPL_EVENT_REMINDER')).toEqual([]);
     const again = await sendNow(deps, CLIENT, input());
     expect(again).toMatchObject({ duplicate: true, status: 'sent' });
     expect(wechat.requests).toHaveLength(1);
@@ -69,6 +70,84 @@ describe('sendNow and the outbox', () => {
     const b = await enqueue(deps, { key: 'order-7', openid: 'o-bob', templateId: 'TPL_EVENT_REMINDER', data: EVENT_DATA });
     expect([a.created, b.created, a.deliveryId]).toEqual([true, false, 'outbox:order-7:o-bob']);
     expect(deliveries.docs.get(a.deliveryId)).toMatchObject({ dueAt: T0 + 60_000, data: { thing1: { value: '周末读书会' } } });
+  });
+});
+
+describe('sendNow: the shared send path (core/sending/settle.ts) inline', () => {
+  const TPL = 'TPL_EVENT_REMINDER';
+
+  it('while in flight: claimed with a lease and a claim token, the grant held by that token, marked started', async () => {
+    const { deps, ledger, deliveries } = makeDeps();
+    ledger.set('o-alice', TPL, 2);
+    let seen: Record<string, unknown> | undefined;
+    let holds: string[] = [];
+    deps.wechat = { send: async () => ((seen = { ...deliveries.docs.get('test:s1:o-alice') }), (holds = [...ledger.held('o-alice', TPL)]), { ok: true }) };
+    await sendNow(deps, CLIENT, input());
+    expect(seen).toMatchObject({ status: 'sending', leaseUntil: T0 + INLINE_LEASE_MS, sendStartedAt: T0, claimToken: expect.stringMatching(/^i\./) });
+    expect(seen?.leaseOwner).toBe(seen?.claimToken);
+    expect(holds).toEqual([seen?.claimToken]);
+    expect(await ledger.remaining('o-alice', TPL)).toBe(1);
+    expect(ledger.held('o-alice', TPL)).toEqual([]);
+  });
+
+  it('invalid data never reaches WeChat and never touches the grant', async () => {
+    const { deps, ledger, wechat } = makeDeps();
+    ledger.set('o-alice', TPL, 1);
+    await expect(sendNow(deps, CLIENT, input({ data: { ...EVENT_DATA, thing1: 'x'.repeat(21) } }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(wechat.requests).toHaveLength(0);
+    expect(ledger.log).toEqual([]);
+  });
+
+  it('no grant: skipped without calling WeChat; long-term sends while active and holds nothing', async () => {
+    const { deps, ledger, wechat } = makeDeps();
+    expect(await sendNow(deps, CLIENT, input())).toMatchObject({ status: 'skipped', reason: 'no_grant', grant: 'none' });
+    expect(wechat.requests).toHaveLength(0);
+    ledger.set('o-alice', 'TPL_SERVICE_NOTICE', 1, 'long-term');
+    const data = { thing1: '营业执照办理', phrase2: '审核中', time3: '2025年1月18日 15:00' };
+    const r = await sendNow(deps, CLIENT, input({ sourceId: 's2', templateId: 'TPL_SERVICE_NOTICE', data }));
+    expect(r).toMatchObject({ status: 'sent', grant: 'none' });
+    expect(ledger.held('o-alice', 'TPL_SERVICE_NOTICE')).toEqual([]);
+  });
+
+  it('43101 zeroes the grant (pulling its own hold only) and is never retried', async () => {
+    const { deps, ledger } = makeDeps([wxError(43101)]);
+    ledger.set('o-alice', TPL, 3);
+    expect(await sendNow(deps, CLIENT, input())).toMatchObject({ status: 'skipped', reason: 'no_grant', errCode: 43101, grant: 'zeroed' });
+    expect(await ledger.remaining('o-alice', TPL)).toBe(0);
+    expect(ledger.held('o-alice', TPL)).toEqual([]);
+  });
+
+  it('-1 and 43108: pending for the dispatcher, grant refunded; 43108 does not count as an attempt', async () => {
+    const a = makeDeps([wxError(-1)]);
+    a.ledger.set('o-alice', TPL, 1);
+    expect(await sendNow(a.deps, CLIENT, input())).toMatchObject({ status: 'pending', reason: 'system_error', grant: 'refunded', queued: true });
+    expect(a.deliveries.docs.get('test:s1:o-alice')).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await a.ledger.remaining('o-alice', TPL)).toBe(1);
+    const b = makeDeps([wxError(43108)]);
+    b.ledger.set('o-alice', TPL, 1);
+    expect(await sendNow(b.deps, CLIENT, input())).toMatchObject({ status: 'pending', reason: 'concurrent_send', grant: 'refunded' });
+    expect(b.deliveries.docs.get('test:s1:o-alice')).toMatchObject({ status: 'pending', attempts: 0 });
+    expect([a.ledger.held('o-alice', TPL), b.ledger.held('o-alice', TPL)]).toEqual([[], []]);
+  });
+
+  it('no answer (timeout, or the sender threw): unknown, the grant stays used, never retried', async () => {
+    for (const answer of [{ ok: false as const, errCode: -501001, errMsg: 'request timeout', timedOut: true }, new Error('boom')]) {
+      const { deps, ledger, deliveries } = makeDeps([answer]);
+      ledger.set('o-alice', TPL, 1);
+      const r = await sendNow(deps, CLIENT, input());
+      expect(r).toMatchObject({ status: 'unknown', grant: 'kept' });
+      expect(r.retryAt).toBeUndefined();
+      expect(await ledger.remaining('o-alice', TPL)).toBe(0);
+      expect(ledger.held('o-alice', TPL)).toEqual([]);
+      expect(deliveries.docs.get('test:s1:o-alice')).not.toHaveProperty('holdOpen');
+    }
+  });
+
+  it.each([[40003], [40037], [41030], [43107], [45168], [47003]])('errcode %i: failed, the grant refunded', async (code) => {
+    const { deps, ledger } = makeDeps([wxError(code)]);
+    ledger.set('o-alice', TPL, 1);
+    expect(await sendNow(deps, CLIENT, input())).toMatchObject({ status: 'failed', errCode: code, grant: 'refunded' });
+    expect(await ledger.remaining('o-alice', TPL)).toBe(1);
   });
 });
 
