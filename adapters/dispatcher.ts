@@ -5,13 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig } from '../core/dispatch/config';
 import type { DispatchDeps } from '../core/dispatch/ports';
 import { runDispatch, type RunSummary } from '../core/dispatch/run';
-import { createRegistry } from '../core/template/registry';
 import type { WechatSender } from '../core/ports';
 import { createHolds } from './grant-ledger';
-import { DECLARED_TEMPLATES, sendConfig } from './sender';
+import { sendConfig } from './sender';
 import { createDeliveryQueue } from './stores/queue';
 import { createAudienceSource, createCampaignQueue } from './stores/queue-campaigns';
-import { createTemplateStore } from './stores/templates';
+import { createTemplateLookup } from './stores/templates';
 import { createWechatSender } from './wechat-sender';
 
 export interface DispatcherOptions {
@@ -28,7 +27,6 @@ export interface Dispatcher {
 export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   const config = { ...DEFAULT_DISPATCH_CONFIG, ...options.config };
   const send = sendConfig();
-  const registry = createRegistry(createTemplateStore(), DECLARED_TEMPLATES);
   const base: Omit<DispatchDeps, 'runId'> = {
     clock: { now: () => Date.now() },
     random: Math.random,
@@ -37,10 +35,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     audience: createAudienceSource(),
     deliveries: createDeliveryQueue(),
     grants: createHolds(),
-    templates: {
-      // The registry (collection, then config/templates.json); before `setup` created the collection, config only.
-      list: () => registry.list().catch(() => DECLARED_TEMPLATES),
-    },
+    templates: createTemplateLookup(),
     // The send deadline stays below the budget's margin: a hung call ends as `unknown` before the run must stop.
     wechat: options.wechat ?? createWechatSender({ timeoutMs: 5000 }),
     config,

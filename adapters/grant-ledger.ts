@@ -9,7 +9,7 @@ import type { ReceiptStore } from '../core/grants/push';
 import appConfig from '../config/tixing.json';
 import { createConsentLog } from './stores/consent-log';
 import { createGrantDocStore } from './stores/grants';
-import { createGrantsRegistry } from './stores/grants-registry';
+import { createTemplateLookup } from './stores/templates';
 import { createRateLimiter, createReceiptStore, createRequestLog } from './stores/grants-requests';
 import { createEraser, createUserStore } from './stores/grants-users';
 
@@ -46,7 +46,7 @@ function limits(): GrantsDeps['limits'] {
 /** Everything the subscriptions and subscriptionEvents use cases need, on cloud.database(). */
 export function createGrantsDeps(options: GrantLedgerOptions = {}): GrantsDeps & { receipts: ReceiptStore } {
   const clock = options.clock ?? systemClock;
-  const registry = options.registry ?? createGrantsRegistry();
+  const registry = options.registry ?? createTemplateLookup();
   const docs = createGrantDocStore();
   return {
     clock,

@@ -1,16 +1,14 @@
-// Adapters: composition of the sending pipeline on wx-server-sdk — registry (collection + config/templates.json),
+// Adapters: composition of the sending pipeline on wx-server-sdk — the template lookup (adapters/stores/templates.ts),
 // grant holds, WeChat sender, delivery store, clock, ids and jitter — built once per warm container.
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../core/actions';
 import type { SendRequest } from '../core/ports';
 import type { SendConfig, SendingDeps } from '../core/sending/ports';
 import { sendNow, type SendNowInput, type SendNowResult } from '../core/sending/send-now';
-import { createRegistry, declaredTemplates, type WechatTemplate } from '../core/template/registry';
 import appConfig from '../config/tixing.json';
-import templatesConfig from '../config/templates.json';
 import { createHolds } from './grant-ledger';
 import { createDeliveryStore } from './stores/deliveries';
-import { createTemplateStore } from './stores/templates';
+import { createTemplateLookup } from './stores/templates';
 import { createWechatSender, type WechatSenderOptions } from './wechat-sender';
 
 const STATES = ['developer', 'trial', 'formal'] as const;
@@ -31,8 +29,6 @@ export function sendConfig(raw: Record<string, unknown> = appConfig): SendConfig
   };
 }
 
-export const DECLARED_TEMPLATES = declaredTemplates(templatesConfig as { templates: WechatTemplate[] });
-
 export interface SendingDepsOptions extends WechatSenderOptions {
   /** Override pieces (tests, benchmarks). */
   overrides?: Partial<SendingDeps>;
@@ -40,7 +36,7 @@ export interface SendingDepsOptions extends WechatSenderOptions {
 
 export function createSendingDeps(options: SendingDepsOptions = {}): SendingDeps {
   return {
-    templates: createRegistry(createTemplateStore(), DECLARED_TEMPLATES),
+    templates: createTemplateLookup(),
     holds: createHolds(),
     wechat: createWechatSender(options),
     deliveries: createDeliveryStore(),

@@ -71,7 +71,7 @@ export function createAudienceSource(): AudienceSource {
   return {
     async page(templateId, after, limit) {
       const c = _();
-      // A usable grant: one-time with sends left, or an active long-term subscription (issue 3's GrantDoc).
+      // A usable grant: one-time with sends left, or an active long-term subscription (core/grants/model.ts GrantDoc).
       const usable = c.or([{ kind: 'one-time', remaining: c.gt(0) }, { kind: 'long-term', active: true }]);
       const where = c.and([{ templateId, openid: after === null ? c.exists(true) : c.gt(after) }, usable]) as unknown as Doc;
       const res = await db().collection('grants').where(where).orderBy('openid', 'asc').limit(limit).field({ openid: true }).get();

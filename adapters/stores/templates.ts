@@ -1,5 +1,8 @@
-// Adapters: the `templates` collection on cloud.database() (TemplateStore of core/template/registry.ts).
-import type { TemplateDoc, TemplateStore } from '../../core/template/registry';
+// Adapters: the `templates` collection on cloud.database() (TemplateStore of core/template/registry.ts), and the one
+// template lookup every function reads: the stored registry first, then the templates declared in
+// config/templates.json (which alone apply before `setup` created the collection).
+import { createRegistry, declaredTemplates, type TemplateDoc, type TemplateLookup, type TemplateStore, type WechatTemplate } from '../../core/template/registry';
+import templatesConfig from '../../config/templates.json';
 import { db, type Doc } from '../db';
 import { orIfMissing } from '../db-errors';
 
@@ -32,4 +35,12 @@ export function createTemplateStore(): TemplateStore {
       await db().collection(COLLECTION).doc(id).remove();
     },
   };
+}
+
+/** The templates of config/templates.json, as registry documents. */
+export const DECLARED_TEMPLATES = declaredTemplates(templatesConfig as { templates: WechatTemplate[] });
+
+/** The one template lookup (core/template/registry.ts TemplateLookup) on the `templates` collection. */
+export function createTemplateLookup(): TemplateLookup {
+  return createRegistry(createTemplateStore(), DECLARED_TEMPLATES);
 }

@@ -1,5 +1,5 @@
 // Adapters: the `users` collection (profiles for per-user variables, tags/attributes for segments) and the audience
-// preview (AudienceCounter of core/campaigns/ports.ts): users joined with `grants` (issue 3's documents
+// preview (AudienceCounter of core/campaigns/ports.ts): users joined with `grants` (core/grants/model.ts
 // { openid, templateId, kind, remaining, active }) minus the frequency cap. Paged by `_id`, never skip/offset.
 import type { Audience, Campaign } from '../../core/campaigns/model';
 import type { AudienceCounter, AudienceCounts, UserDirectory } from '../../core/campaigns/ports';

@@ -19,7 +19,7 @@ export async function loadCampaign(deps: Pick<CampaignDeps, 'campaigns'>, id: st
 }
 
 async function loadTemplate(deps: Pick<CampaignDeps, 'templates'>, templateId: string): Promise<TemplateInfo> {
-  const t = await deps.templates.find(templateId);
+  const t = await deps.templates.get(templateId);
   if (!t) throw new DomainError('UNKNOWN_TEMPLATE', `template ${templateId} is not in the registry (run templates.sync?)`, [{ path: 'templateId', message: 'unknown template' }]);
   return t;
 }

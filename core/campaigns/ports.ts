@@ -1,23 +1,15 @@
 // Core (pure): the ports the campaign use cases depend on. Adapters implement them on the database
 // (adapters/stores/*); unit tests implement them in memory.
 import type { Caller } from '../actions';
+import type { TemplateDoc, TemplateLookup } from '../template/registry';
 import type { Clock, IdSource } from '../ports';
 import type { DeliveryStatus } from '../delivery';
 import type { Campaign, CampaignStatus } from './model';
 import type { UserProfile } from './variables';
 
-/** A template as the registry knows it (the `templates` collection / config/templates.json). */
-export interface TemplateInfo {
-  templateId: string;
-  title: string;
-  kind: 'one-time' | 'long-term';
-  content: string;
-  keywords: { key: string; label: string; type: string; enumValues?: string[] }[];
-}
-
-export interface TemplateCatalog {
-  find(templateId: string): Promise<TemplateInfo | null>;
-}
+/** The campaigns read templates through the one template lookup (core/template/registry.ts). */
+export type TemplateInfo = TemplateDoc;
+export type TemplateCatalog = Pick<TemplateLookup, 'get'>;
 
 export interface CampaignStore {
   /** Creates the document; the id is fresh, so a collision is a bug (throws). */

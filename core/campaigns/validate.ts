@@ -33,7 +33,7 @@ export function assertCampaignData(template: TemplateInfo, data: Readonly<Record
   const errors = checkCampaignData(template, data);
   if (errors.length > 0) {
     const keys = [...new Set(errors.map((e) => e.key))].join(', ');
-    throw new DomainError('VALIDATION_FAILED', `data breaks ${template.templateId} keyword rules: ${keys}`, errors);
+    throw new DomainError('VALIDATION_FAILED', `data breaks ${template._id} keyword rules: ${keys}`, errors);
   }
 }
 

@@ -1,6 +1,6 @@
 // Core (dispatch): the dispatcher's tunables — timer period, time budget, leases, batch sizes, concurrency, retries.
 // Why these numbers: see docs in core/dispatch/README.md (period P = 10 s, timeout T = 60 s → ~T/P runs overlap).
-import type { RetryPolicy } from '../sending/backoff';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../sending/backoff';
 
 export interface DispatchConfig {
   /** The function's timeout (config/functions.json `dispatch.timeoutSec`): the platform kills the run then. */
@@ -33,10 +33,7 @@ export interface DispatchConfig {
   retry: RetryPolicy;
 }
 
-/**
- * Defaults for the 60 s timeout. Retries: -1 and other transient errors back off 15 s, 30 s, … (jittered, capped at
- * 10 min) for up to 8 attempts, so a 20 % error rate loses a message with probability 0.2^8 ≈ 3·10⁻⁶.
- */
+/** Defaults for the 60 s timeout. Retries follow the one policy of every send (core/sending/backoff.ts). */
 export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   timeoutMs: 60_000,
   claimBudgetMs: 40_000,
@@ -52,5 +49,5 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   idleMs: 500,
   recoverBatch: 200,
   requeueDelayMs: 3_000,
-  retry: { maxAttempts: 8, baseMs: 15_000, factor: 2, maxDelayMs: 10 * 60_000 },
+  retry: DEFAULT_RETRY_POLICY,
 };

@@ -26,6 +26,8 @@ export interface RunSummary {
 const REFRESH_MS = 1000;
 /** Reminders and outbox entries are looked for at least this often, ahead of campaign batches. */
 const OTHER_EVERY_MS = 3000;
+/** How long a run keeps polling an empty queue while only other runs expand audiences. */
+const OTHERS_IDLE_MS = 5000;
 
 export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   const { clock, config, campaigns } = deps;
@@ -55,26 +57,32 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   // Reminders and outbox entries left behind because their users were busy in this run: look again at once, so a
   // user with many due goes through them one after another within the run (not one per run).
   let otherDue = true;
+  let lastFound = start;
   const feed: Feed = {
     async next(busy) {
       await view.refresh(false);
       const ctx: ClaimContext = { deps, templates, campaigns: view.claimable(), busy, leaseUntil: start + config.leaseMs, nextToken: () => `${deps.runId}.${++seq}` };
       let seen = 0;
       let more = false;
+      const found = (b: Batch): Batch => {
+        if (b.found) lastFound = clock.now();
+        return b;
+      };
       if (otherDue || clock.now() - lastOther >= OTHER_EVERY_MS) {
         const b = await claimBatch(ctx, null, config.claimBatch);
         lastOther = clock.now();
         otherDue = b.found >= config.claimBatch || b.more;
-        if (b.ready.length + b.done.length > 0) return b;
+        if (b.ready.length + b.done.length > 0) return found(b);
         seen = b.found;
         more = b.more;
       }
       const ids = [...ctx.campaigns.keys()];
       const c: Batch = ids.length ? await claimBatch(ctx, ids, config.claimBatch) : { found: 0, more: false, ready: [], done: [] };
-      return { ...c, found: c.found + seen, more: c.more || more };
+      return found({ ...c, found: c.found + seen, more: c.more || more });
     },
-    // This run is expanding, or another run is: deliveries are still appearing, keep polling while the budget lasts.
-    moreMayCome: () => expanding || view.all().some((c) => !c.cursor?.done),
+    // This run is expanding: its deliveries are still appearing, keep polling while the budget lasts. Another run's
+    // expansion (or a dead run's, until its lease ends) is worth waiting for only while work keeps turning up.
+    moreMayCome: () => expanding || (view.all().some((c) => !c.cursor?.done) && clock.now() - lastFound < OTHERS_IDLE_MS),
     blocked: (id) => !view.claimable().has(id),
   };
   const pipeline = new Pipeline(deps, feed, claimUntil, start + config.sendBudgetMs);

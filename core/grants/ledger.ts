@@ -1,6 +1,6 @@
 // Core (grants): the ledger algorithm over one primitive — an atomic conditional update of one grant document.
 //
-// De-duplication design (issue 3):
+// De-duplication design:
 // 1. Replays of the same observation: every observation carries a token (`c:<requestId>` for a client report,
 //    `e:<CreateTime>` for a popup event, `x:<CreateTime>` for a change event). The update that applies it is
 //    conditional on the token being absent from the document's `tokens` and pushes it in the same atomic write,

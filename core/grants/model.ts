@@ -1,3 +1,5 @@
+import type { TemplateDoc } from '../template/registry';
+
 // Core (grants): the grant document, its deterministic id, the status vocabulary and the view the client reads.
 
 export type TemplateKind = 'one-time' | 'long-term';
@@ -81,7 +83,7 @@ export function normaliseAlwaysKeep(status: unknown): 'accept' | 'reject' | 'ban
   return s === 'filter' ? null : s;
 }
 
-/** What the mini program reads (tmp api.md GrantView). remaining -1 = unlimited (active long-term). */
+/** What the mini program reads (`subscriptions.list`). remaining -1 = unlimited (active long-term). */
 export interface GrantView {
   templateId: string;
   title: string;
@@ -92,20 +94,13 @@ export interface GrantView {
   updatedAt: number | null;
 }
 
-export interface TemplateInfo {
-  templateId: string;
-  title: string;
-  kind: TemplateKind;
-  /** Template content (`活动名称:{{thing1.DATA}}\n…`), for building and validating message data. */
-  content?: string;
-  /** enum keyword value lists by data key (`enum1`). */
-  enumValues?: Record<string, string[]>;
-}
+/** What a grant view needs of a template (core/template/registry.ts TemplateDoc). */
+export type TemplateInfo = Pick<TemplateDoc, '_id' | 'title' | 'kind'>;
 
 export function toView(t: TemplateInfo, doc: GrantDoc | null | undefined, alwaysKeep: GrantView['alwaysKeep']): GrantView {
   const remaining = t.kind === 'long-term' ? (doc?.active ? -1 : 0) : Math.max(0, doc?.remaining ?? 0);
   return {
-    templateId: t.templateId,
+    templateId: t._id,
     title: t.title,
     kind: t.kind,
     remaining,

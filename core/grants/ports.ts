@@ -1,7 +1,8 @@
 // Core (grants): ports of the subscriptions use cases besides the ledger primitive (ledger.ts).
 import type { Clock } from '../ports';
 import type { LedgerCore } from './ledger';
-import type { ConsentSource, GrantDoc, TemplateInfo } from './model';
+import type { TemplateLookup } from '../template/registry';
+import type { ConsentSource, GrantDoc } from './model';
 
 /** One line of the append-only consent log (PIPL audit, grant-conversion analytics). */
 export interface ConsentEntry {
@@ -53,9 +54,8 @@ export interface GrantQueries {
   listByOpenid(openid: string): Promise<GrantDoc[]>;
 }
 
-export interface TemplateRegistry {
-  list(): Promise<TemplateInfo[]>;
-}
+/** The grants use cases read the one template lookup (core/template/registry.ts). */
+export type TemplateRegistry = Pick<TemplateLookup, 'list'>;
 
 /** Removes every document of one openid from one collection; resolves the number removed. */
 export interface Eraser {

@@ -86,12 +86,12 @@ async function apply(deps: GrantsDeps & { receipts: ReceiptStore }, name: PushEv
       result.ignored++;
       continue;
     }
-    const key = { openid, templateId: t.templateId, kind: t.kind };
+    const key = { openid, templateId: t._id, kind: t.kind };
     if (name === 'subscribe_msg_sent_event') {
       await deps.receipts.record({
         msgid: String(it.MsgID ?? ''),
         openid,
-        templateId: t.templateId,
+        templateId: t._id,
         errorCode: Number(it.ErrorCode ?? 0),
         errorStatus: it.ErrorStatus ?? '',
         at: now,
@@ -109,9 +109,9 @@ async function apply(deps: GrantsDeps & { receipts: ReceiptStore }, name: PushEv
       ledger = (await deps.ledger.zero(key, 'change_event', { token: `x:${createTime}`, result: 'reject' })) ? 'zero' : 'duplicate';
     }
     entries.push({
-      _id: `e:${openid}:${createTime}:${name}:${t.templateId}`,
+      _id: `e:${openid}:${createTime}:${name}:${t._id}`,
       openid,
-      templateId: t.templateId,
+      templateId: t._id,
       result: name === 'subscribe_msg_change_event' && status === 'reject' ? 'unsubscribe' : status ?? 'unknown',
       ...(it.SubscribeStatusString !== undefined && { status: it.SubscribeStatusString }),
       placement: null,

@@ -40,16 +40,16 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
   if (state !== 'done') {
     const entries: ConsentEntry[] = [];
     for (const t of templates) {
-      const key = { openid, templateId: t.templateId, kind: t.kind };
-      const raw = input.result?.[t.templateId];
+      const key = { openid, templateId: t._id, kind: t.kind };
+      const raw = input.result?.[t._id];
       const status = input.error ? null : normaliseStatus(raw);
       let ledger: AcceptOutcome | 'none' = 'none';
       if (status === 'accept') ledger = await deps.ledger.applyAccept(key, 'client', `c:${input.requestId}`);
       else if (status) await deps.ledger.recordResult(key, status);
       entries.push({
-        _id: `c:${openid}:${input.requestId}:${t.templateId}`,
+        _id: `c:${openid}:${input.requestId}:${t._id}`,
         openid,
-        templateId: t.templateId,
+        templateId: t._id,
         result: input.error ? 'error' : status ?? 'unknown',
         ...(raw !== undefined && { status: raw }),
         placement: input.placement,

@@ -4,7 +4,7 @@ import { GrantView, normaliseAlwaysKeep, TemplateInfo, toView } from './model';
 import type { GrantsDeps } from './ports';
 
 export async function registryMap(deps: Pick<GrantsDeps, 'registry'>): Promise<Map<string, TemplateInfo>> {
-  return new Map((await deps.registry.list()).map((t) => [t.templateId, t]));
+  return new Map((await deps.registry.list()).map((t) => [t._id, t]));
 }
 
 /** Refuses template ids that are not in the registry (UNKNOWN_TEMPLATE), before anything is written. */
@@ -27,7 +27,7 @@ export async function grantViews(
     deps.users.getSettings(openid),
   ]);
   const byTemplate = new Map(docs.map((d) => [d.templateId, d]));
-  const wanted = only ? templates.filter((t) => only.includes(t.templateId)) : templates;
-  const items = wanted.map((t) => toView(t, byTemplate.get(t.templateId), normaliseAlwaysKeep(settings?.itemSettings[t.templateId])));
+  const wanted = only ? templates.filter((t) => only.includes(t._id)) : templates;
+  const items = wanted.map((t) => toView(t, byTemplate.get(t._id), normaliseAlwaysKeep(settings?.itemSettings[t._id])));
   return { items, mainSwitch: settings?.mainSwitch ?? null };
 }

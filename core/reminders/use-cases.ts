@@ -35,7 +35,7 @@ async function requireGrant(deps: RemindersDeps, openid: string): Promise<void> 
 }
 
 async function contentOf(deps: RemindersDeps): Promise<string> {
-  const t = (await deps.registry.list()).find((x) => x.templateId === REMINDER_TEMPLATE);
+  const t = (await deps.registry.list()).find((x) => x._id === REMINDER_TEMPLATE);
   return t?.content ?? REMINDER_CONTENT;
 }
 

@@ -26,7 +26,7 @@ export interface Outcome {
   halt?: boolean;
   /** 47003/45168: the campaign's data is at fault → quarantine it; 40037/43107: the template is at fault. */
   quarantine?: 'campaign' | 'template';
-  /** Source key in wechat-facts.md. */
+  /** Source key in docs/platform-facts.md. */
   source: string;
 }
 

@@ -212,10 +212,12 @@ function check(emu: Emulator, report: SeedReport, openids: string[], cap: { max:
 }
 
 /** Adds up seed reports for a summary line. */
-export function summarise(reports: readonly SeedReport[]): Record<string, number> {
-  const keys = ['deliveries', 'sent', 'skipped', 'failed', 'unknownArrived', 'unknownLost', 'runs', 'killed', 'accepts', 'drainRuns'] as const;
-  const out: Record<string, number> = { seeds: reports.length, violations: 0 };
-  for (const k of keys) out[k] = reports.reduce((a, r) => a + r[k], 0);
-  out.violations = reports.reduce((a, r) => a + r.violations.length, 0);
+const SUMMED = ['deliveries', 'sent', 'skipped', 'failed', 'unknownArrived', 'unknownLost', 'runs', 'killed', 'accepts', 'drainRuns'] as const;
+export type ChaosSummary = Record<(typeof SUMMED)[number] | 'seeds' | 'violations', number>;
+
+export function summarise(reports: readonly SeedReport[]): ChaosSummary {
+  const sum = (f: (r: SeedReport) => number) => reports.reduce((a, r) => a + f(r), 0);
+  const out = { seeds: reports.length, violations: sum((r) => r.violations.length) } as ChaosSummary;
+  for (const k of SUMMED) out[k] = sum((r) => r[k]);
   return out;
 }

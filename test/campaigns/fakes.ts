@@ -10,8 +10,7 @@ export const NOW = Date.UTC(2026, 10, 20, 4, 0);
 
 /** A template of config/templates.json as the campaigns use cases see it (core/campaigns/ports.ts TemplateInfo). */
 export function demoTemplate(templateId: string): TemplateInfo | null {
-  const t = DECLARED.find((d) => d._id === templateId);
-  return t ? { templateId, title: t.title, kind: t.kind, content: t.content, keywords: t.keywords } : null;
+  return DECLARED.find((d) => d._id === templateId) ?? null;
 }
 
 export const GOOD_EVENT_DATA = { thing1: '周末读书会', time2: '2026-11-21 09:00', thing3: '图书馆三楼', thing4: '{{nickname}}，记得带书' };
@@ -37,7 +36,7 @@ export function makeFakes(): Fakes {
   const deps: CampaignDeps = {
     clock: { now: () => now },
     ids: { next: () => `c${++seq}` },
-    templates: { find: async (id) => demoTemplate(id) },
+    templates: { get: async (id) => demoTemplate(id) },
     campaigns: {
       insert: async (c) => void docs.set(c._id, structuredClone(c)),
       get: async (id) => structuredClone(docs.get(id) ?? null),

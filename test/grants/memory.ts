@@ -2,7 +2,8 @@
 // optional `gate` before each one so a scheduler (fast-check) can interleave concurrent callers.
 import type { Change, Cond, GrantDocStore } from '../../core/grants/ledger';
 import { createLedgerCore } from '../../core/grants/ledger';
-import { grantId, type GrantDoc, type TemplateInfo } from '../../core/grants/model';
+import { grantId, type GrantDoc } from '../../core/grants/model';
+import { DECLARED } from '../support/templates';
 import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
 import type { ReceiptStore } from '../../core/grants/push';
 
@@ -86,13 +87,8 @@ export function memoryGrantStore(gate: Gate = open): GrantDocStore & { docs: Map
   return store;
 }
 
-export const DEMO: TemplateInfo[] = [
-  { templateId: 'TPL_EVENT_REMINDER', title: '活动开始提醒', kind: 'one-time', content: '活动名称:{{thing1.DATA}}\n开始时间:{{time2.DATA}}\n活动地点:{{thing3.DATA}}\n温馨提示:{{thing4.DATA}}\n' },
-  { templateId: 'TPL_ORDER_STATUS', title: '订单状态通知', kind: 'one-time' },
-  { templateId: 'TPL_NEW_ARRIVAL', title: '新品上架通知', kind: 'one-time' },
-  { templateId: 'TPL_SERVICE_NOTICE', title: '办事进度通知', kind: 'long-term' },
-  { templateId: 'TPL_APPLY_RESULT', title: '申请结果通知', kind: 'one-time' },
-];
+/** The demo templates of config/templates.json (the registry as the grants use cases read it). */
+export const DEMO = DECLARED;
 
 /** Every port of the subscriptions use cases in memory. `writes` counts every write (bad input must leave it 0). */
 export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; recordPerMinute?: number } = {}) {
@@ -140,7 +136,7 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
       getSettings: async (openid) => users.get(openid) ?? null,
       saveSettings: async (openid, s) => void users.set(openid, { openid, ...s }),
     },
-    registry: { list: async () => DEMO },
+    registry: { list: async () => [...DEMO] },
     eraser: {
       async eraseOpenid(collection, openid) {
         const drop = <T>(m: Map<string, T>, owner: (v: T) => string): number => {

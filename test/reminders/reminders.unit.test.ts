@@ -1,4 +1,5 @@
 // Unit (core/reminders, core/events): reminder creation rules, message data within keyword rules, demo events.
+import { declaredTemplate } from '../support/templates';
 import { dispatchAction } from '../../core/actions';
 import type { Delivery } from '../../core/delivery';
 import { demoEvents, type EventDoc } from '../../core/events';
@@ -45,7 +46,7 @@ function setup(grants: number) {
       },
     },
     remaining: async () => state.grants,
-    registry: { list: async () => [{ templateId: 'TPL_EVENT_REMINDER', title: '活动开始提醒', kind: 'one-time', content: REMINDER_CONTENT }] },
+    registry: { list: async () => [{ ...declaredTemplate('TPL_EVENT_REMINDER'), content: REMINDER_CONTENT }] },
     zone: ZONE,
     miniprogramState: 'developer',
     lang: 'zh_CN',

@@ -1,25 +1,13 @@
 // Function `campaigns`: composition of the campaign use cases' ports on wx-server-sdk (built once per warm container).
 import { randomUUID } from 'node:crypto';
-import type { CampaignDeps, TemplateCatalog } from '../../../core/campaigns/ports';
+import type { CampaignDeps } from '../../../core/campaigns/ports';
 import { testSend } from '../../../core/sending/test-send';
-import { createRegistry } from '../../../core/template/registry';
 import { db } from '../../../adapters/db';
-import { DECLARED_TEMPLATES, sendConfig, sendingDeps } from '../../../adapters/sender';
+import { sendConfig, sendingDeps } from '../../../adapters/sender';
 import { createCampaignStore } from '../../../adapters/stores/campaigns';
 import { createDeliveryStats } from '../../../adapters/stores/stats';
-import { createTemplateStore } from '../../../adapters/stores/templates';
+import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createAudienceCounter, createUserDirectory } from '../../../adapters/stores/users';
-
-/** The registry (stored copy first, then config/templates.json) seen as the campaigns' TemplateCatalog. */
-function templateCatalog(): TemplateCatalog {
-  const registry = createRegistry(createTemplateStore(), DECLARED_TEMPLATES);
-  return {
-    async find(templateId) {
-      const doc = await registry.get(templateId);
-      return doc && { templateId: doc._id, title: doc.title, kind: doc.kind, content: doc.content, keywords: doc.keywords };
-    },
-  };
-}
 
 export function createCampaignDeps(): CampaignDeps {
   const config = sendConfig();
@@ -27,7 +15,7 @@ export function createCampaignDeps(): CampaignDeps {
     clock: { now: () => Date.now() },
     ids: { next: () => randomUUID() },
     campaigns: createCampaignStore(db),
-    templates: templateCatalog(),
+    templates: createTemplateLookup(),
     deliveries: createDeliveryStats(db),
     audience: createAudienceCounter(db),
     users: createUserDirectory(db),

@@ -6,12 +6,12 @@ import appConfig from '../../../config/tixing.json';
 import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
 import { currentCaller, initCloud } from '../../../adapters/runtime';
 import { createEventStore } from '../../../adapters/stores/events';
-import { createGrantsRegistry } from '../../../adapters/stores/grants-registry';
+import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createReminderStore } from '../../../adapters/stores/reminders';
 
 initCloud();
-const registry = createGrantsRegistry();
-const ledger = createGrantLedger({ registry });
+const registry = createTemplateLookup();
+const ledger = createGrantLedger();
 // Not adapters/sender's sendConfig: that module bundles the sending pipeline, which this function never uses.
 const config = appConfig as { zone: string; miniprogramState: RemindersDeps['miniprogramState']; lang: RemindersDeps['lang'] };
 const deps: RemindersDeps = {
