@@ -28,20 +28,8 @@ const WX_DATA = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { va
 const PAGE = 'pages/events/events';
 const LEASE = DEFAULT_DISPATCH_CONFIG.leaseMs;
 
-type Random = () => number;
+import { int, mulberry32 } from '../../test/support/random';
 
-/** mulberry32: the same seed gives the same scenario. */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const int = (r: Random, min: number, max: number) => min + Math.floor(r() * (max - min + 1));
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
 export interface ChaosOptions {

@@ -25,17 +25,6 @@ const STARTS: [string, RegExp][] = [
   ['execFile', /\bexecFile\b/],
 ];
 
-/**
- * test/dispatch/ is being rewritten by its owner (these files will be renamed there). Listed by name so that any
- * NEW file breaking the rule still fails; an entry whose file is gone or renamed is simply ignored.
- */
-const PENDING_RENAME = new Set([
-  'test/dispatch/audience.test.ts',
-  'test/dispatch/concurrent.test.ts',
-  'test/dispatch/faults.test.ts',
-  'test/dispatch/kill.test.ts',
-  'test/dispatch/schedule.test.ts',
-]);
 
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -68,7 +57,7 @@ it('recognises what starts a server or a process, and not look-alikes', () => {
 
 it('every test file that starts the emulator, a server or a child process is *.e2e.test.ts', () => {
   const wrong = files
-    .filter((f) => !f.endsWith('.e2e.test.ts') && !PENDING_RENAME.has(f) && f !== SELF)
+    .filter((f) => !f.endsWith('.e2e.test.ts') && f !== SELF)
     .map((f) => ({ file: f, starts: startsIn(readFileSync(join(ROOT, f), 'utf8')) }))
     .filter((x) => x.starts.length > 0);
   expect(wrong).toEqual([]);

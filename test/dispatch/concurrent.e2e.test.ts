@@ -26,7 +26,8 @@ it('three dispatch runs at once: every recipient gets exactly one message, ledge
   const after = campaignOf(h.emu, c._id);
   expect(after.status).toBe('completed');
   expect(after.counters).toMatchObject({ targeted: 300, sent: 300, skipped: 0, failed: 0, unknown: 0 });
-  // Work was shared: more than one run claimed deliveries.
+  // Work was shared: more than one run claimed deliveries, and no delivery was claimed twice to be sent twice.
   const claimedBy = runs.filter((r) => ((r.result as { claimed?: number })?.claimed ?? 0) > 0);
-  expect(claimedBy.length).toBeGreaterThanOrEqual(1);
+  expect(claimedBy.length).toBeGreaterThanOrEqual(2);
+  expect(h.emu.wechat.stats().sends).toBe(300);
 });
