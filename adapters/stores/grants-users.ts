@@ -1,21 +1,19 @@
 // Adapters (grants stores): per-user settings (`users`, `_id` = openid) and erasure of one openid's documents.
 import type { Eraser, UserSettings, UserStore } from '../../core/grants/ports';
 import { db } from '../db';
+import { orIfMissing } from '../db-errors';
 import { insertOnce, removeWhere, updateWhere } from './grants-db';
 
 export function createUserStore(): UserStore {
   const users = () => db().collection('users');
   return {
     async getSettings(openid): Promise<UserSettings | null> {
-      try {
-        const res = await users().doc(openid).get();
-        const d = res.data as { mainSwitch?: unknown; itemSettings?: unknown } | null;
-        if (!d) return null;
-        const items = d.itemSettings && typeof d.itemSettings === 'object' ? (d.itemSettings as Record<string, string>) : {};
-        return { mainSwitch: typeof d.mainSwitch === 'boolean' ? d.mainSwitch : null, itemSettings: items };
-      } catch {
-        return null; // `users` not created yet (setup not run)
-      }
+      // `users` may not exist yet (setup not run): no settings.
+      const res = await orIfMissing(() => users().doc(openid).get(), { data: null });
+      const d = res.data as { mainSwitch?: unknown; itemSettings?: unknown } | null;
+      if (!d) return null;
+      const items = d.itemSettings && typeof d.itemSettings === 'object' ? (d.itemSettings as Record<string, string>) : {};
+      return { mainSwitch: typeof d.mainSwitch === 'boolean' ? d.mainSwitch : null, itemSettings: items };
     },
     async saveSettings(openid, settings, now) {
       const _ = db().command;

@@ -4,6 +4,7 @@
 import type { CampaignLoad, DeliveryQueue } from '../../core/dispatch/ports';
 import type { Delivery, DeliveryWrite } from '../../core/delivery';
 import { db, type Doc } from '../db';
+import { dbErrorKind } from '../db-errors';
 import { ensureCollection } from './queue-util';
 
 const DELIVERIES = 'deliveries';
@@ -39,25 +40,39 @@ export function createDeliveryQueue(): DeliveryQueue {
     async createMissing(docs) {
       if (!docs.length) return 0;
       const data = docs as unknown as Doc[];
+      // Only a duplicate `_id` is expected here; anything else is a real failure and must stop the expansion (the
+      // cursor does not move, so the page is redone) rather than lose recipients.
+      const duplicateOnly = (err: unknown) => {
+        if (dbErrorKind(err) !== 'duplicate') throw err;
+      };
       try {
         // Optimistic: a fresh page has no deliveries yet — one batch insert ([ADD-DOC] add with an array).
         await coll().add({ data: data as unknown as Doc });
         return docs.length;
-      } catch {
-        // A rerun page (the run before died after inserting): a duplicate `_id` fails the whole batch. Insert
-        // only what is missing; a concurrent creator can still win a document, which is fine (same content).
-        const have = await existingIds(docs.map((d) => d._id));
-        const missing = docs.filter((d) => !have.has(d._id));
-        if (!missing.length) return 0;
+      } catch (err) {
+        duplicateOnly(err);
+      }
+      // A rerun page (the run before died after inserting): a duplicate `_id` fails the whole batch. Insert only what
+      // is missing; a concurrent creator can still win a document, which is fine (same content).
+      const have = await existingIds(docs.map((d) => d._id));
+      const missing = docs.filter((d) => !have.has(d._id));
+      if (!missing.length) return 0;
+      try {
+        await coll().add({ data: missing as unknown as Doc });
+        return missing.length;
+      } catch (err) {
+        duplicateOnly(err);
+      }
+      let n = 0;
+      for (const d of missing) {
         try {
-          await coll().add({ data: missing as unknown as Doc });
-          return missing.length;
-        } catch {
-          let n = 0;
-          for (const d of missing) n += await coll().add({ data: d as unknown as Doc }).then(() => 1, () => 0);
-          return n;
+          await coll().add({ data: d as unknown as Doc });
+          n += 1;
+        } catch (err) {
+          duplicateOnly(err);
         }
       }
+      return n;
     },
 
     async candidates(now, campaignIds, limit) {
