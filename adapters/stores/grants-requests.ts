@@ -48,8 +48,9 @@ export function createReceiptStore(): ReceiptStore {
   const coll = () => db().collection('sent_events');
   return {
     async record(r) {
-      // One document per msgid (a replayed push rewrites the same one).
-      const id = r.msgid ? `m:${r.msgid}` : `m:${r.openid}:${r.templateId}:${r.at}`;
+      // One document per (openid, msgid): a replayed push rewrites the same one, and a push naming one user can only
+      // ever write that user's own receipt — never another user's, whatever MsgID it carries.
+      const id = r.msgid ? `m:${r.openid}:${r.msgid}` : `m:${r.openid}:${r.templateId}:${r.at}`;
       const { msgid, openid, templateId, errorCode, errorStatus, at } = r;
       await coll().doc(id).set({ data: { msgid, openid, templateId, errorCode, errorStatus, at } });
     },

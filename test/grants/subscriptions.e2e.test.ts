@@ -136,6 +136,18 @@ describe('subscriptions (e2e)', () => {
     expect(counts(h.emu)).toEqual(before);
   });
 
+  it('a push carrying another user\'s MsgID writes only the caller\'s own receipt; deleteMyData leaves the other\'s', async () => {
+    const sent = (openid: string, ct: number) =>
+      h.emu.callRaw('subscriptionEvents', { FromUserName: openid, CreateTime: ct, MsgType: 'event', Event: 'subscribe_msg_sent_event', List: { TemplateId: 'TPL_EVENT_REMINDER', MsgID: '9000001', ErrorCode: 0, ErrorStatus: 'success' } }, { openid });
+    expect((await sent('o-rcpt', 10)).result).toMatchObject({ ok: true });
+    const victim = () => h.emu.db.find('sent_events', { openid: 'o-rcpt' });
+    expect(victim()).toEqual([expect.objectContaining({ msgid: '9000001', errorStatus: 'success' })]);
+    // Another user forges a receipt for the same MsgID, then erases their data.
+    expect((await sent('o-forger', 11)).result).toMatchObject({ ok: true });
+    await h.emu.call('subscriptions', 'o-forger', { action: 'deleteMyData', confirm: true });
+    expect(victim()).toEqual([expect.objectContaining({ msgid: '9000001', openid: 'o-rcpt', errorStatus: 'success' })]);
+  });
+
   it('rate-limits record per openid per minute (config limits.recordPerMinute = 30)', async () => {
     const results = [];
     for (let i = 0; i < 31; i++) results.push(await record(h.emu, 'o-rate', `rate-${String(i).padStart(6, '0')}`, { TPL_NEW_ARRIVAL: 'accept' }));
