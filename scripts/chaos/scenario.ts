@@ -123,7 +123,8 @@ export async function chaosSeed(emu: Emulator, seed: number, opts: ChaosOptions 
     const [inv] = [await emu.trigger('dispatch').then((f) => f.invocation)];
     report.drainRuns += 1;
     if (!inv?.ok) report.violations.push(`drain run ${i} failed: ${JSON.stringify(inv?.error)}`);
-    const open = emu.db.find('deliveries', { status: { $in: ['pending', 'sending'] } }).length;
+    // Open work includes settlements a killed run left half-written (`holdOpen`): the next run past a lease ends them.
+    const open = emu.db.find('deliveries', { $or: [{ status: { $in: ['pending', 'sending'] } }, { holdOpen: true }] }).length;
     const running = emu.db.find('campaigns', { status: { $in: ['scheduled', 'running'] } }).length;
     if (!open && !running) break;
     emu.clock.advance(Math.max(LEASE + 1000, 180_000));
