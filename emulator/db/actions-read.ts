@@ -1,11 +1,11 @@
 // Emulator layer (db): read actions: database.getDocument (where/get, doc.get), database.calculateDocument (count),
 // database.aggregateDocuments (aggregate().….end()).
-import { Aggregator } from 'mingo';
 import type { Doc } from '../contracts';
 import { decodeEJSON, decodeObject, deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { MINGO_OPTIONS, exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
+import { exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
+import { Aggregator } from './mingo';
 import { planQuery } from './planner';
 import { idKey, type IdKey } from './store';
 
@@ -99,7 +99,7 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
   if (!pipeline.some((s) => '$limit' in s)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT });
   const resolver = (name: string): Doc[] => [...(db.store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
   try {
-    const agg = new Aggregator(pipeline, { ...MINGO_OPTIONS, collectionResolver: resolver });
+    const agg = new Aggregator(pipeline, { collectionResolver: resolver });
     const out = agg.run([...aggregateInput(db, coll, docs, pipeline)].map((d) => deepClone(d))) as Doc[];
     return { list: out.map(encodeEJSON) };
   } catch (e) {

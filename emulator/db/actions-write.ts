@@ -6,7 +6,7 @@ import type { Doc } from '../contracts';
 import { decodeObject, encodeEJSON, isPlainObject } from './ejson';
 import { committed } from './actions-read';
 import { exactId, matchDocs } from './engine';
-import { duplicateKey, invalidParam } from './errors';
+import { duplicateKey, invalidParam, requestFailed } from './errors';
 import {
   collectionName, existing, nonNullKeys, optBool, optString, overlay, queryOf, queryTypeOf,
   type DbContext, type Params,
@@ -41,8 +41,19 @@ export function decodeInsertData(db: DbContext, p: Params): Doc[] {
   const now = db.clock.now();
   return data.map((s: unknown, i) => {
     const d = decodeObject(s, `data[${i}]`, now);
+    refuseDollarFields(d, '');
     return '_id' in d ? checkId(d) : { _id: newId(), ...d };
   });
+}
+
+/** CloudBase refuses `add({ $_key: 1 })` with DATABASE_REQUEST_FAILED: MongoDB field names may not start with `$`. */
+function refuseDollarFields(value: unknown, path: string): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => refuseDollarFields(v, `${path}${i}.`));
+  if (!isPlainObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('$')) throw requestFailed(`The dollar ($) prefixed field '${k}' in '${path}${k}' is not valid for storage.`);
+    refuseDollarFields(v, `${path}${k}.`);
+  }
 }
 
 export async function insertDocument(db: DbContext, p: Params): Promise<unknown> {

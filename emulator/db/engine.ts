@@ -1,11 +1,8 @@
 // Emulator layer (db): query evaluation with mingo 7 (MongoDB semantics): filter, sort, skip, limit, projection.
-import { Query, find } from 'mingo';
+import { Query, find } from './mingo';
 import type { Doc } from '../contracts';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { isPlainObject } from './ejson';
-
-/** mingo options: `_id` ids, no server-side JavaScript ($where/$function/$accumulator are refused). */
-export const MINGO_OPTIONS = { idKey: '_id', scriptEnabled: false } as const;
 
 /** [CBDB-SRC] geoNear/geoWithin/geoIntersects are sent as $nearSphere/$geoWithin/$geoIntersects; mingo has no geo. */
 const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoNear', '$geoWithin', '$geoIntersects']);
@@ -24,7 +21,7 @@ export function refuseGeo(value: unknown): void {
 export function compileQuery(query: Doc): Query {
   refuseGeo(query);
   try {
-    return new Query(query, MINGO_OPTIONS);
+    return new Query(query);
   } catch (e) {
     throw toAdminError(e);
   }
@@ -65,7 +62,7 @@ export function findDocs(docs: Iterable<Doc>, query: Doc, opts: FindOptions = {}
   refuseGeo(query);
   try {
     const projection = opts.projection && Object.keys(opts.projection).length ? opts.projection : undefined;
-    let cursor = find([...docs], query, projection, MINGO_OPTIONS);
+    let cursor = find([...docs], query, projection);
     if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(sortSpec(opts.order));
     if (opts.offset) cursor = cursor.skip(opts.offset);
     if (opts.limit !== undefined) cursor = cursor.limit(opts.limit);

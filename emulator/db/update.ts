@@ -1,8 +1,8 @@
 // Emulator layer (db): update semantics with mingo 7's `update` (operators), replacement (`set`) and upsert seeds.
-import { update, updateMany } from 'mingo';
+import { update, updateMany } from './mingo';
 import type { Doc } from '../contracts';
 import { deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { MINGO_OPTIONS, refuseGeo } from './engine';
+import { refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 
 /** [CBDB-SRC] operators @cloudbase/database emits (shift → $pop -1, unshift → $push {$position:0}, remove → $unset). */
@@ -42,7 +42,7 @@ export function applyModifier(doc: Doc, modifier: Doc, condition?: Doc): Applied
   const next = deepClone(doc);
   let fields: string[];
   try {
-    fields = update(next, modifier, undefined, condition, { cloneMode: 'deep', queryOptions: MINGO_OPTIONS });
+    fields = update(next, modifier, condition);
   } catch (e) {
     throw toAdminError(e);
   }
@@ -97,7 +97,7 @@ function collectEqualities(query: Doc, out: Doc): void {
 export function applyModifierMany(docs: Doc[], modifier: Doc): Applied[] {
   const next = docs.map((d) => deepClone(d));
   try {
-    updateMany(next, {}, modifier as never, { cloneMode: 'deep' } as never, MINGO_OPTIONS as never);
+    updateMany(next, modifier);
   } catch (e) {
     throw toAdminError(e);
   }
