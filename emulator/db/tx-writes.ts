@@ -48,7 +48,7 @@ export function modify(
   }
   const r = merge ? applyModifier(cur, data, query) : replaceDoc(cur, data, cur._id);
   if (r.changed) stage(db, tx, coll, key, r.doc);
-  return { updated: r.changed ? 1 : 0, upsert_id: null, doc: r.doc };
+  return { updated: 1, upsert_id: null, doc: r.doc }; // CloudBase counts the matched document, changed or not
 }
 
 export function remove(db: DbContext, tx: Tx, coll: string, query: Doc): { deleted: number } {

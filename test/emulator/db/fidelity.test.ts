@@ -1,4 +1,5 @@
 // Test layer (emulator/db): answers where mingo alone differs from CloudBase (issue 12), through the real SDK.
+import { ENV_ID } from '../../../emulator/runner/env';
 import { startHarness, sdkDb, rejection, type Harness, type SdkDb } from './harness';
 
 let h: Harness;
@@ -72,5 +73,72 @@ describe('writes', () => {
     const e = await rejection(() => db.collection('w1').add({ data: { $_key: 1 } }));
     expect(e.errCode).toBe(-502001);
     expect((await db.collection('w1').count()).total).toBe(0);
+  });
+});
+
+describe('updated counts matched documents', () => {
+  beforeAll(async () => {
+    await db.createCollection('same');
+  });
+
+  it('updateAndReturn with the value a document already has answers updated 1 and the document', async () => {
+    await db.collection('same').add({ data: { _id: 'ur', k: 'ur', a: 1 } });
+    // wx-server-sdk does not expose updateAndReturn; @cloudbase/node-sdk (which it wraps) does.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const tcb = require('@cloudbase/node-sdk') as { init(c: Record<string, unknown>): { database(): SdkDb } };
+    const ndb = tcb.init({ env: ENV_ID }).database();
+    const res = await ndb.collection('same').where({ k: 'ur' }).updateAndReturn({ a: 1 });
+    expect(res.updated).toBe(1);
+    expect(res.doc).toMatchObject({ _id: 'ur', a: 1 });
+  });
+
+  it('set with identical content answers updated 1', async () => {
+    await db.collection('same').add({ data: { _id: 'st', n: 2, tags: ['x'] } });
+    const res = await db.collection('same').doc('st').set({ data: { n: 2, tags: ['x'] } });
+    expect(res.stats.updated).toBe(1);
+  });
+
+  it('a where update that matches but changes nothing counts every matched document', async () => {
+    await db.collection('same').add({ data: [{ grp: 'g', v: 5 }, { grp: 'g', v: 5 }] });
+    const _ = db.command;
+    const res = await db.collection('same').where({ grp: 'g' }).update({ data: { v: _.max(3) } });
+    expect(res.stats.updated).toBe(2);
+  });
+
+  it('an update that matches nothing still answers 0', async () => {
+    const res = await db.collection('same').where({ grp: 'nobody' }).update({ data: { v: 1 } });
+    expect(res.stats.updated).toBe(0);
+  });
+
+  it('in a transaction, an update to the value the document has answers updated 1', async () => {
+    await db.collection('same').add({ data: { _id: 'tx', a: 1 } });
+    const tx = await db.startTransaction();
+    const res = await tx.collection('same').doc('tx').update({ data: { a: 1 } });
+    await tx.commit();
+    expect(res.stats.updated).toBe(1);
+  });
+});
+
+describe('update and remove need a query', () => {
+  beforeAll(async () => {
+    await db.createCollection('all');
+    await db.collection('all').add({ data: [{ a: 1 }, { a: 2 }] });
+  });
+
+  it('update without where is refused with INVALID_PARAM and changes nothing', async () => {
+    const e = await rejection(() => db.collection('all').update({ data: { a: 9 } }));
+    expect(e.errCode).toBe(-501007);
+    expect((await db.collection('all').where({ a: 9 }).count()).total).toBe(0);
+  });
+
+  it('remove without where is refused with INVALID_PARAM and removes nothing', async () => {
+    const e = await rejection(() => db.collection('all').remove());
+    expect(e.errCode).toBe(-501007);
+    expect((await db.collection('all').count()).total).toBe(2);
+  });
+
+  it('where({}) still reaches every document', async () => {
+    const res = await db.collection('all').where({}).update({ data: { seen: true } });
+    expect(res.stats.updated).toBe(2);
   });
 });
