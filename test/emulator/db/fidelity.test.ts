@@ -142,3 +142,47 @@ describe('update and remove need a query', () => {
     expect(res.stats.updated).toBe(2);
   });
 });
+
+describe('transactions', () => {
+  beforeAll(async () => {
+    await db.createCollection('txf');
+    await db.collection('txf').add({ data: [{ _id: 'one', v: 1 }] });
+  });
+
+  it('a write after commit answers DATABASE_TRANSACTION_FAIL: the transaction no longer exists', async () => {
+    const tx = await db.startTransaction();
+    await tx.commit();
+    const e = await rejection(() => tx.collection('txf').doc('one').set({ data: { v: 2 } }));
+    expect(e.errCode).toBe(-501001);
+    expect(e.message).toContain('[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server');
+    expect((await db.collection('txf').doc('one').get()).data.v).toBe(1);
+  });
+
+  it('the snapshot starts at the first read: a document added after startTransaction is visible', async () => {
+    const tx = await db.startTransaction();
+    await db.collection('txf').add({ data: { _id: 'late', v: 3 } });
+    const seen = await tx.collection('txf').doc('late').get();
+    await tx.commit();
+    expect(seen.data).toEqual({ _id: 'late', v: 3 });
+  });
+
+  it('after the first read, later plain writes are not seen', async () => {
+    const tx = await db.startTransaction();
+    await tx.collection('txf').doc('one').get();
+    await db.collection('txf').add({ data: { _id: 'later', v: 4 } });
+    const e = await rejection(() => tx.collection('txf').doc('later').get());
+    await tx.rollback();
+    expect(e.message).toContain('does not exist');
+  });
+
+  it('a write conflict answers CloudBase\'s text', async () => {
+    const t1 = await db.startTransaction();
+    const t2 = await db.startTransaction();
+    await t1.collection('txf').doc('one').update({ data: { v: 10 } });
+    const e = await rejection(() => t2.collection('txf').doc('one').update({ data: { v: 20 } }));
+    await t1.commit();
+    expect(e.message).toContain(
+      '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.',
+    );
+  });
+});
