@@ -1,7 +1,7 @@
 // Emulator layer (db): read actions: database.getDocument (where/get, doc.get), database.calculateDocument (count),
 // database.aggregateDocuments (aggregate().….end()).
 import type { Doc } from '../contracts';
-import { decodeEJSON, decodeObject, deepClone, encodeEJSON, isPlainObject } from './ejson';
+import { decodeEJSON, decodeObject, deepClone, encodeDoc, isPlainObject } from './ejson';
 import { exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
@@ -63,16 +63,16 @@ export function getDocument(db: DbContext, p: Params): unknown {
   const projection = p.projection ? decodeObject(p.projection, 'projection', now) : undefined;
   const src = source(db, p, coll, query, order);
   if (Array.isArray(src.docs) && exactId(query) && !projection && !offset) {
-    return { list: src.docs.map(encodeEJSON), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
+    return { list: src.docs.map(encodeDoc), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
   }
   const hasOrder = !!order && Object.keys(order).length > 0;
   if (src.planned && (src.ordered || !hasOrder)) {
     // The candidates are in final order: stop at the first offset + limit matches, then skip, limit and project.
     const matched = matchDocs(src.docs, query, offset + limit);
-    return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeEJSON), limit, offset };
+    return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeDoc), limit, offset };
   }
   const docs = findDocs(src.docs, query, { order, offset, limit, projection });
-  return { list: docs.map(encodeEJSON), limit, offset };
+  return { list: docs.map(encodeDoc), limit, offset };
 }
 
 export function calculateDocument(db: DbContext, p: Params): unknown {
@@ -101,7 +101,7 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
   try {
     const agg = new Aggregator(pipeline, { collectionResolver: resolver });
     const out = agg.run([...aggregateInput(db, coll, docs, pipeline)].map((d) => deepClone(d))) as Doc[];
-    return { list: out.map(encodeEJSON) };
+    return { list: out.map(encodeDoc) };
   } catch (e) {
     throw toAdminError(e);
   }

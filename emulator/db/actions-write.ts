@@ -3,7 +3,7 @@
 // synchronously between awaits, so `_.inc` and conditional updates are exact under concurrency; it first waits
 // while a transaction holds a lock on a target document [TX-GUIDE].
 import type { Doc } from '../contracts';
-import { decodeObject, encodeEJSON, isPlainObject } from './ejson';
+import { decodeObject, encodeDoc, isPlainObject } from './ejson';
 import { committed } from './actions-read';
 import { exactId, matchDocs } from './engine';
 import { duplicateKey, invalidParam, requestFailed } from './errors';
@@ -142,11 +142,11 @@ export async function modifyAndReturnDoc(db: DbContext, p: Params): Promise<unkn
   const s = modifySpec(db, { ...p, merge: true }, true);
   if (txId) {
     const r = txw.modify(db, db.txs.use(txId), s.coll, s.query, s.data, true, false);
-    return { updated: r.updated, doc: r.doc ? encodeEJSON(r.doc) : null };
+    return { updated: r.updated, doc: r.doc ? encodeDoc(r.doc) : null };
   }
   const r = await modify(db, { ...s, upsert: false });
   const doc = r.after[0];
-  return { updated: r.matched, doc: doc ? encodeEJSON(doc) : null };
+  return { updated: r.matched, doc: doc ? encodeDoc(doc) : null };
 }
 
 /**

@@ -18,6 +18,13 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
+/** @cloudbase/node-sdk, which wx-server-sdk wraps: it also exposes updateAndReturn and db.ObjectId. */
+function nodeSdkDb(): SdkDb {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tcb = require('@cloudbase/node-sdk') as { init(c: Record<string, unknown>): { database(): SdkDb } };
+  return tcb.init({ env: ENV_ID }).database();
+}
+
 const ids = (res: { data: { _id: string }[] }): string[] => res.data.map((d) => d._id).sort();
 
 describe('elemMatch', () => {
@@ -83,11 +90,7 @@ describe('updated counts matched documents', () => {
 
   it('updateAndReturn with the value a document already has answers updated 1 and the document', async () => {
     await db.collection('same').add({ data: { _id: 'ur', k: 'ur', a: 1 } });
-    // wx-server-sdk does not expose updateAndReturn; @cloudbase/node-sdk (which it wraps) does.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const tcb = require('@cloudbase/node-sdk') as { init(c: Record<string, unknown>): { database(): SdkDb } };
-    const ndb = tcb.init({ env: ENV_ID }).database();
-    const res = await ndb.collection('same').where({ k: 'ur' }).updateAndReturn({ a: 1 });
+    const res = await nodeSdkDb().collection('same').where({ k: 'ur' }).updateAndReturn({ a: 1 });
     expect(res.updated).toBe(1);
     expect(res.doc).toMatchObject({ _id: 'ur', a: 1 });
   });
@@ -184,5 +187,17 @@ describe('transactions', () => {
     expect(e.message).toContain(
       '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.',
     );
+  });
+});
+
+describe('ObjectId outside _id', () => {
+  it('is matched as an ObjectId and comes back as its hex string', async () => {
+    await db.createCollection('oid');
+    const hex = '5e7b474a5e54c773b58d7b39';
+    const ndb = nodeSdkDb(); // wx-server-sdk does not expose db.ObjectId
+    await ndb.collection('oid').add({ _id: 'o1', ref: ndb.ObjectId({ id: hex }), nested: { refs: [ndb.ObjectId({ id: hex })] } });
+    const res = await db.collection('oid').where({ ref: ndb.ObjectId({ id: hex }) }).get();
+    expect(res.data).toEqual([{ _id: 'o1', ref: hex, nested: { refs: [hex] } }]);
+    expect((await db.collection('oid').where({ ref: hex }).count()).total).toBe(0); // stored as an ObjectId
   });
 });
