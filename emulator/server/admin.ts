@@ -18,7 +18,8 @@ export interface AdminDeps {
 
 /**
  * TCB codes wx-server-sdk maps (TCB_ERR_CODE): INVALID_PARAM → -501007, FUNCTIONS_* → -50400x, SYS_ERR → -501001;
- * INVALID_ACTION (as emulator/db answers unknown database actions) is unmapped → -501001 with our message.
+ * INVALID_ACTION (as emulator/db answers unknown database actions) and FUNCTION_NOT_FOUND are unmapped → -501001
+ * with our message.
  */
 const INVALID_PARAM = 'INVALID_PARAM';
 
@@ -113,9 +114,10 @@ async function invokeFunction(
     return sendJson(res, 200, { requestId: ctx.requestId, data: { response_data: JSON.stringify(r.result ?? null) } });
   }
   const e = r.error ?? { code: 'FUNCTION_ERROR', message: 'unknown failure' };
-  if (e.code === 'NOT_FOUND' || e.code === 'NOT_BUILT') {
-    return fail('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] ${e.message}`);
-  }
+  // CloudBase answers FUNCTION_NOT_FOUND for a function the environment does not have (wx-server-sdk's table lacks
+  // the code: errCode -501001 with this message); a function that exists but was not built is the emulator's own case.
+  if (e.code === 'NOT_FOUND') return fail('FUNCTION_NOT_FOUND', `[ResourceNotFound.Function] ${e.message}`);
+  if (e.code === 'NOT_BUILT') return fail('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] ${e.message}`);
   return fail('FUNCTIONS_EXECUTE_FAIL', `${e.code === 'FUNCTION_ERROR' ? 'Error: ' : `${e.code}: `}${e.message}`);
 }
 
