@@ -1,10 +1,12 @@
 // Emulator server: `POST /admin`, the CloudBase endpoint the unmodified wx-server-sdk talks to (tcb-wire-protocol
-// §1a-§1c): database.* → DatabaseService, functions.invokeFunction → runner, wx.openApi (multipart) → WeChat simulator.
+// §1a-§1c): database.* → DatabaseService, functions.invokeFunction → runner, storage.* → StorageService,
+// wx.openApi (multipart) → WeChat simulator.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';
 import { answerBody } from '../db';
 import type { Runner } from '../runner';
+import type { StorageService } from '../storage';
 import { ENV_ID } from '../runner/env';
 import { JSON_TYPE, readBody, sendBuffer, sendJson, str } from './http';
 import { MultipartError, parseMultipart } from './multipart';
@@ -13,6 +15,7 @@ export interface AdminDeps {
   runner: Runner;
   db: DatabaseService;
   wechat: WechatSimulator;
+  storage: StorageService;
   log: Logger;
 }
 
@@ -76,9 +79,10 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       return sendJson(res, 200, answerBody(requestId, await deps.db.handle(params, ctx)));
     }
     if (action === 'functions.invokeFunction') return await invokeFunction(deps, params, ctx, res, fail);
+    if (action.startsWith('storage.')) return sendJson(res, 200, { requestId, data: await deps.storage.handle(params) });
     return fail(
       'INVALID_ACTION',
-      `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, wx.openApi)`,
+      `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, storage.*, wx.openApi)`,
     );
   } catch (err) {
     if (err instanceof AdminError) return fail(err.code, err.message);

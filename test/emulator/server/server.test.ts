@@ -78,7 +78,7 @@ describe('POST /admin errors are CloudBase-shaped and the server keeps serving',
   });
 
   it('unknown action → INVALID_ACTION; unknown collection → DATABASE_COLLECTION_NOT_EXIST; bad EJSON → an error code', async () => {
-    expect((await admin({ action: 'storage.getUploadMetadata', path: 'a' })).json.code).toBe('INVALID_ACTION');
+    expect((await admin({ action: 'auth.getUserInfoForAdmin', uid: 'a' })).json.code).toBe('INVALID_ACTION');
     const missing = await admin({ action: 'database.calculateDocument', collectionName: 'nowhere', query: '{}', envName: 'tixing-local' });
     expect(missing.json.code).toBe('DATABASE_COLLECTION_NOT_EXIST');
     h.emu.db.createCollection('things');
