@@ -2,7 +2,8 @@
 // database.aggregateDocuments (aggregate().….end()).
 import type { Doc } from '../contracts';
 import { decodeEJSON, decodeObject, deepClone, encodeDoc, isPlainObject } from './ejson';
-import { exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
+import { exactId, findDocs, idCandidates, matchDocs } from './engine';
+import { nearOf } from './geo';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
 import { Aggregator } from './mingo';
@@ -66,7 +67,7 @@ export function getDocument(db: DbContext, p: Params): unknown {
     return { list: src.docs.map(encodeDoc), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
   }
   const hasOrder = !!order && Object.keys(order).length > 0;
-  if (src.planned && (src.ordered || !hasOrder)) {
+  if (src.planned && (src.ordered || !hasOrder) && !nearOf(query)) {
     // The candidates are in final order: stop at the first offset + limit matches, then skip, limit and project.
     const matched = matchDocs(src.docs, query, offset + limit);
     return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeDoc), limit, offset };
@@ -81,7 +82,7 @@ export function calculateDocument(db: DbContext, p: Params): unknown {
   return { total: matchDocs(source(db, p, coll, query).docs, query).length };
 }
 
-const REFUSED_STAGES = new Set(['$out', '$merge', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
+const REFUSED_STAGES = new Set(['$out', '$merge', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
 
 export function aggregateDocuments(db: DbContext, p: Params): unknown {
   const coll = collectionName(p);
@@ -93,9 +94,9 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
       throw invalidParam(`stages[${i}] must be {stageKey: "$<stage>", stageValue}`);
     }
     if (REFUSED_STAGES.has(s.stageKey)) throw invalidOperator(`${s.stageKey} is not supported by the local emulator`);
+    if (s.stageKey === '$geoNear' && i !== 0) throw invalidParam('$geoNear is only valid as the first stage in a pipeline');
     return { [s.stageKey]: decodeEJSON(s.stageValue, `stages[${i}].stageValue`, now) };
   });
-  refuseGeo(pipeline);
   if (!pipeline.some((s) => '$limit' in s)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT });
   const resolver = (name: string): Doc[] => [...(db.store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
   try {

@@ -2,7 +2,6 @@
 import { update, updateMany } from './mingo';
 import type { Doc } from '../contracts';
 import { deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 
 /** [CBDB-SRC] operators @cloudbase/database emits (shift → $pop -1, unshift → $push {$position:0}, remove → $unset). */
@@ -21,7 +20,6 @@ export function normalizeModifier(data: Doc): Doc {
     if (!UPDATE_OPERATORS.has(op)) throw invalidOperator(`unknown update operator ${op}`);
     if (!isPlainObject(data[op])) throw invalidParam(`${op} must be an object`);
   }
-  refuseGeo(data);
   const addToSet = data.$addToSet;
   if (isPlainObject(addToSet)) {
     // [CMD-DOC] db.command.addToSet documents `{ each: [...] }`; the SDK forwards it untouched (command.ts addToSet).
