@@ -1,16 +1,16 @@
-// Emulator layer (db): 2dsphere queries as CloudBase (MongoDB) answers them, with turf for the geometry.
+// Emulator layer (db): 2dsphere queries as CloudBase (MongoDB) answers them: turf for the geometry, nodes2ts (S2) for distances.
 // @cloudbase/database 1.4.3 (serializer/query.ts) sends
 //   _.geoNear({geometry, maxDistance, minDistance})  → {field: {$nearSphere: {$geometry, $maxDistance, $minDistance}}}
 //   _.geoWithin({geometry}) / ({centerSphere})        → {field: {$geoWithin: {$geometry} | {$centerSphere: [[lng, lat], r]}}}
 //   _.geoIntersects({geometry})                        → {field: {$geoIntersects: {$geometry}}}
 // and aggregate().geoNear({near, distanceField, spherical, maxDistance, minDistance, query, key, includeLocs,
-// distanceMultiplier}) as a `$geoNear` stage. Distances are meters on MongoDB's sphere (radius 6378.1 km); a
+// distanceMultiplier}) as a `$geoNear` stage. Distances are meters on MongoDB's sphere (radius 6378.1 km, S2 angles); a
 // `$nearSphere` query also orders its results nearest first. Polygon edges are planar (turf), where MongoDB's are
 // geodesic: results can differ for points very close to long edges.
 import { booleanIntersects } from '@turf/boolean-intersects';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { booleanWithin } from '@turf/boolean-within';
-import { distance as turfDistance } from '@turf/distance';
+import { S2LatLng } from 'nodes2ts';
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
 import { addPipelineOperators, addQueryOperators, Query, type PipelineOp } from './mingo';
@@ -65,9 +65,15 @@ function positions(g: Geometry): Position[] {
   return out;
 }
 
-/** Great-circle distance in meters between two positions, on MongoDB's sphere. */
+/**
+ * Great-circle distance in meters between two positions, as MongoDB computes it: the S2 angle between the two unit
+ * vectors (nodes2ts, a port of Google's S2 that MongoDB's 2dsphere uses) times its earth radius — to the last bit
+ * (node-sdk's geoNear test expects 6643.521654040738; a haversine answers …041205).
+ */
 export function meters(a: Position, b: Position): number {
-  return turfDistance(a, b, { units: 'radians' }) * EARTH_RADIUS_M;
+  const p = S2LatLng.fromDegrees(a[1], a[0]).toPoint();
+  const q = S2LatLng.fromDegrees(b[1], b[0]).toPoint();
+  return p.angle(q) * EARTH_RADIUS_M;
 }
 
 /** Stored geometries of a field (a field may hold one geometry or an array of them); [] when none. */
