@@ -141,7 +141,7 @@ export async function modifyAndReturnDoc(db: DbContext, p: Params): Promise<unkn
   const txId = optString(p, 'transactionId');
   const s = modifySpec(db, { ...p, merge: true }, true);
   if (txId) {
-    const r = txw.modify(db, db.txs.use(txId), s.coll, s.query, s.data, true, false);
+    const r = txw.modifyFirst(db, db.txs.use(txId), s.coll, s.query, s.data);
     return { updated: r.updated, doc: r.doc ? encodeDoc(r.doc) : null };
   }
   const r = await modify(db, { ...s, upsert: false });

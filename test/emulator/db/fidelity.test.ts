@@ -201,3 +201,16 @@ describe('ObjectId outside _id', () => {
     expect((await db.collection('oid').where({ ref: hex }).count()).total).toBe(0); // stored as an ObjectId
   });
 });
+
+describe('updateAndReturn in a transaction', () => {
+  it('takes a where and updates the first matching document of the transaction\'s view', async () => {
+    await db.createCollection('txr');
+    await db.collection('txr').add({ data: [{ _id: 'a', category: 'Web' }, { _id: 'b', category: 'Web' }] });
+    const ndb = nodeSdkDb();
+    const tx = await ndb.startTransaction();
+    const res = await tx.collection('txr').where({ category: 'Web' }).updateAndReturn({ category: 'web' });
+    await tx.commit();
+    expect(res).toMatchObject({ updated: 1, doc: { _id: 'a', category: 'web' } });
+    expect((await db.collection('txr').doc('b').get()).data.category).toBe('Web');
+  });
+});
