@@ -1,6 +1,7 @@
 // Emulator layer (storage): CloudBase cloud storage as wx-server-sdk 4.0.2 uses it (node-sdk src/storage/index.ts):
 //   uploadFile     = storage.getUploadMetadata {path} → {url, token, authorization, fileId, cosFileId}, then
-//                    PUT <url> with the bytes (COS answers XML; an empty 200 body is success)
+//                    PUT <url> with the bytes (node-sdk 3.x) or POST a multipart form (2.x); COS answers XML, an
+//                    empty 200 body is success
 //   getTempFileURL = storage.batchGetDownloadUrl {file_list:[{fileid, max_age}]} → {download_list:[{fileID,
 //                    tempFileURL, code, maxAge}]}; downloadFile = the same, then GET tempFileURL
 //   deleteFile     = storage.batchDeleteFile {fileid_list} → {delete_list:[{fileID, code}]}
@@ -12,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as path from 'node:path';
 import mime from 'mime-types';
 import { AdminError, type Clock, type Logger } from '../contracts';
+import { parseMultipart } from '../server/multipart';
 
 /** [STORAGE] default validity of a temporary download URL when max_age is absent (seconds). */
 export const DEFAULT_MAX_AGE_SEC = 86_400;
@@ -204,8 +206,21 @@ export function createStorageService(opts: StorageServiceOptions): StorageServic
     if (url.pathname === '/storage/upload' && (method === 'PUT' || method === 'POST')) {
       const token = url.searchParams.get('token') ?? '';
       const up = uploads.get(token);
-      const given = req.headers['x-cos-security-token'];
-      const data = await readAll(req);
+      const body = await readAll(req);
+      let given = req.headers['x-cos-security-token'];
+      let data = body;
+      const type = req.headers['content-type'] ?? '';
+      if (type.startsWith('multipart/form-data')) {
+        // node-sdk 2.x: a COS "POST object" form (Signature, x-cos-security-token, x-cos-meta-fileid, key, file).
+        try {
+          const form = parseMultipart(body, type);
+          given = form.get('x-cos-security-token')?.data.toString('utf8');
+          data = form.get('file')?.data ?? Buffer.alloc(0);
+        } catch (err) {
+          cosError(res, 400, 'MalformedPOSTRequest', (err as Error).message);
+          return true;
+        }
+      }
       if (!up || given !== token || up.until < opts.clock.now()) {
         uploads.delete(token);
         cosError(res, 403, 'AccessDenied', 'Request has expired or the upload token is unknown');

@@ -23,8 +23,20 @@ afterAll(async () => {
 });
 
 it('wx-server-sdk 2.3 (node-sdk 2.3.3) reads and writes the emulator database and sees its caller', async () => {
-  await emu.call('legacy', 'o-old', { n: 1 });
-  const res = await emu.call('legacy', 'o-old', { n: 2 });
+  await emu.call('legacy', 'o-old', { action: 'db', n: 1 });
+  const res = await emu.call('legacy', 'o-old', { action: 'db', n: 2 });
   expect(res).toEqual({ total: 1, openid: 'o-old', sdk: '2.3.0' });
   expect(emu.db.find('legacy', {}).map((d) => d.n)).toEqual([1, 2]);
+});
+
+it('wx-server-sdk 2.3 makes cloud calls: msgSecCheck passes and refuses', async () => {
+  expect(await emu.call('legacy', 'o-old', { action: 'check', content: '你好' })).toEqual({ errCode: 0 });
+  expect(await emu.call('legacy', 'o-old', { action: 'check', content: '敏感词' })).toEqual({ errCode: 87014 });
+});
+
+it('wx-server-sdk 2.3 uploads (a multipart POST), links, downloads and deletes a file', async () => {
+  const res = await emu.call<{ fileID: string; url: string; content: string; deleted: number }>('legacy', 'o-old', { action: 'files' });
+  expect(res).toMatchObject({ content: 'hello from 2.x', deleted: 0 });
+  expect(res.url).toContain('/storage/file/legacy/hello.txt?');
+  expect(emu.storage.list()).toEqual([]);
 });
