@@ -45,23 +45,21 @@ const $elemMatch: QueryOp = (selector, criteria, options) => {
   };
 };
 
-const DAY_MS = 86_400_000;
-
-/** The date an expression operator's argument names: a date, or `{date, timezone}` (timezone ignored: UTC). */
-function dateArg(obj: unknown, expr: unknown, options: Options): Date | null {
-  const v = evalArgs(obj, util.isObject(expr) && 'date' in expr ? (expr as Doc).date : expr, options);
-  if (v === null || v === undefined) return null;
-  if (!(v instanceof Date)) throw new util.MingoError('$week needs a date');
-  return v;
-}
-
-/** MongoDB `$week`: 0–53, weeks start on Sunday, days before the year's first Sunday are week 0 (mingo: ISO-based). */
+/**
+ * MongoDB `$week`: 0–53, weeks start on Sunday and the days before the year's first Sunday are week 0 (mingo 7
+ * derives it from the ISO week: 2019-05-14 gave 20 where MongoDB answers 19). Built on mingo's own `$dayOfYear` and
+ * `$dayOfWeek`, so `{date, timezone}` works as for them.
+ */
 const $week: ExprOp = (obj, expr, options) => {
-  const d = dateArg(obj, expr, options);
-  if (!d) return null;
-  const jan1 = Date.UTC(d.getUTCFullYear(), 0, 1);
-  const dayOfYear0 = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - jan1) / DAY_MS);
-  return Math.floor((dayOfYear0 + new Date(jan1).getUTCDay()) / 7);
+  const date = evalArgs(obj, util.isObject(expr) && 'date' in expr ? (expr as Doc).date : expr, options);
+  if (date === null || date === undefined) return null; // MongoDB: null for a missing date
+  const ops = expressionOps as Record<string, ExprOp>;
+  const doy = (ops.$dayOfYear as ExprOp)(obj, expr, options);
+  const dow = (ops.$dayOfWeek as ExprOp)(obj, expr, options);
+  if (typeof doy !== 'number' || typeof dow !== 'number') return null;
+  const jan1 = (((dow - 1 - (doy - 1)) % 7) + 7) % 7; // day of week of January 1st, 0 = Sunday
+  const firstSunday = (7 - jan1) % 7; // its 0-based day of the year
+  return Math.floor((doy - 1 + 7 - firstSunday) / 7);
 };
 
 /** MongoDB `$indexOfCP`: [string, substring, start?, end?] in code points; -1 when absent, null for a null string. */

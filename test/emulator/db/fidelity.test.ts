@@ -61,6 +61,15 @@ describe('aggregation expression operators', () => {
   it('week counts Sunday-started weeks, the days before the first Sunday being week 0', async () => {
     const $ = db.command.aggregate;
     expect(await project({ w: $.week('$at') })).toEqual({ w: 19 });
+    h.service.insert('weeks', [
+      { _id: 1, at: new Date('2019-01-05T12:00:00Z') }, // Saturday before 2019's first Sunday
+      { _id: 2, at: new Date('2019-01-06T12:00:00Z') }, // that Sunday
+      { _id: 3, at: new Date('2017-01-01T12:00:00Z') }, // a year that starts on a Sunday
+      { _id: 4, at: new Date('2019-05-13T20:00:00Z') }, // Tuesday the 14th in Shanghai
+    ]);
+    const res = await db.collection('weeks').aggregate().sort({ _id: 1 }).project({ _id: 0, w: $.week('$at'), sh: $.week({ date: '$at', timezone: 'Asia/Shanghai' }) }).end();
+    expect(res.list.map((d: { w: number }) => d.w)).toEqual([0, 1, 1, 19]);
+    expect(res.list[3].sh).toBe(19);
   });
 
   it('indexOfCP finds a substring in code points', async () => {
