@@ -6,11 +6,15 @@ import { join, resolve } from 'node:path';
 import type { FaultSpec } from './contracts';
 import appConfig from '../config/tixing.json';
 import { ROOT, startEmulator } from './index';
+import { loadProject } from './project';
 import { ENDPOINTS } from './server';
 
 const HELP = `Usage: npm start -- [options]
 
-  --port <n>        listen on 127.0.0.1:<n> (default $PORT or 8787)
+  --project <dir>   serve another WeChat cloud project (DevTools layout: project.config.json cloudfunctionRoot,
+                    miniprogramRoot/app.json); its functions run unmodified with their own node_modules; implies
+                    --no-build and --no-setup
+  --port <n>        listen on 127.0.0.1:<n> (default $PORT or 8787; 0 = any free port)
   --data <dir>      keep the database on disk in <dir> across restarts (default: in memory)
   --no-setup        do not run \`setup\` (collections + demo events) on an empty database at start
   --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
@@ -22,6 +26,7 @@ const HELP = `Usage: npm start -- [options]
 
 interface CliOptions {
   port: number;
+  project?: string;
   dataDir?: string;
   timers: 'auto' | 'manual';
   faults?: FaultSpec;
@@ -44,6 +49,7 @@ function parseArgs(argv: string[]): CliOptions {
       console.log(HELP);
       process.exit(0);
     } else if (a === '--port') o.port = Number(value(i++, a));
+    else if (a === '--project') o.project = resolve(value(i++, a));
     else if (a === '--data') o.dataDir = resolve(value(i++, a));
     else if (a === '--no-setup') o.setup = false;
     else if (a === '--no-timers') o.timers = 'manual';
@@ -59,6 +65,10 @@ function parseArgs(argv: string[]): CliOptions {
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`bad port ${o.port}`);
+  if (o.project) {
+    o.build = false;
+    o.setup = false;
+  }
   return o;
 }
 
@@ -82,7 +92,12 @@ function build(): void {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.build) build();
+  const project = o.project ? loadProject(o.project) : undefined;
+  if (project) for (const w of project.warnings) console.warn(`warning: ${w}`);
   const emu = await startEmulator({
+    ...(project
+      ? { functionsDir: project.functionsDir, appJsonPath: project.appJsonPath, functionsConfig: project.timeouts, indexes: {} }
+      : {}),
     port: o.port,
     dataDir: o.dataDir,
     timers: o.timers,
@@ -102,14 +117,16 @@ async function main(): Promise<void> {
   emu.timers.start();
   const fns = emu.runner.functions();
   const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
-  console.log(`\nTixing emulator listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
+  const what = project ? `CloudBase emulator for ${project.name} (${project.root})` : 'Tixing emulator';
+  console.log(`\n${what} listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
   console.log(`functions: ${fns.map((f) => f.name).join(', ') || '(none)'}${unbuilt.length ? `  — NOT BUILT: ${unbuilt.join(', ')}` : ''}`);
   for (const t of emu.timers.upcoming()) {
     console.log(`timer ${t.fn}/${t.trigger}: next ${t.at === undefined ? 'never' : new Date(t.at).toISOString()}${o.timers === 'manual' ? ' (real-time timers off)' : ''}`);
   }
   console.log('\nendpoints:');
   for (const [k, v] of ENDPOINTS) console.log(`  ${k.padEnd(34)} ${emu.url}${k.split(' ').pop()}  ${v}`);
-  console.log(`\ntry: curl -s -X POST ${emu.url}/call/setup -d '{"openid":"o-admin"}'`);
+  const first = project ? (fns[0]?.name ?? '<fn>') : 'setup';
+  console.log(`\ntry: curl -s -X POST ${emu.url}/call/${first} -d '{"openid":"o-admin"}'`);
   console.log('\nto use the real wx-server-sdk from a Node script against this emulator:');
   console.log(`  ${shellExports(emu.sdkEnv())}\n`);
 

@@ -9,7 +9,8 @@ import type {
   WechatSimulator, WechatSimulatorOptions,
 } from './contracts';
 import { createRunner, InvocationLogEntry, InvocationResult, InvokeOptions, Runner } from './runner';
-import { APP_ID, baseEnv } from './runner/env';
+import { APP_ID, ENV_ID, baseEnv } from './runner/env';
+import { createStorageService, type StorageService } from './storage';
 import type { InvocationKind } from './runner/env';
 import { loadTimeouts } from './runner/functions';
 import { startServer } from './server';
@@ -68,6 +69,8 @@ export interface Emulator {
   readonly clock: Clock;
   readonly db: DatabaseService;
   readonly wechat: WechatSimulator;
+  /** Cloud storage (uploadFile, getTempFileURL, downloadFile, deleteFile); files under <dataDir>/storage with --data. */
+  readonly storage: StorageService;
   readonly runner: Runner;
   readonly timers: Timers;
   /** Environment a plain Node script sets to use the real wx-server-sdk against this emulator. */
@@ -136,6 +139,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
   });
   let port = 0;
+  const storage = createStorageService({ clock, envId: ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
   const runner = createRunner({
     functionsDir: opts.functionsDir ?? join(ROOT, 'cloudfunctions'),
     timeouts: opts.functionsConfig ?? loadTimeouts(join(ROOT, 'config', 'functions.json')),
@@ -160,6 +164,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     runner.invoke({ fn, kind: 'client', openid, event: { ...data, userInfo: { appId: APP_ID, openId: openid } } });
   const reset = async (o: { recycleWorkers?: boolean } = {}) => {
     db.reset();
+    storage.reset();
     wechat.reset();
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
@@ -169,6 +174,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       runner,
       db,
       wechat,
+      storage,
       log,
       clock,
       call: invokeClient,
@@ -193,6 +199,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     clock,
     db,
     wechat,
+    storage,
     runner,
     timers,
     sdkEnv(o = {}) {

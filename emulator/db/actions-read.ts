@@ -1,11 +1,12 @@
 // Emulator layer (db): read actions: database.getDocument (where/get, doc.get), database.calculateDocument (count),
 // database.aggregateDocuments (aggregate().….end()).
-import { Aggregator } from 'mingo';
 import type { Doc } from '../contracts';
-import { decodeEJSON, decodeObject, deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { MINGO_OPTIONS, exactId, findDocs, idCandidates, matchDocs, refuseGeo } from './engine';
+import { decodeEJSON, decodeObject, deepClone, encodeDoc, isPlainObject } from './ejson';
+import { exactId, findDocs, idCandidates, matchDocs } from './engine';
+import { nearOf } from './geo';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 import { collectionName, existing, optInt, optString, queryOf, type DbContext, type Params } from './context';
+import { Aggregator } from './mingo';
 import { planQuery } from './planner';
 import { idKey, type IdKey } from './store';
 
@@ -63,16 +64,16 @@ export function getDocument(db: DbContext, p: Params): unknown {
   const projection = p.projection ? decodeObject(p.projection, 'projection', now) : undefined;
   const src = source(db, p, coll, query, order);
   if (Array.isArray(src.docs) && exactId(query) && !projection && !offset) {
-    return { list: src.docs.map(encodeEJSON), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
+    return { list: src.docs.map(encodeDoc), limit, offset }; // doc(id).get(): at most one document, nothing to evaluate
   }
   const hasOrder = !!order && Object.keys(order).length > 0;
-  if (src.planned && (src.ordered || !hasOrder)) {
+  if (src.planned && (src.ordered || !hasOrder) && !nearOf(query)) {
     // The candidates are in final order: stop at the first offset + limit matches, then skip, limit and project.
     const matched = matchDocs(src.docs, query, offset + limit);
-    return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeEJSON), limit, offset };
+    return { list: findDocs(matched, {}, { offset, limit, projection }).map(encodeDoc), limit, offset };
   }
   const docs = findDocs(src.docs, query, { order, offset, limit, projection });
-  return { list: docs.map(encodeEJSON), limit, offset };
+  return { list: docs.map(encodeDoc), limit, offset };
 }
 
 export function calculateDocument(db: DbContext, p: Params): unknown {
@@ -81,7 +82,7 @@ export function calculateDocument(db: DbContext, p: Params): unknown {
   return { total: matchDocs(source(db, p, coll, query).docs, query).length };
 }
 
-const REFUSED_STAGES = new Set(['$out', '$merge', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
+const REFUSED_STAGES = new Set(['$out', '$merge', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
 
 export function aggregateDocuments(db: DbContext, p: Params): unknown {
   const coll = collectionName(p);
@@ -93,15 +94,15 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
       throw invalidParam(`stages[${i}] must be {stageKey: "$<stage>", stageValue}`);
     }
     if (REFUSED_STAGES.has(s.stageKey)) throw invalidOperator(`${s.stageKey} is not supported by the local emulator`);
+    if (s.stageKey === '$geoNear' && i !== 0) throw invalidParam('$geoNear is only valid as the first stage in a pipeline');
     return { [s.stageKey]: decodeEJSON(s.stageValue, `stages[${i}].stageValue`, now) };
   });
-  refuseGeo(pipeline);
   if (!pipeline.some((s) => '$limit' in s)) pipeline.push({ $limit: AGGREGATE_DEFAULT_LIMIT });
   const resolver = (name: string): Doc[] => [...(db.store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
   try {
-    const agg = new Aggregator(pipeline, { ...MINGO_OPTIONS, collectionResolver: resolver });
+    const agg = new Aggregator(pipeline, { collectionResolver: resolver });
     const out = agg.run([...aggregateInput(db, coll, docs, pipeline)].map((d) => deepClone(d))) as Doc[];
-    return { list: out.map(encodeEJSON) };
+    return { list: out.map(encodeDoc) };
   } catch (e) {
     throw toAdminError(e);
   }

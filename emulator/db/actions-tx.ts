@@ -3,7 +3,7 @@
 // src/transaction.ts API, which 4.0.2 no longer calls, and are answered in that API's shapes.
 import type { Doc } from '../contracts';
 import { TopLevelAnswer } from './answer';
-import { decodeObject, encodeEJSON } from './ejson';
+import { decodeObject, encodeDoc, encodeEJSON } from './ejson';
 import { collectionExists, invalidParam } from './errors';
 import { collectionName, optBool, type DbContext, type Params } from './context';
 import { normalizeModifier } from './update';
@@ -50,7 +50,7 @@ export function getInTransaction(db: DbContext, p: Params): unknown {
   const tx = db.txs.use(txIdOf(p));
   const { coll, query } = legacyTarget(p);
   db.txs.requireCollection(tx, coll);
-  return encodeEJSON(db.txs.get(tx, coll, query._id as string | number) ?? null);
+  return encodeDoc(db.txs.get(tx, coll, query._id as string | number) ?? null);
 }
 
 /** Legacy set (`upsert:true`, data replaces) or update (`{$set: data}`); answers `updated` as an EJSON string. */

@@ -3,10 +3,10 @@
 // synchronously between awaits, so `_.inc` and conditional updates are exact under concurrency; it first waits
 // while a transaction holds a lock on a target document [TX-GUIDE].
 import type { Doc } from '../contracts';
-import { decodeObject, encodeEJSON, isPlainObject } from './ejson';
+import { decodeObject, encodeDoc, isPlainObject } from './ejson';
 import { committed } from './actions-read';
 import { exactId, matchDocs } from './engine';
-import { duplicateKey, invalidParam } from './errors';
+import { duplicateKey, invalidParam, requestFailed } from './errors';
 import {
   collectionName, existing, nonNullKeys, optBool, optString, overlay, queryOf, queryTypeOf,
   type DbContext, type Params,
@@ -41,8 +41,19 @@ export function decodeInsertData(db: DbContext, p: Params): Doc[] {
   const now = db.clock.now();
   return data.map((s: unknown, i) => {
     const d = decodeObject(s, `data[${i}]`, now);
+    refuseDollarFields(d, '');
     return '_id' in d ? checkId(d) : { _id: newId(), ...d };
   });
+}
+
+/** CloudBase refuses `add({ $_key: 1 })` with DATABASE_REQUEST_FAILED: MongoDB field names may not start with `$`. */
+function refuseDollarFields(value: unknown, path: string): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => refuseDollarFields(v, `${path}${i}.`));
+  if (!isPlainObject(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('$')) throw requestFailed(`The dollar ($) prefixed field '${k}' in '${path}${k}' is not valid for storage.`);
+    refuseDollarFields(v, `${path}${k}.`);
+  }
 }
 
 export async function insertDocument(db: DbContext, p: Params): Promise<unknown> {
@@ -78,7 +89,7 @@ interface ModifySpec {
 function modifySpec(db: DbContext, p: Params, forceSingle = false): ModifySpec {
   const coll = collectionName(p);
   const type = queryTypeOf(p);
-  const query = queryOf(db, p);
+  const query = requiredQuery(db, p);
   const merge = optBool(p, 'merge', true);
   const raw = decodeObject(p.data, 'data', db.clock.now());
   const data = merge ? normalizeModifier(raw) : raw;
@@ -86,8 +97,12 @@ function modifySpec(db: DbContext, p: Params, forceSingle = false): ModifySpec {
   return { coll, query, data, multi, merge, upsert: optBool(p, 'upsert', false) };
 }
 
-/** Finds, waits for locks, then updates synchronously; returns the changed documents and the upserted id. */
-type Modified = { updated: Doc[]; upsertId: unknown };
+/**
+ * Finds, waits for locks, then updates synchronously. `matched` counts the documents the query selected — CloudBase's
+ * `updated` counts those, whether or not the update changed them (a `set` of identical content answers 1) — and
+ * `after` holds their new versions (unchanged ones as they are); only changed documents are written.
+ */
+type Modified = { matched: number; after: Doc[]; upsertId: unknown };
 
 function modify(db: DbContext, s: ModifySpec): Promise<Modified> {
   return untilUnlocked<Modified>(db, () => {
@@ -101,17 +116,13 @@ function modify(db: DbContext, s: ModifySpec): Promise<Modified> {
     if (blockedBy) return { blockedBy };
     const changes = new Map<IdKey, Doc | null>();
     const positional = JSON.stringify(s.data).includes('.$');
-    if (s.merge && targets.length > 1 && !positional) {
-      applyModifierMany(targets, s.data).forEach((r, i) => {
-        if (r.changed) changes.set(idKey((targets[i] as Doc)._id), r.doc);
-      });
-    } else for (const d of targets) {
-      const r = s.merge ? applyModifier(d, s.data, s.query) : replaceDoc(d, s.data, d._id);
-      if (r.changed) changes.set(idKey(d._id), r.doc);
-    }
+    const results = s.merge && targets.length > 1 && !positional
+      ? applyModifierMany(targets, s.data)
+      : targets.map((d) => (s.merge ? applyModifier(d, s.data, s.query) : replaceDoc(d, s.data, d._id)));
+    for (const r of results) if (r.changed) changes.set(idKey(r.doc._id), r.doc);
     if (upsertId !== undefined) changes.set(idKey(upsertId), upsertDoc(s.query, s.data, s.merge, upsertId));
     commitChanges(db, s.coll, base, changes);
-    return { done: { updated: [...changes.values()].filter(isPlainObject), upsertId } };
+    return { done: { matched: targets.length, after: results.map((r) => r.doc), upsertId } };
   });
 }
 
@@ -123,25 +134,35 @@ export async function modifyDocument(db: DbContext, p: Params): Promise<unknown>
     return { updated: r.updated, upsert_id: r.upsert_id };
   }
   const r = await modify(db, s);
-  const updated = r.upsertId === undefined ? r.updated.length : r.updated.length - 1;
-  return { updated, upsert_id: r.upsertId ?? null };
+  return { updated: r.matched, upsert_id: r.upsertId ?? null };
 }
 
 export async function modifyAndReturnDoc(db: DbContext, p: Params): Promise<unknown> {
   const txId = optString(p, 'transactionId');
   const s = modifySpec(db, { ...p, merge: true }, true);
   if (txId) {
-    const r = txw.modify(db, db.txs.use(txId), s.coll, s.query, s.data, true, false);
-    return { updated: r.updated, doc: r.doc ? encodeEJSON(r.doc) : null };
+    const r = txw.modifyFirst(db, db.txs.use(txId), s.coll, s.query, s.data);
+    return { updated: r.updated, doc: r.doc ? encodeDoc(r.doc) : null };
   }
   const r = await modify(db, { ...s, upsert: false });
-  const doc = r.updated[0] ?? matchDocs(committed(db, s.coll, existing(db, s.coll), s.query).docs, s.query, 1)[0];
-  return { updated: r.updated.length, doc: doc ? encodeEJSON(doc) : null };
+  const doc = r.after[0];
+  return { updated: r.matched, doc: doc ? encodeDoc(doc) : null };
+}
+
+/**
+ * The query of an update or remove. CloudBase answers INVALID_PARAM when there is none (`collection.update()` /
+ * `collection.remove()` without `where`), instead of changing every document; `where({})` sends `{}` and is allowed.
+ */
+function requiredQuery(db: DbContext, p: Params): Doc {
+  if (p.query === undefined || p.query === null || p.query === '') {
+    throw invalidParam('query is required: call where() (where({}) for every document) before update or remove');
+  }
+  return queryOf(db, p);
 }
 
 export async function removeDocument(db: DbContext, p: Params): Promise<unknown> {
   const coll = collectionName(p);
-  const query = queryOf(db, p);
+  const query = requiredQuery(db, p);
   const txId = optString(p, 'transactionId');
   if (txId) return txw.remove(db, db.txs.use(txId), coll, query);
   const multi = queryTypeOf(p) === 'WHERE' && optBool(p, 'multi', true);

@@ -1,6 +1,6 @@
 // Emulator layer (db): the EJSON codec of the wire. Requests carry canonical EJSON strings (@cloudbase/database
 // src/utils/utils.ts stringifyByEJSON); answers carry canonical EJSON strings per document, as CloudBase does.
-import { BSONRegExp, EJSON } from 'bson';
+import { BSONRegExp, EJSON, ObjectId } from 'bson';
 import type { Doc } from '../contracts';
 import { invalidParam } from './errors';
 
@@ -52,6 +52,28 @@ function revive(value: unknown, now: number): unknown {
 /** Canonical EJSON, e.g. numbers as `{"$numberInt":"1"}` and dates as `{"$date":{"$numberLong":…}}`. */
 export function encodeEJSON(value: unknown): string {
   return EJSON.stringify(value as Doc, { relaxed: false });
+}
+
+/**
+ * A stored document as CloudBase answers it: canonical EJSON, except that an ObjectId in any field other than the
+ * top-level `_id` comes back as its 24-character hex string. LOW CONFIDENCE: inferred from node-sdk's
+ * test/database/unit/oid.test.ts (`where({a: ObjectId(x)}).get()` → `data[0].a === x`), not checked against a live
+ * environment; queries still match the stored ObjectId.
+ */
+export function encodeDoc(doc: unknown): string {
+  if (!isPlainObject(doc)) return encodeEJSON(doc);
+  const out: Doc = {};
+  for (const [k, v] of Object.entries(doc)) out[k] = k === '_id' ? v : oidsToHex(v);
+  return encodeEJSON(out);
+}
+
+function oidsToHex(v: unknown): unknown {
+  if (v instanceof ObjectId) return v.toHexString();
+  if (Array.isArray(v)) return v.map(oidsToHex);
+  if (!isPlainObject(v)) return v;
+  const out: Doc = {};
+  for (const [k, x] of Object.entries(v)) out[k] = oidsToHex(x);
+  return out;
 }
 
 export function isPlainObject(value: unknown): value is Doc {

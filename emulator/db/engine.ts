@@ -1,30 +1,13 @@
 // Emulator layer (db): query evaluation with mingo 7 (MongoDB semantics): filter, sort, skip, limit, projection.
-import { Query, find } from 'mingo';
+import { Query, find } from './mingo';
 import type { Doc } from '../contracts';
-import { invalidOperator, invalidParam, toAdminError } from './errors';
+import { invalidParam, toAdminError } from './errors';
 import { isPlainObject } from './ejson';
-
-/** mingo options: `_id` ids, no server-side JavaScript ($where/$function/$accumulator are refused). */
-export const MINGO_OPTIONS = { idKey: '_id', scriptEnabled: false } as const;
-
-/** [CBDB-SRC] geoNear/geoWithin/geoIntersects are sent as $nearSphere/$geoWithin/$geoIntersects; mingo has no geo. */
-const GEO_OPERATORS = new Set(['$near', '$nearSphere', '$geoNear', '$geoWithin', '$geoIntersects']);
-
-export function refuseGeo(value: unknown): void {
-  if (Array.isArray(value)) return value.forEach(refuseGeo);
-  if (!isPlainObject(value)) return;
-  for (const [k, v] of Object.entries(value)) {
-    if (GEO_OPERATORS.has(k)) {
-      throw invalidOperator(`${k}: geo operators (geoNear, geoWithin, geoIntersects) are not supported by the local emulator`);
-    }
-    refuseGeo(v);
-  }
-}
+import { nearOf, sortByNear } from './geo';
 
 export function compileQuery(query: Doc): Query {
-  refuseGeo(query);
   try {
-    return new Query(query, MINGO_OPTIONS);
+    return new Query(query);
   } catch (e) {
     throw toAdminError(e);
   }
@@ -62,10 +45,13 @@ export interface FindOptions {
 
 /** Matching documents in natural (insertion) order, then sorted, skipped, limited and projected. */
 export function findDocs(docs: Iterable<Doc>, query: Doc, opts: FindOptions = {}): Doc[] {
-  refuseGeo(query);
   try {
     const projection = opts.projection && Object.keys(opts.projection).length ? opts.projection : undefined;
-    let cursor = find([...docs], query, projection, MINGO_OPTIONS);
+    const near = nearOf(query);
+    // A `$nearSphere` query answers nearest first (MongoDB); an explicit order still sorts, stably, on top of that.
+    let cursor = near
+      ? find(sortByNear(find([...docs], query).all() as Doc[], near), {}, projection)
+      : find([...docs], query, projection);
     if (opts.order && Object.keys(opts.order).length) cursor = cursor.sort(sortSpec(opts.order));
     if (opts.offset) cursor = cursor.skip(opts.offset);
     if (opts.limit !== undefined) cursor = cursor.limit(opts.limit);

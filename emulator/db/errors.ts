@@ -12,6 +12,7 @@ export const DB_ERROR_CODES = {
   invalidParam: 'INVALID_PARAM',
   invalidAction: 'INVALID_ACTION',
   txConflict: 'DATABASE_TRANSACTION_CONFLICT',
+  txFail: 'DATABASE_TRANSACTION_FAIL',
   sysErr: 'SYS_ERR',
 } as const;
 
@@ -40,16 +41,27 @@ export function duplicateKey(collection: string, index: string, key: string): Ad
   return requestFailed(`E11000 duplicate key error collection: ${collection} index: ${index} dup key: ${key}`);
 }
 
-/** The text CloudBase answers for a transaction write conflict (code DATABASE_TRANSACTION_CONFLICT). */
-export function txConflict(detail: string): AdminError {
-  return new AdminError(
-    DB_ERROR_CODES.txConflict,
-    `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. (${detail})`,
-  );
+/**
+ * CloudBase's transaction conflict, word for word (node-sdk test/database/unit/transaction.test.ts). `detail` (which
+ * document, why) is not part of the answer: the emulator logs it.
+ */
+export const TX_CONFLICT_MESSAGE =
+  '[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. Please check your request, but if the problem persists, contact us.';
+
+export function txConflict(): AdminError {
+  return new AdminError(DB_ERROR_CODES.txConflict, TX_CONFLICT_MESSAGE);
 }
 
-export function txNotFound(id: string, why: string): AdminError {
-  return requestFailed(`transaction ${id} ${why}`);
+/**
+ * An operation on a transaction the server no longer has (committed, rolled back, expired or never started):
+ * CloudBase answers DATABASE_TRANSACTION_FAIL with this text (same test file); wx-server-sdk's table lacks the code,
+ * so callers see errCode -501001.
+ */
+export const TX_NOT_EXIST_MESSAGE =
+  '[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. Please check your request, but if the problem persists, contact us.';
+
+export function txNotFound(): AdminError {
+  return new AdminError(DB_ERROR_CODES.txFail, TX_NOT_EXIST_MESSAGE);
 }
 
 /** Any thrown value as an AdminError: mingo's errors become invalid-operator or request-failed errors. */

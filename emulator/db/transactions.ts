@@ -37,7 +37,17 @@ export class TxManager {
     this.sweep();
     let release = (): void => {};
     const ended = new Promise<void>((r) => (release = r));
-    const tx: Tx = { id: newId(), snapshot: this.store.snapshot(), writes: new Map(), locks: new Set(), state: 'active', lastActive: Date.now(), ended, release };
+    // [TX-GUIDE] snapshot isolation; as in MongoDB, the snapshot is taken at the transaction's first operation, not
+    // at startTransaction: a document added in between is visible to its first read.
+    const store = this.store;
+    let snapshot: Snapshot | undefined;
+    const tx: Tx = {
+      id: newId(),
+      get snapshot() {
+        return (snapshot ??= store.snapshot());
+      },
+      writes: new Map(), locks: new Set(), state: 'active', lastActive: Date.now(), ended, release,
+    };
     this.active.set(tx.id, tx);
     return tx;
   }
@@ -51,8 +61,8 @@ export class TxManager {
       return tx;
     }
     const state = this.endedStates.get(id);
-    if (state === 'conflicted') throw txConflict('the transaction was aborted by an earlier conflict');
-    throw txNotFound(id, state ? `already ${state}` : 'does not exist');
+    if (state === 'conflicted') throw txConflict();
+    throw txNotFound();
   }
 
   /** The state of an ended transaction (for idempotent abort), undefined when unknown or active. */
@@ -67,7 +77,8 @@ export class TxManager {
     const changed = tx.snapshot.get(coll)?.get(key) !== this.store.docs(coll)?.get(key);
     if ((holder && holder !== tx) || (!holder && changed)) {
       this.end(tx, 'conflicted');
-      throw txConflict(holder ? `document ${String(key)} of ${coll} is locked by another transaction` : `document ${String(key)} of ${coll} changed after the transaction started`);
+      this.log(`[db] transaction ${tx.id} conflicts: ${holder ? `document ${String(key)} of ${coll} is locked by another transaction` : `document ${String(key)} of ${coll} changed after the transaction's snapshot`}`);
+      throw txConflict();
     }
     this.locks.set(lk, tx);
     tx.locks.add(lk);

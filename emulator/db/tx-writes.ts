@@ -2,7 +2,7 @@
 // a `transactionId` (document.ts, collection.ts add). [TX-GUIDE] single-document operations only; changes stay in the
 // transaction until commit, which re-checks unique indexes and applies everything in one journal line.
 import type { Doc } from '../contracts';
-import { exactId } from './engine';
+import { exactId, matchDocs } from './engine';
 import { duplicateKey, invalidParam } from './errors';
 import { nonNullKeys, overlay, type DbContext } from './context';
 import { applyModifier, replaceDoc, upsertDoc } from './update';
@@ -48,7 +48,21 @@ export function modify(
   }
   const r = merge ? applyModifier(cur, data, query) : replaceDoc(cur, data, cur._id);
   if (r.changed) stage(db, tx, coll, key, r.doc);
-  return { updated: r.changed ? 1 : 0, upsert_id: null, doc: r.doc };
+  return { updated: 1, upsert_id: null, doc: r.doc }; // CloudBase counts the matched document, changed or not
+}
+
+/**
+ * updateAndReturn inside a transaction: CloudBase accepts a `where` here (node-sdk's transaction test updates the
+ * first `{category: 'Web'}` document), so the first document of the transaction's view that matches is updated.
+ */
+export function modifyFirst(db: DbContext, tx: Tx, coll: string, query: Doc, data: Doc): { updated: number; doc: Doc | undefined } {
+  db.txs.requireCollection(tx, coll);
+  const ex = exactId(query);
+  const target = ex ? db.txs.get(tx, coll, idKey(ex.id)) : matchDocs(db.txs.docs(tx, coll), query, 1)[0];
+  if (!target) return { updated: 0, doc: undefined };
+  const r = applyModifier(target, data, query);
+  if (r.changed) stage(db, tx, coll, idKey(target._id), r.doc);
+  return { updated: 1, doc: r.doc };
 }
 
 export function remove(db: DbContext, tx: Tx, coll: string, query: Doc): { deleted: number } {

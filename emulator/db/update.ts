@@ -1,8 +1,7 @@
 // Emulator layer (db): update semantics with mingo 7's `update` (operators), replacement (`set`) and upsert seeds.
-import { update, updateMany } from 'mingo';
+import { update, updateMany } from './mingo';
 import type { Doc } from '../contracts';
 import { deepClone, encodeEJSON, isPlainObject } from './ejson';
-import { MINGO_OPTIONS, refuseGeo } from './engine';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 
 /** [CBDB-SRC] operators @cloudbase/database emits (shift → $pop -1, unshift → $push {$position:0}, remove → $unset). */
@@ -21,7 +20,6 @@ export function normalizeModifier(data: Doc): Doc {
     if (!UPDATE_OPERATORS.has(op)) throw invalidOperator(`unknown update operator ${op}`);
     if (!isPlainObject(data[op])) throw invalidParam(`${op} must be an object`);
   }
-  refuseGeo(data);
   const addToSet = data.$addToSet;
   if (isPlainObject(addToSet)) {
     // [CMD-DOC] db.command.addToSet documents `{ each: [...] }`; the SDK forwards it untouched (command.ts addToSet).
@@ -42,7 +40,7 @@ export function applyModifier(doc: Doc, modifier: Doc, condition?: Doc): Applied
   const next = deepClone(doc);
   let fields: string[];
   try {
-    fields = update(next, modifier, undefined, condition, { cloneMode: 'deep', queryOptions: MINGO_OPTIONS });
+    fields = update(next, modifier, condition);
   } catch (e) {
     throw toAdminError(e);
   }
@@ -97,7 +95,7 @@ function collectEqualities(query: Doc, out: Doc): void {
 export function applyModifierMany(docs: Doc[], modifier: Doc): Applied[] {
   const next = docs.map((d) => deepClone(d));
   try {
-    updateMany(next, {}, modifier as never, { cloneMode: 'deep' } as never, MINGO_OPTIONS as never);
+    updateMany(next, modifier);
   } catch (e) {
     throw toAdminError(e);
   }

@@ -44,15 +44,21 @@ export function baseEnv(port: number, invocationId?: string): Record<string, str
     TCB_ENV: ENV_ID,
     SCF_NAMESPACE: ENV_ID,
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: adminUrl(port, invocationId) }),
+    // node-sdk 2.0.2–2.4.x (inside wx-server-sdk 2.2/2.3) reads TCB_CONTEXT_CNFG only when this list names it; later
+    // versions read it directly. Without it they go to tcb-admin.tencentyun.com (ENOTFOUND).
+    TCB_CONTEXT_KEYS: CONTEXT_KEYS_BASE,
   };
 }
+
+const CONTEXT_KEYS_BASE = 'TCB_ENV,TCB_CONTEXT_CNFG';
 
 /** The full environment of one invocation. */
 export function invocationEnv(input: EnvInput): Record<string, string> {
   const env = baseEnv(input.port, input.invocationId);
-  // [NODESDK-SRC] §8.4 node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS; it reads WX_API_TOKEN only
-  // when listed in WX_CONTEXT_KEYS (getWXContext() blacklists it, so it never shows up there).
-  env.TCB_CONTEXT_KEYS = 'TCB_ENV,TCB_SEQID,TCB_SOURCE';
+  // [NODESDK-SRC] §8.4 node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS (and node-sdk 2.x reads
+  // TCB_CONTEXT_CNFG only when listed there); it reads WX_API_TOKEN only when listed in WX_CONTEXT_KEYS
+  // (getWXContext() blacklists it, so it never shows up there).
+  env.TCB_CONTEXT_KEYS = 'TCB_ENV,TCB_SEQID,TCB_SOURCE,TCB_CONTEXT_CNFG';
   env.TCB_SOURCE = input.source;
   env.TCB_SEQID = input.invocationId ?? '';
   env.WX_CONTEXT_KEYS = 'WX_OPENID,WX_APPID,WX_UNIONID,WX_CLIENTIP,WX_CLIENTIPV6,WX_API_TOKEN';

@@ -62,14 +62,28 @@ function readConfig(dir: string, fn: string): { openapi: string[]; trigger?: Tim
   return { openapi, trigger: { name: t.name, config: t.config } };
 }
 
-/** Every folder of `functionsDir` with an index.js or a src/index.ts. Throws on a bad config.json. */
+/** A function's entry file: its package.json `main` when that file exists (as SCF loads it), else index.js. */
+function entryOf(dir: string): string {
+  const pkg = join(dir, 'package.json');
+  if (existsSync(pkg)) {
+    try {
+      const main = (JSON.parse(readFileSync(pkg, 'utf8')) as { main?: unknown }).main;
+      if (typeof main === 'string' && main && existsSync(join(dir, main))) return join(dir, main);
+    } catch {
+      // an unreadable package.json: fall back to index.js
+    }
+  }
+  return join(dir, 'index.js');
+}
+
+/** Every folder of `functionsDir` with an index.js (or package.json main) or a src/index.ts. Throws on a bad config.json. */
 export function discoverFunctions(functionsDir: string, timeouts: FunctionTimeouts = {}): Map<string, FunctionSpec> {
   const root = resolve(functionsDir);
   const out = new Map<string, FunctionSpec>();
   if (!existsSync(root)) return out;
   for (const name of readdirSync(root).sort()) {
     const dir = join(root, name);
-    const modulePath = join(dir, 'index.js');
+    const modulePath = entryOf(dir);
     const built = existsSync(modulePath);
     if (!built && !existsSync(join(dir, 'src', 'index.ts'))) continue;
     const cfg = readConfig(dir, name);

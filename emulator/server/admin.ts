@@ -1,10 +1,12 @@
 // Emulator server: `POST /admin`, the CloudBase endpoint the unmodified wx-server-sdk talks to (docs/platform-facts.md
-// §8.1-§8.3): database.* → DatabaseService, functions.invokeFunction → runner, wx.openApi (multipart) → WeChat simulator.
+// §8.1-§8.3): database.* → DatabaseService, functions.invokeFunction → runner, storage.* → StorageService,
+// wx.openApi (multipart) → WeChat simulator.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';
 import { answerBody } from '../db';
 import type { Runner } from '../runner';
+import type { StorageService } from '../storage';
 import { ENV_ID } from '../runner/env';
 import { JSON_TYPE, readBody, sendBuffer, sendJson, str } from './http';
 import { MultipartError, parseMultipart } from './multipart';
@@ -13,12 +15,14 @@ export interface AdminDeps {
   runner: Runner;
   db: DatabaseService;
   wechat: WechatSimulator;
+  storage: StorageService;
   log: Logger;
 }
 
 /**
  * TCB codes wx-server-sdk maps (TCB_ERR_CODE): INVALID_PARAM → -501007, FUNCTIONS_* → -50400x, SYS_ERR → -501001;
- * INVALID_ACTION (as emulator/db answers unknown database actions) is unmapped → -501001 with our message.
+ * INVALID_ACTION (as emulator/db answers unknown database actions) and FUNCTION_NOT_FOUND are unmapped → -501001
+ * with our message.
  */
 const INVALID_PARAM = 'INVALID_PARAM';
 
@@ -75,9 +79,10 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       return sendJson(res, 200, answerBody(requestId, await deps.db.handle(params, ctx)));
     }
     if (action === 'functions.invokeFunction') return await invokeFunction(deps, params, ctx, res, fail);
+    if (action.startsWith('storage.')) return sendJson(res, 200, { requestId, data: await deps.storage.handle(params) });
     return fail(
       'INVALID_ACTION',
-      `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, wx.openApi)`,
+      `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, storage.*, wx.openApi)`,
     );
   } catch (err) {
     if (err instanceof AdminError) return fail(err.code, err.message);
@@ -113,9 +118,10 @@ async function invokeFunction(
     return sendJson(res, 200, { requestId: ctx.requestId, data: { response_data: JSON.stringify(r.result ?? null) } });
   }
   const e = r.error ?? { code: 'FUNCTION_ERROR', message: 'unknown failure' };
-  if (e.code === 'NOT_FOUND' || e.code === 'NOT_BUILT') {
-    return fail('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] ${e.message}`);
-  }
+  // CloudBase answers FUNCTION_NOT_FOUND for a function the environment does not have (wx-server-sdk's table lacks
+  // the code: errCode -501001 with this message); a function that exists but was not built is the emulator's own case.
+  if (e.code === 'NOT_FOUND') return fail('FUNCTION_NOT_FOUND', `[ResourceNotFound.Function] ${e.message}`);
+  if (e.code === 'NOT_BUILT') return fail('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] ${e.message}`);
   return fail('FUNCTIONS_EXECUTE_FAIL', `${e.code === 'FUNCTION_ERROR' ? 'Error: ' : `${e.code}: `}${e.message}`);
 }
 

@@ -20,7 +20,11 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const work =
-      req.method === 'POST' && url.pathname === '/admin' ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url);
+      req.method === 'POST' && url.pathname === '/admin'
+        ? handleAdmin(deps, req, res, url)
+        : url.pathname.startsWith('/storage/')
+          ? deps.storage.handleHttp(req, res, url).then((done) => (done ? undefined : handleRoute(deps, req, res, url)))
+          : handleRoute(deps, req, res, url);
     work.catch((err: unknown) => {
       if (err instanceof HttpError) {
         if (err.status >= 500 || err.status === 400) deps.log(`  ${req.method} ${url.pathname} → ${err.status} ${err.message}`);

@@ -28,9 +28,11 @@ export const ENDPOINTS: [string, string][] = [
   ['GET  /wx/quota/<openid>/<tmplId>', "WeChat's own one-time quota for (user, template)"],
   ['GET  /wx/setting/<openid>', 'wx.getSetting({withSubscriptions:true}) for that user'],
   ['POST /wx/faults', 'set fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0}'],
+  ['GET  /storage', 'cloud storage: every file (fileID, cloudPath, size, contentType)'],
+  ['GET  /storage/file/<path>', 'a temporary download URL from getTempFileURL (signed, expires)'],
   ['GET  /snapshot', 'export the database (relaxed Extended JSON)'],
   ['POST /snapshot', 'import a database export'],
-  ['POST /reset', 'drop all data (database, WeChat state, invocation log); {"recycleWorkers":true} also restarts workers'],
+  ['POST /reset', 'drop all data (database, storage, WeChat state, invocation log); {"recycleWorkers":true} also restarts workers'],
   ['GET  /invocations', 'the invocation log'],
   ['GET  /health', 'liveness and counters'],
 ];
@@ -62,6 +64,7 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
       adminRequests: deps.runner.totalRequests(),
       db: deps.db.stats(),
       wechat: deps.wechat.stats(),
+      storage: deps.storage.stats(),
     });
   }
   if (method === 'POST' && a === 'call' && b && parts.length === 2) {
@@ -129,6 +132,7 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
       return sendJson(res, 200, { ok: true, collections: deps.db.collections() });
     }
   }
+  if (method === 'GET' && a === 'storage' && !b) return sendJson(res, 200, { ...deps.storage.stats(), files: deps.storage.list() });
   if (method === 'POST' && a === 'reset' && !b) {
     await deps.reset({ recycleWorkers: body.recycleWorkers === true });
     return sendJson(res, 200, { ok: true });

@@ -73,6 +73,12 @@ export function encodeWechatJson(body: Record<string, unknown>): Buffer {
   return Buffer.from(CommOpenApiResp.encode(msg).finish());
 }
 
+/** A binary answer (an image): the SDK returns `{ contentType, buffer }` for a contentType that is not JSON or text. */
+export function encodeWechatBuffer(data: Buffer, contentType: string): Buffer {
+  const msg = CommOpenApiResp.fromObject({ respData: data, contentType, errorCode: 0, httpCode: 200, headers: [] });
+  return Buffer.from(CommOpenApiResp.encode(msg).finish());
+}
+
 /**
  * A cloud-call gateway error (CommOpenApiResp.errorCode ≠ 0): the SDK throws CloudSDKError{errCode: errorCode,
  * errMsg: "system error: error code: <code>"} (callWXOpenAPI.ts). Used for -604100 and -604101. [SDK-SRC]

@@ -1,5 +1,7 @@
 // Emulator layer (WeChat simulator): shared state and helpers the API handlers work on.
 import type { Clock, Logger } from '../contracts';
+import { APP_ID } from '../runner/env';
+import type { SecCheckRule } from './apis';
 import type { PrivateTemplate, PublicTemplate, WechatSeed } from './seed';
 import { InFlight, UserStore } from './state';
 
@@ -13,6 +15,8 @@ export interface AccountPolicy {
   bannedTemplates: Set<string>;
   /** 43107 for every template (the account's subscription-message ability is banned); client: 20005. */
   accountBanned: boolean;
+  /** security.msgSecCheck: deterministic keyword rules (risky before review). */
+  secCheckRules: SecCheckRule[];
 }
 
 export class SimCore {
@@ -43,7 +47,17 @@ export class SimCore {
       sensitiveWords: [...this.seed.sensitiveWords],
       bannedTemplates: new Set(this.seed.bannedTemplates),
       accountBanned: this.seed.accountBanned,
+      secCheckRules: structuredClone(this.seed.secCheckRules),
     };
+  }
+
+  /** The mini program's appid (what its codes point at). */
+  readonly appid = APP_ID;
+
+  /** Content-security trace ids: 32 hex characters, deterministic. */
+  nextTraceId(): string {
+    this.seq += 1;
+    return `${Math.floor(this.clock.now() / 1000).toString(16).padStart(8, '0')}${this.seq.toString(16).padStart(24, '0')}`;
   }
 
   ok(extra: Record<string, unknown> = {}): WxBody {

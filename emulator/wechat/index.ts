@@ -9,8 +9,10 @@ import type {
   WechatSimulatorOptions,
 } from '../contracts';
 import { requestSubscribeMessage } from './client';
-import { decodeCommApiData, encodeGatewayError, encodeWechatJson, OpenApiDecodeError } from './codec';
-import { SimCore, type AccountPolicy, type WxBody } from './core';
+import * as apis from './apis';
+import { type ApiAnswer, type SecCheckRule } from './apis';
+import { decodeCommApiData, encodeGatewayError, encodeWechatBuffer, encodeWechatJson, OpenApiDecodeError } from './codec';
+import { SimCore, type AccountPolicy } from './core';
 import { DEFAULT_SEED_PATH, loadSeed } from './seed';
 import { handleSend } from './send';
 import * as tpl from './templates';
@@ -20,8 +22,12 @@ export { OPENAPI_RESPONSE_CONTENT_TYPE } from './codec';
 export { HANG_MS } from './timers';
 
 const SEND = 'subscribeMessage.send';
-type Handler = (core: SimCore, p: Record<string, unknown>) => WxBody;
+type Handler = (core: SimCore, p: Record<string, unknown>) => ApiAnswer | Promise<ApiAnswer>;
 const HANDLERS: Record<string, Handler> = {
+  'security.msgSecCheck': apis.msgSecCheck,
+  'wxacode.getUnlimited': apis.getUnlimited,
+  'wxacode.createQRCode': apis.byPath('qrcode'),
+  'wxacode.get': apis.byPath('limited'),
   'subscribeMessage.getTemplateList': (core) => tpl.getTemplateList(core),
   'subscribeMessage.addTemplate': tpl.addTemplate,
   'subscribeMessage.deleteTemplate': tpl.deleteTemplate,
@@ -35,7 +41,7 @@ export const SUPPORTED_APIS: readonly string[] = [SEND, ...Object.keys(HANDLERS)
 /** The contract plus simulator-only controls (proposed for emulator/contracts.ts). */
 export interface WechatSimulatorExt extends WechatSimulator {
   /** Account policy: 43107 bans (and client `ban` / 20005), 45168 sensitive words. Omitted fields keep their value. */
-  setPolicy(policy: Partial<{ sensitiveWords: string[]; bannedTemplates: string[]; accountBanned: boolean }>): void;
+  setPolicy(policy: Partial<{ sensitiveWords: string[]; bannedTemplates: string[]; accountBanned: boolean; secCheckRules: SecCheckRule[] }>): void;
   /** Answers still held back by latency or a simulated timeout. */
   pendingAnswers(): number;
 }
@@ -67,8 +73,10 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     // [SDK-SRC] gateway errors travel in CommOpenApiResp.errorCode; the SDK throws CloudSDKError{errCode: that code}.
     const handler = api === SEND ? undefined : HANDLERS[api];
     if (api !== SEND && !handler) {
+      // [OPENAPI-GUIDE] -604100: the API is not available to cloud calls. Answered as a WeChat JSON error so the SDK's
+      // message names the API (the gateway form only says "error code: -604100"); errCode is the same.
       count(api, -604100);
-      return encodeGatewayError(-604100);
+      return encodeWechatJson(core.fail(-604100, `api ${api} not found: the local emulator supports ${SUPPORTED_APIS.join(', ')}`));
     }
     // [OPENAPI-GUIDE] the function's config.json permissions.openapi must list the API, else -604101.
     if (ctx.invocation && !ctx.invocation.openapiPermissions.includes(api)) {
@@ -91,10 +99,10 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       return encodeWechatJson(core.fail(-1, 'system error'));
     }
     if (handler) {
-      const body = handler(core, params);
-      count(api, body.errcode);
+      const answer = await handler(core, params);
+      count(api, apis.isImage(answer) ? 0 : answer.errcode);
       await delays.wait(latency);
-      return encodeWechatJson(body);
+      return apis.isImage(answer) ? encodeWechatBuffer(answer.image, answer.contentType) : encodeWechatJson(answer);
     }
     const out = handleSend(core, params);
     // The ambiguous case: WeChat processed the send (delivered if it passed) but the answer never arrives in time.
@@ -148,6 +156,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       if (p.sensitiveWords) pol.sensitiveWords = [...p.sensitiveWords];
       if (p.bannedTemplates) pol.bannedTemplates = new Set(p.bannedTemplates);
       if (p.accountBanned !== undefined) pol.accountBanned = p.accountBanned;
+      if (p.secCheckRules) pol.secCheckRules = structuredClone(p.secCheckRules);
     },
     pendingAnswers: () => delays.size,
   };

@@ -42,6 +42,14 @@ const SeedSchema = z.object({
   categories: z.array(z.object({ id: z.number().int(), name: z.string() })).default([]),
   publicTemplates: z.array(PublicTemplateSchema).default([]),
   sensitiveWords: z.array(z.string().min(1)).default(['敏感词']),
+  /** security.msgSecCheck's local rules (emulator/wechat/apis.ts): a keyword, the label and suggest it gets. */
+  secCheckRules: z
+    .array(z.object({ keyword: z.string().min(1), label: z.number().int(), suggest: z.enum(['risky', 'review']) }))
+    .default([
+      { keyword: '敏感词', label: 21000, suggest: 'risky' },
+      { keyword: '赌博', label: 20006, suggest: 'risky' },
+      { keyword: '加微信', label: 10001, suggest: 'review' },
+    ]),
   bannedTemplates: z.array(z.string()).default([]),
   accountBanned: z.boolean().default(false),
 });

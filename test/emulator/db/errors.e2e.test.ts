@@ -45,11 +45,13 @@ describe('SDK-visible errors', () => {
     expect((await db.collection('e').doc('dup').get()).data.a).toBe(1);
   });
 
-  it('geo operators are refused with DATABASE_INVALID_OPERRATOR (errCode -502002)', async () => {
-    const _ = db.command;
-    const e = await rejection(() => db.collection('e').where({ loc: _.geoNear({ geometry: db.Geo.Point(113, 23), maxDistance: 10 }) }).get());
-    expect(e.errCode).toBe(-502002);
-    expect(e.message).toContain('geo operators');
+  it('a geo query with an out-of-range point is refused with DATABASE_REQUEST_FAILED', async () => {
+    // The SDK checks centerSphere itself; a raw request reaches the server's own check.
+    const raw = await h.post({
+      action: 'database.getDocument', collectionName: 'e', queryType: 'WHERE', query: '{"loc":{"$geoWithin":{"$centerSphere":[[-288,30],0.001]}}}',
+    });
+    expect(raw.code).toBe('DATABASE_REQUEST_FAILED');
+    expect(String(raw.message)).toContain('out of bounds');
   });
 
   it('an invalid update (changing _id, conflicting paths) fails without changing the document', async () => {
@@ -85,7 +87,7 @@ describe('raw protocol errors (the service never crashes)', () => {
     expect((await h.post({ action: 'database.insertDocument', collectionName: 'e', data: 'nope' })).code).toBe('INVALID_PARAM');
     expect((await h.post({ action: 'database.modifyDocument', collectionName: 'e', query: '{}', data: '{"$where":1}' })).code).toBe('DATABASE_INVALID_OPERRATOR');
     expect((await h.post({ action: 'database.aggregateDocuments', collectionName: 'e', stages: [{ stageKey: '$out', stageValue: '"x"' }] })).code).toBe('DATABASE_INVALID_OPERRATOR');
-    expect((await h.post({ action: 'database.commitTransaction', transactionId: 'no-such-tx' })).code).toBe('DATABASE_REQUEST_FAILED');
+    expect((await h.post({ action: 'database.commitTransaction', transactionId: 'no-such-tx' })).code).toBe('DATABASE_TRANSACTION_FAIL');
     expect((await h.post({ action: 'database.getDocument' })).code).toBe('INVALID_PARAM');
     expect((await h.post({})).code).toBe('INVALID_ACTION');
     const ok = await h.post({ ...base, query: '{"a":{"$numberInt":"2"}}' });

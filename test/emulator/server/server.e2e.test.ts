@@ -78,7 +78,7 @@ describe('POST /admin errors are CloudBase-shaped and the server keeps serving',
   });
 
   it('unknown action → INVALID_ACTION; unknown collection → DATABASE_COLLECTION_NOT_EXIST; bad EJSON → an error code', async () => {
-    expect((await admin({ action: 'storage.getUploadMetadata', path: 'a' })).json.code).toBe('INVALID_ACTION');
+    expect((await admin({ action: 'auth.getUserInfoForAdmin', uid: 'a' })).json.code).toBe('INVALID_ACTION');
     const missing = await admin({ action: 'database.calculateDocument', collectionName: 'nowhere', query: '{}', envName: 'tixing-local' });
     expect(missing.json.code).toBe('DATABASE_COLLECTION_NOT_EXIST');
     h.emu.db.createCollection('things');
@@ -90,9 +90,9 @@ describe('POST /admin errors are CloudBase-shaped and the server keeps serving',
     expect((await http('GET', '/health')).json.ok).toBe(true);
   });
 
-  it('functions.invokeFunction with an unknown function → a clear error', async () => {
+  it('functions.invokeFunction with an unknown function → FUNCTION_NOT_FOUND, as CloudBase answers', async () => {
     const r = await admin({ action: 'functions.invokeFunction', function_name: 'ghost', request_data: '{}' });
-    expect(r.json.code).toBe('FUNCTIONS_REQUEST_FAIL');
+    expect(r.json.code).toBe('FUNCTION_NOT_FOUND');
     expect(r.json.message).toMatch(/function "ghost" not found/);
     const ok = await admin({ action: 'functions.invokeFunction', function_name: 'whoami', request_data: '{"z":1}' });
     expect(JSON.parse(ok.json.data.response_data).event).toEqual({ z: 1 });
@@ -150,6 +150,21 @@ describe('simulated WeChat client, snapshot and reset', () => {
 });
 
 describe('withSdkEnv: the real wx-server-sdk in the test process', () => {
+  it('callFunction of a function the environment does not have rejects with FUNCTION_NOT_FOUND', async () => {
+    const err = await withSdkEnv(h.emu, async () => {
+      cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+      try {
+        await cloud.callFunction({ name: 'ghost', data: {} });
+        return undefined;
+      } catch (e) {
+        return e as { code?: string; errCode?: number; message: string };
+      }
+    });
+    expect(err?.code).toBe('FUNCTION_NOT_FOUND'); // the SDK passes CloudBase's code through (errCode -1)
+    expect(err?.errCode).not.toBe(-504001);
+    expect(err?.message).toContain('function "ghost" not found');
+  });
+
   it('reads and writes the emulator database, attributed to no invocation', async () => {
     await h.emu.reset();
     h.emu.db.createCollection('items');

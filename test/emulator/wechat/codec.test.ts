@@ -45,13 +45,16 @@ test('no token → AdminError INVALID_PARAM; undecodable requestData → AdminEr
   await expect(sim.handleOpenApi({ ...req, requestData: Buffer.from([0xff, 0xff, 0xff]), wxCloudApiToken: 't' }, ctx)).rejects.toBeInstanceOf(AdminError);
 });
 
-test('answers are CommOpenApiResp: JSON body for WeChat answers, errorCode for gateway errors', async () => {
+test('answers are CommOpenApiResp: JSON body for WeChat answers and unknown APIs, errorCode for gateway errors', async () => {
   const ok = decodeCommOpenApiResp(await sim.handleOpenApi({ apiName: 'subscribeMessage.getCategory', requestData: encodeCommApiData({}), wxCloudApiToken: 't' }, ctx));
   expect(ok.errorCode).toBe(0);
   expect(ok.contentType).toMatch(/^application\/json/);
   expect(JSON.parse(ok.respData.toString())).toMatchObject({ errcode: 0, errmsg: 'ok', data: expect.any(Array) });
-  const nf = decodeCommOpenApiResp(await sim.handleOpenApi({ apiName: 'wxacode.get', requestData: encodeCommApiData({}), wxCloudApiToken: 't' }, ctx));
-  expect(nf).toMatchObject({ errorCode: -604100 });
+  const nf = decodeCommOpenApiResp(await sim.handleOpenApi({ apiName: 'ocr.idcard', requestData: encodeCommApiData({}), wxCloudApiToken: 't' }, ctx));
+  expect(JSON.parse(nf.respData.toString())).toMatchObject({ errcode: -604100, errmsg: expect.stringContaining('ocr.idcard') });
+  const denied = { ...ctx, invocation: { id: 'i', fn: 'f', source: 'wx_client', openapiPermissions: [] } };
+  const gw = decodeCommOpenApiResp(await sim.handleOpenApi({ apiName: 'subscribeMessage.getCategory', requestData: encodeCommApiData({}), wxCloudApiToken: 't' }, denied));
+  expect(gw).toMatchObject({ errorCode: -604101 });
 });
 
 test('a missing app.json makes every page unknown (41030), with a log line', async () => {
