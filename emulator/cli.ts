@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FaultSpec } from './contracts';
+import { parseFaultSpec } from './wechat/faults';
 import appConfig from '../config/tixing.json';
 import { ROOT, startEmulator } from './index';
 import { ENDPOINTS } from './server';
@@ -15,6 +16,8 @@ const HELP = `Usage: npm start -- [options]
   --no-setup        do not run \`setup\` (collections + demo events) on an empty database at start
   --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
   --faults <json|file>  WeChat fault injection, e.g. '{"systemErrorRate":0.1,"latency":{"minMs":20,"maxMs":200}}'
+  --import <dir>    start from the database export in <dir> (replaces what --data holds)
+  --export-on-exit <dir>  write the database to <dir> when stopped (Ctrl-C, SIGTERM); --import <dir> reads it back
   --start-at <ISO>  start the virtual clock at this time
   --no-build        skip \`npm run build\`
   --quiet           do not forward what functions print
@@ -29,6 +32,8 @@ interface CliOptions {
   build: boolean;
   setup: boolean;
   quiet: boolean;
+  importDir?: string;
+  exportOnExit?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -46,6 +51,8 @@ function parseArgs(argv: string[]): CliOptions {
     } else if (a === '--port') o.port = Number(value(i++, a));
     else if (a === '--data') o.dataDir = resolve(value(i++, a));
     else if (a === '--no-setup') o.setup = false;
+    else if (a === '--import') o.importDir = resolve(value(i++, a));
+    else if (a === '--export-on-exit') o.exportOnExit = resolve(value(i++, a));
     else if (a === '--no-timers') o.timers = 'manual';
     else if (a === '--no-build') o.build = false;
     else if (a === '--quiet') o.quiet = true;
@@ -55,7 +62,17 @@ function parseArgs(argv: string[]): CliOptions {
       o.startAt = t;
     } else if (a === '--faults') {
       const v = value(i++, a);
-      o.faults = JSON.parse(existsSync(v) ? readFileSync(v, 'utf8') : v) as FaultSpec;
+      let spec: unknown;
+      try {
+        spec = JSON.parse(existsSync(v) ? readFileSync(v, 'utf8') : v);
+      } catch {
+        throw new Error('--faults needs JSON (or a JSON file), e.g. \'{"systemErrorRate":0.1}\'');
+      }
+      try {
+        o.faults = parseFaultSpec(spec);
+      } catch (err) {
+        throw new Error(`--faults: ${(err as Error).message}`);
+      }
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`bad port ${o.port}`);
@@ -90,6 +107,8 @@ async function main(): Promise<void> {
     startAt: o.startAt,
     startTimers: false,
     quiet: o.quiet,
+    importDir: o.importDir,
+    exportOnExit: o.exportOnExit,
     log: (line) => console.log(line),
   });
   // An empty database gets what `setup` creates (collections, demo events) before any timer fires, so the
@@ -115,7 +134,10 @@ async function main(): Promise<void> {
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
     console.log(`\n${signal}: stopping (flushing data)…`);
     emu.stop().then(
@@ -128,6 +150,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
+  // `npm start` runs this file as its only process (package.json: `exec node --import tsx …`), so a signal to the
+  // started pid reaches it. Should the parent die without passing one on (npm killed with SIGKILL, a closed
+  // terminal), stop too instead of holding the port as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent process gone');
+  }, 500).unref();
 }
 
 main().catch((err: unknown) => {

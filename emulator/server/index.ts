@@ -1,6 +1,7 @@
 // Emulator server: the HTTP server on 127.0.0.1 (`/admin` for the SDK, developer endpoints for people and tests).
 import { createServer, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { AdminError } from '../contracts';
 import { handleAdmin } from './admin';
 import { HttpError, sendJson } from './http';
 import { handleRoute, ServerDeps } from './routes';
@@ -18,17 +19,24 @@ export interface EmulatorServer {
 export async function startServer(deps: ServerDeps, port: number): Promise<EmulatorServer> {
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'malformed request target' } });
+    }
     const work =
       req.method === 'POST' && url.pathname === '/admin' ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url);
     work.catch((err: unknown) => {
+      if (err instanceof AdminError) err = new HttpError(400, err.message, err.code);
       if (err instanceof HttpError) {
         if (err.status >= 500 || err.status === 400) deps.log(`  ${req.method} ${url.pathname} → ${err.status} ${err.message}`);
-        return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+        return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
       }
+      // The stack and the engine's message go to the log only: answers never carry them (nor absolute paths).
       const e = err as Error;
       deps.log(`  ${req.method} ${url.pathname} → 500 ${e.stack ?? e.message}`);
-      sendJson(res, 500, { error: { code: 'INTERNAL', message: e.message } });
+      sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal emulator error (the emulator log has the details)' } });
     });
   });
   // The SDK runs with keep-alive off in SCF mode; still track sockets so close() never waits on idle ones.
