@@ -86,6 +86,12 @@ export interface DatabaseService {
   createCollection(name: string): void;
   find(collection: string, query?: Doc): Doc[];
   insert(collection: string, docs: Doc[]): void;
+  /** Replace (or create) the document with this `_id` (unique indexes checked). */
+  replace(collection: string, doc: Doc): void;
+  /** Remove the document with this `_id`; false when there was none. */
+  remove(collection: string, id: unknown): boolean;
+  /** The declared indexes (config/indexes.json `collections`). */
+  indexes(): IndexConfig;
   exportSnapshot(): { collections: Record<string, Doc[]> };
   importSnapshot(snapshot: { collections: Record<string, Doc[]> }): void;
   /** Drop every collection (and its data on disk). */

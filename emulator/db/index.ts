@@ -16,7 +16,7 @@ import { matchDocs } from './engine';
 import { DB_ERROR_CODES, toAdminError } from './errors';
 import { UniqueIndexes } from './indexes';
 import { filePersistence, memoryPersistence } from './persistence';
-import { importDocs, insertDocs } from './direct';
+import { importDocs, insertDocs, removeDoc, replaceDoc } from './direct';
 import { SecondaryIndexes } from './secondary';
 import { Store, type Op } from './store';
 import { TxManager } from './transactions';
@@ -108,6 +108,9 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
       return docs ? matchDocs(docs.values(), query).map((d) => deepClone(d)) : [];
     },
     insert: (collection, docs) => insertDocs(db, collection, docs),
+    replace: (collection, doc) => replaceDoc(db, collection, doc),
+    remove: (collection, id) => removeDoc(db, collection, id),
+    indexes: () => structuredClone(opts.indexes ?? {}),
     exportSnapshot() {
       const collections: Record<string, Doc[]> = {};
       for (const name of store.names()) collections[name] = [...(store.docs(name)?.values() ?? [])].map((d) => deepClone(d));

@@ -2,6 +2,7 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AdminError } from '../contracts';
+import { ConsoleEvents } from '../console';
 import { handleAdmin } from './admin';
 import { HttpError, sendJson } from './http';
 import { handleRoute, ServerDeps } from './routes';
@@ -18,6 +19,11 @@ export interface EmulatorServer {
 /** Listens on 127.0.0.1:`port` (0 = a free port). Every request is answered; no error stops the server. */
 export async function startServer(deps: ServerDeps, port: number): Promise<EmulatorServer> {
   const sockets = new Set<Socket>();
+  const events = new ConsoleEvents(() => deps.clock.now());
+  const unsubscribe = deps.runner.onLogged((entry) => {
+    events.send('invocation', entry);
+    events.changed();
+  });
   const server: Server = createServer((req, res) => {
     let url: URL;
     try {
@@ -25,8 +31,10 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     } catch {
       return sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'malformed request target' } });
     }
-    const work =
-      req.method === 'POST' && url.pathname === '/admin' ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url);
+    const isAdmin = req.method === 'POST' && url.pathname === '/admin';
+    // Anything but a read through the developer API may change what an open console shows.
+    if (!isAdmin && req.method !== 'GET') res.on('finish', () => events.changed());
+    const work = isAdmin ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url, events);
     work.catch((err: unknown) => {
       if (err instanceof AdminError) err = new HttpError(400, err.message, err.code);
       if (err instanceof HttpError) {
@@ -57,6 +65,8 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     port: actual,
     url: `http://127.0.0.1:${actual}`,
     close() {
+      unsubscribe();
+      events.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

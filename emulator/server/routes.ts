@@ -6,6 +6,7 @@ import { resolve, sep } from 'node:path';
 import type { Clock, FaultSpec } from '../contracts';
 import type { InvocationLogEntry, InvocationResult } from '../runner';
 import { FaultSpecError, parseFaultSpec } from '../wechat/faults';
+import { ConsoleEvents, handleConsole } from '../console';
 import type { AdvanceResult, FireRecord } from '../timers';
 import type { AdminDeps } from './admin';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText, str } from './http';
@@ -28,7 +29,7 @@ export const ENDPOINTS: [string, string][] = [
   ['POST /wx/requestSubscribeMessage', '{"openid","tmplIds":[...],"choices":{"<id>":"accept|reject"}}'],
   ['GET  /wx/inbox/<openid>', 'subscription messages delivered to that user'],
   ['GET  /wx/quota/<openid>/<tmplId>', "WeChat's own one-time quota for (user, template)"],
-  ['GET  /wx/setting/<openid>', 'wx.getSetting({withSubscriptions:true}) for that user'],
+  ['GET  /wx/setting/<openid>', 'wx.getSetting({withSubscriptions:true}) for that user; POST {"mainSwitch":false} flips the main switch'],
   ['POST /wx/faults', 'set (GET: read) fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0}'],
   ['GET  /snapshot', 'export the database (relaxed Extended JSON)'],
   ['POST /snapshot', 'import a database export'],
@@ -46,7 +47,8 @@ const METHODS: [RegExp, string][] = [
   [/^\/clock\/advance$/, 'POST'],
   [/^\/wx\/requestSubscribeMessage$/, 'POST'],
   [/^\/wx\/faults$/, 'GET, POST'],
-  [/^\/wx\/(inbox|setting)\/[^/]+$/, 'GET'],
+  [/^\/wx\/inbox\/[^/]+$/, 'GET'],
+  [/^\/wx\/setting\/[^/]+$/, 'GET, POST'],
   [/^\/wx\/quota\/[^/]+\/[^/]+$/, 'GET'],
   [/^\/snapshot$/, 'GET, POST'],
   [/^\/reset$/, 'POST'],
@@ -157,9 +159,10 @@ function fireSummary(f: FireRecord) {
   return { fn: f.fn, trigger: f.trigger, at: new Date(f.at).toISOString(), coalesced: f.coalesced, ...summarize(f.invocation) };
 }
 
-export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: ServerResponse, url: URL, events: ConsoleEvents): Promise<void> {
   const method = req.method ?? 'GET';
   const parts = pathParts(url.pathname);
+  if (await handleConsole(deps, events, req, res, url, parts)) return;
   const [a, b, c] = parts;
   const allowed = METHODS.find(([re]) => re.test(url.pathname))?.[1];
   if (allowed && !allowed.split(', ').includes(method)) {
@@ -169,7 +172,7 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
 
   if (method === 'GET' && parts.length === 0) {
     const lines = ENDPOINTS.map(([k, v]) => `${k.padEnd(34)} ${v}`);
-    return sendText(res, 200, `Tixing local CloudBase emulator\n\n${lines.join('\n')}\n`);
+    return sendText(res, 200, `Tixing local CloudBase emulator (open this address in a browser for the console)\n\n${lines.join('\n')}\n`);
   }
   if (method === 'GET' && a === 'health') {
     return sendJson(res, 200, {
@@ -238,6 +241,12 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
     if (method === 'GET' && b === 'inbox' && c) return sendJson(res, 200, deps.wechat.inbox(c));
     if (method === 'GET' && b === 'quota' && c && parts[3]) return sendJson(res, 200, { quota: deps.wechat.quota(c, parts[3]) });
     if (method === 'GET' && b === 'setting' && c) return sendJson(res, 200, deps.wechat.getSetting(c));
+    if (method === 'POST' && b === 'setting' && c && !parts[3]) {
+      // The user flips the main switch of subscription messages (微信 → 设置 → 通知 / the mini program's settings page).
+      if (typeof body.mainSwitch !== 'boolean') throw new HttpError(400, 'body needs {"mainSwitch": true | false}');
+      deps.wechat.setMainSwitch(c, body.mainSwitch);
+      return sendJson(res, 200, deps.wechat.getSetting(c));
+    }
     if (b === 'faults' && !c) {
       if (method === 'GET') return sendJson(res, 200, { faults: deps.wechat.faults() });
       let faults: FaultSpec;
