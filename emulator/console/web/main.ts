@@ -510,6 +510,23 @@ function FaultsForm({ faults }: { faults: WechatState['faults'] }) {
   </section>`;
 }
 
+/** The user's main switch (optimistic: shows the new position until the server's state catches up). */
+function MainSwitch({ openid, on }: { openid: string; on: boolean }) {
+  const [pending, setPending] = useState<boolean | undefined>(undefined);
+  const [run, error] = useAction();
+  useEffect(() => {
+    if (pending === on) setPending(undefined);
+  }, [on, pending]);
+  useEffect(() => setPending(undefined), [openid]);
+  return html`<label class="switch"><input type="checkbox" name="mainSwitch" checked=${pending ?? on}
+      onChange=${(e: Event) => {
+        const v = (e.target as HTMLInputElement).checked;
+        setPending(v);
+        run(async () => void (await api('POST', `/wx/setting/${encodeURIComponent(openid)}`, { mainSwitch: v })));
+      }} />
+    Subscription messages main switch (WeChat settings)</label><${ErrorLine} error=${error} />`;
+}
+
 function WechatPanel() {
   const { data, error } = useData<WechatState>('/console/api/wechat');
   const [selected, setSelected] = useState<string | undefined>(undefined);
@@ -547,9 +564,7 @@ function WechatPanel() {
       ${openid
         ? html`<section class="card" id="user">
             <h2>${openid}</h2>
-            <label class="switch"><input type="checkbox" name="mainSwitch" checked=${user?.mainSwitch ?? true}
-              onChange=${(e: Event) => run(async () => void (await api('POST', `/wx/setting/${encodeURIComponent(openid)}`, { mainSwitch: (e.target as HTMLInputElement).checked })))} />
-              Subscription messages main switch</label>
+            <${MainSwitch} openid=${openid} on=${user?.mainSwitch ?? true} />
             <${ErrorLine} error=${actionError} />
             <table class="quota" data-testid="quota">
               <thead><tr><th>Template</th><th>WeChat's count</th><th>Always keep</th></tr></thead>
@@ -681,7 +696,7 @@ function SendsChart({ series }: { series: CampaignView['series'] }) {
       height: 220,
       scales: { x: { time: true } },
       axes: [{ values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000).slice(11, 19)) }, {}],
-      series: [{}, ...OUTCOMES.map((o) => ({ label: o, stroke: COLORS[o], width: 2 }))],
+      series: [{}, ...OUTCOMES.map((o) => ({ label: o, stroke: COLORS[o], width: 2, points: { show: false } }))],
     };
     const data: uPlot.AlignedData = [series.t.map((t) => t / 1000), ...OUTCOMES.map((o) => series[o])];
     const plot = new uPlot(opts, data, host);
