@@ -85,8 +85,8 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
       params = parsed as Record<string, unknown>;
-    } catch (err) {
-      return fail(INVALID_PARAM, `malformed /admin body (expected a JSON object): ${(err as Error).message}`);
+    } catch {
+      return fail(INVALID_PARAM, 'malformed /admin body (expected a JSON object)');
     }
     action = str(params.action) ?? '';
     collection = str(params.collectionName);
@@ -135,8 +135,8 @@ async function invokeFunction(
   if (raw) {
     try {
       event = JSON.parse(raw);
-    } catch (err) {
-      return fail(INVALID_PARAM, `request_data is not JSON: ${(err as Error).message}`);
+    } catch {
+      return fail(INVALID_PARAM, 'request_data is not JSON');
     }
   }
   // [WXCTX] function-to-function: SOURCE chained (wx_client,scf), caller's OPENID kept, and [CB-WXTOKEN] no token.

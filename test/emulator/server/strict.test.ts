@@ -82,6 +82,19 @@ describe('stricter answers', () => {
     expect(r.text).not.toMatch(ENGINE_TEXT);
   });
 
+  it('/admin answers carry no parser or engine messages (malformed body, a query nested too deeply)', async () => {
+    const bad = await http('POST', '/admin?env=tixing-local', '{"action": "database.getDocument",');
+    expect(bad.json).toMatchObject({ code: 'INVALID_PARAM', message: 'malformed /admin body (expected a JSON object)' });
+    h.emu.db.createCollection('probe');
+    const depth = 20_000;
+    const query = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+    const deep = await http('POST', '/admin?env=tixing-local', JSON.stringify({ action: 'database.getDocument', collectionName: 'probe', query, queryType: 'WHERE' }));
+    expect(deep.status).toBe(200);
+    expect(typeof deep.json.code).toBe('string');
+    expect(deep.text).not.toMatch(ENGINE_TEXT);
+    expect((await http('GET', '/health')).status).toBe(200);
+  });
+
   it('a function that cannot be found answers without absolute paths', async () => {
     const r = await http('POST', '/call/missing', { openid: 'o-dev' });
     expect(r.status).toBe(404);
