@@ -8,6 +8,7 @@ import { parseFaultSpec } from './wechat/faults';
 import appConfig from '../config/tixing.json';
 import { ROOT, startEmulator } from './index';
 import { ENDPOINTS } from './server';
+import { buildConsole } from './console';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -122,6 +123,9 @@ async function main(): Promise<void> {
   const fns = emu.runner.functions();
   const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
   console.log(`\nTixing emulator listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
+  console.log(`console: open ${emu.url}/ in a browser`);
+  // Bundle the console now, so the first page load is quick (and a bundling problem shows at start).
+  buildConsole().catch((err: unknown) => console.warn(`console unavailable: ${err instanceof Error ? err.message : String(err)}`));
   console.log(`functions: ${fns.map((f) => f.name).join(', ') || '(none)'}${unbuilt.length ? `  — NOT BUILT: ${unbuilt.join(', ')}` : ''}`);
   for (const t of emu.timers.upcoming()) {
     console.log(`timer ${t.fn}/${t.trigger}: next ${t.at === undefined ? 'never' : new Date(t.at).toISOString()}${o.timers === 'manual' ? ' (real-time timers off)' : ''}`);

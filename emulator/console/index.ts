@@ -63,7 +63,7 @@ export class ConsoleEvents {
 let bundle: Promise<{ js: string; css: string }> | undefined;
 
 /** esbuild bundles web/main.ts (preact, htm, uPlot) once per process. */
-function build(): Promise<{ js: string; css: string }> {
+export function buildConsole(): Promise<{ js: string; css: string }> {
   bundle ??= (async () => {
     const esbuild = await import('esbuild');
     const out = await esbuild.build({
@@ -129,11 +129,11 @@ export async function handleConsole(deps: ServerDeps, events: ConsoleEvents, req
   if (parts[0] !== 'console') return false;
   const [, b, c, d, e] = parts;
   if (method === 'GET' && b === 'app.js' && !c) {
-    send(res, 'text/javascript; charset=utf-8', (await build()).js);
+    send(res, 'text/javascript; charset=utf-8', (await buildConsole()).js);
     return true;
   }
   if (method === 'GET' && b === 'app.css' && !c) {
-    send(res, 'text/css; charset=utf-8', (await build()).css);
+    send(res, 'text/css; charset=utf-8', (await buildConsole()).css);
     return true;
   }
   if (method === 'GET' && b === 'events' && !c) {

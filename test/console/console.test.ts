@@ -56,13 +56,6 @@ beforeAll(async () => {
     });
     expect(r).toMatchObject({ ok: true });
   }
-  const created = await emu.call<Env>('campaigns', 'o-admin', {
-    action: 'create', name: '周末读书会', templateId: T,
-    data: { thing1: '周末读书会', time2: '2026-05-02 10:00', thing3: '图书馆三楼', thing4: '记得带书' },
-    page: 'pages/index/index', audience: { kind: 'all' },
-  });
-  campaignId = created.data.id as string;
-  expect(await emu.call<Env>('campaigns', 'o-admin', { action: 'schedule', id: campaignId, sendAt: '2026-05-01 09:00', zone: 'Asia/Shanghai' })).toMatchObject({ ok: true });
   // A call the function refuses (ok:false), for the Invocations filters.
   expect(await emu.call<Env>('hello', 'o-dave', { action: 'bogus' })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_ACTION' } });
   b = await launchBrowser();
@@ -90,6 +83,27 @@ describe('Overview', () => {
     // Live: a call made elsewhere shows up without a reload (server-sent events).
     await h.emu.call('hello', 'o-erin', {});
     await page.waitForFunction((n) => Number(document.querySelector('[data-testid="count-invocations"]')?.textContent) === n, invocations + 1);
+
+    // The admin creates and schedules a campaign from the console ("Call a function", as the admin pages would).
+    const call = async (fn: string, openid: string, data: unknown) => {
+      await page.selectOption('#call select[name="fn"]', fn);
+      await page.fill('#call input[name="openid"]', openid);
+      await page.fill('#call textarea[name="data"]', JSON.stringify(data));
+      const before = await page.textContent('#call').then((t) => t ?? '');
+      await page.click('#call button[type="submit"]');
+      await page.waitForFunction((b) => document.querySelector('#call')?.textContent !== b && !!document.querySelector('[data-testid="call-answer"]'), before);
+      return { status: await page.textContent('[data-testid="call-status"]'), answer: JSON.parse((await page.textContent('[data-testid="call-answer"]')) ?? 'null') };
+    };
+    const created = await call('campaigns', 'o-admin', {
+      action: 'create', name: '周末读书会', templateId: T,
+      data: { thing1: '周末读书会', time2: '2026-05-02 10:00', thing3: '图书馆三楼', thing4: '记得带书' },
+      page: 'pages/index/index', audience: { kind: 'all' },
+    });
+    expect(created).toMatchObject({ status: 'HTTP 200', answer: { ok: true, data: { id: expect.any(String) } } });
+    campaignId = created.answer.data.id;
+    const scheduled = await call('campaigns', 'o-admin', { action: 'schedule', id: campaignId, sendAt: '2026-05-01 09:00', zone: 'Asia/Shanghai' });
+    expect(scheduled.answer).toMatchObject({ ok: true, data: { status: 'scheduled' } });
+    expect(h.emu.db.find('campaigns', { _id: campaignId })[0]).toMatchObject({ status: 'scheduled', name: '周末读书会' });
 
     // Jump to 09:30 Beijing time: the campaign starts at 09:00 and the dispatcher sends it on the way.
     const before = h.emu.now();

@@ -202,6 +202,50 @@ function ClockControls() {
   </section>`;
 }
 
+/** POST /call/<fn> as the mini program would (e.g. create and schedule a campaign as an admin). */
+function CallForm({ functions }: { functions: string[] }) {
+  const [fn, setFn] = useState('hello');
+  const [openid, setOpenid] = useState('o-admin');
+  const [data, setData] = useState('{}');
+  const [answer, setAnswer] = useState<{ status: number; text: string } | undefined>(undefined);
+  const [run, error, , busy] = useAction();
+  const submit = () =>
+    run(async () => {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data || '{}');
+      } catch {
+        throw new Error('data is not valid JSON');
+      }
+      const res = await fetch(`/call/${encodeURIComponent(fn)}`, { method: 'POST', body: JSON.stringify({ openid, data: parsed }) });
+      const text = await res.text();
+      let shown = text;
+      try {
+        shown = pretty(JSON.parse(text));
+      } catch {
+        /* not JSON: shown as it is */
+      }
+      setAnswer({ status: res.status, text: shown });
+    });
+  return html`<section class="card" id="call">
+    <h2>Call a function</h2>
+    <form onSubmit=${(e: Event) => {
+      e.preventDefault();
+      submit();
+    }}>
+      <div class="row">
+        <select name="fn" value=${fn} onChange=${(e: Event) => setFn((e.target as HTMLSelectElement).value)}>${functions.map((f) => html`<option value=${f}>${f}</option>`)}</select>
+        <input name="openid" placeholder="openid of the caller" value=${openid} onInput=${(e: Event) => setOpenid((e.target as HTMLInputElement).value)} />
+        <button type="submit" class="primary" disabled=${busy}>Call</button>
+      </div>
+      <textarea name="data" rows="4" placeholder='data, e.g. {"action":"list"}' value=${data} onInput=${(e: Event) => setData((e.target as HTMLTextAreaElement).value)}></textarea>
+    </form>
+    <p class="hint">As <code>wx.cloud.callFunction</code> from the mini program: ${'POST /call/<fn>'} with this openid and data.</p>
+    <${ErrorLine} error=${error} />
+    ${answer ? html`<p class="hint" data-testid="call-status">HTTP ${answer.status}</p><pre data-testid="call-answer">${answer.text}</pre>` : null}
+  </section>`;
+}
+
 function OverviewPanel() {
   const { data, error } = useData<Overview>('/console/api/overview');
   const [run, actionError] = useAction();
@@ -247,6 +291,7 @@ function OverviewPanel() {
         <tbody>${data.timers.map((t) => html`<tr><td>${t.fn}/${t.trigger}</td><td data-testid="next-fire">${fmtTime(t.at)}</td></tr>`)}</tbody>
       </table>
     </section>
+    <${CallForm} functions=${data.functions.map((f) => f.name)} />
   </div>`;
 }
 
