@@ -196,6 +196,15 @@ describe('a quieter log', () => {
     expect(line).not.toMatch(/ ok$/);
   });
 
+  it('a long advance prints one summary line, not a line per coalesced step or idle run', async () => {
+    lines.length = 0;
+    // 400 days: steps of 2 days, so the daily trigger coalesces one fire time per step (~200 runs, all idle).
+    const r = await http('POST', '/clock/advance', { ms: 400 * 86400_000 });
+    expect(r.json.coalesced).toBeGreaterThan(150);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/clock advanced 400 d: \d+ timer run\(s\) \(\d+ idle, not shown\), \d+ fire time\(s\) coalesced$/);
+  });
+
   it('/clock/advance answers a summary by default and every run with ?detail=1', async () => {
     const r = await http('POST', '/clock/advance', { ms: 3 * 86400_000 });
     expect(r.json).toMatchObject({ runs: 3, byFunction: { ticker: { ok: 3 } }, notOk: [] });
