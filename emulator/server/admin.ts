@@ -11,6 +11,8 @@ import { MultipartError, parseMultipart } from './multipart';
 
 export interface AdminDeps {
   clock: Clock;
+  /** A request wrote to the database or called WeChat (the console refreshes). */
+  onChange?: () => void;
   runner: Runner;
   db: DatabaseService;
   wechat: WechatSimulator;
@@ -41,7 +43,8 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
   let action = '';
   let collection: string | undefined;
   let api: string | undefined;
-  const record = (error?: string) =>
+  const record = (error?: string) => {
+    if (written.count > 0 || action === 'wx.openApi') deps.onChange?.();
     deps.runner.recordRequest(invocationId, {
       at,
       action: action || '(unknown)',
@@ -51,6 +54,7 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       ms: Math.round((performance.now() - t0) * 10) / 10,
       ...(error ? { error } : {}),
     });
+  };
   const fail = (code: string, message: string) => {
     record(code);
     // "Create if missing" (setup on an existing database) answers this by design: an answer, not a problem.

@@ -24,6 +24,8 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     events.send('invocation', entry);
     events.changed();
   });
+  // Writes by plain scripts (the SDK outside any invocation) refresh the console too.
+  const adminDeps = { ...deps, onChange: () => events.changed() };
   const server: Server = createServer((req, res) => {
     let url: URL;
     try {
@@ -34,7 +36,7 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     const isAdmin = req.method === 'POST' && url.pathname === '/admin';
     // Anything but a read through the developer API may change what an open console shows.
     if (!isAdmin && req.method !== 'GET') res.on('finish', () => events.changed());
-    const work = isAdmin ? handleAdmin(deps, req, res, url) : handleRoute(deps, req, res, url, events);
+    const work = isAdmin ? handleAdmin(adminDeps, req, res, url) : handleRoute(deps, req, res, url, events);
     work.catch((err: unknown) => {
       if (err instanceof AdminError) err = new HttpError(400, err.message, err.code);
       if (err instanceof HttpError) {

@@ -5,7 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser';
-import { useEmulator } from '../support/emulator';
+import cloud from 'wx-server-sdk';
+import { useEmulator, withSdkEnv } from '../support/emulator';
 
 // Functions passed to page.waitForFunction run in the page, where `document` exists (this file is typed for node).
 declare const document: any;
@@ -115,6 +116,11 @@ describe('Overview', () => {
     expect(await page.textContent('[data-testid="clock-message"]')).toMatch(/dispatch ok \d+/);
     await page.waitForFunction(() => document.querySelector('[data-testid="count-delivered"]')?.textContent === '3');
 
+    // "Fire timer" runs dispatch once, now.
+    const runs = h.emu.invocations().filter((e) => e.fn === 'dispatch').length;
+    await page.click('#functions tr[data-fn="dispatch"] button:has-text("Fire timer")');
+    await eventually(() => h.emu.invocations().filter((e) => e.fn === 'dispatch').length, (v) => expect(v).toBe(runs + 1));
+
     // +10 min walks the clock by ten minutes.
     const t0 = h.emu.now();
     await page.click('#clock button:has-text("+10 min")');
@@ -182,6 +188,18 @@ describe('WeChat', () => {
     expect(h.emu.wechat.faults()).toEqual({ systemErrorRate: 0.2, latency: { fixedMs: 15 } });
     await page.click('#faults button:has-text("Clear")');
     await eventually(() => h.emu.wechat.faults(), (v) => expect(v).toEqual({}));
+
+    // A user WeChat does not know yet: open by openid, and the user rejects in the popup (nothing counted).
+    await page.fill('input[name="openid"]', 'o-newcomer');
+    await page.click('form:has(input[name="openid"]) button[type="submit"]');
+    await page.waitForSelector('#user h2:has-text("o-newcomer")');
+    await page.check(`#tap input[name="ask-${T}"]`);
+    await page.selectOption(`#tap select[name="choice-${T}"]`, 'reject');
+    await page.click('#tap button.primary');
+    await page.waitForFunction(() => /=reject/.test(document.querySelector('[data-testid="tap-result"]')?.textContent ?? ''));
+    expect(h.emu.quota('o-newcomer', T)).toBe(0);
+    await page.waitForSelector('[data-testid="users"] li[data-openid="o-newcomer"]');
+    expect(await page.textContent('#inbox')).toContain('No messages.');
   }, 60_000);
 });
 
@@ -248,11 +266,26 @@ describe('Database', () => {
     expect(await page.textContent('li.doc pre')).toContain('"status": "sent"');
     await screenshot('database');
 
+    // Pages of 50: a plain script (the real SDK, no invocation) writes 60 documents; the open console follows.
+    await withSdkEnv(h.emu, async () => {
+      cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+      const db = cloud.database();
+      await db.createCollection('pages_probe');
+      for (let i = 0; i < 60; i++) await db.collection('pages_probe').add({ data: { _id: `p${String(i).padStart(2, '0')}`, n: i } });
+    });
+    await page.click('[data-testid="collections"] li[data-collection="pages_probe"] a');
+    expect(await page.inputValue('input[name="query"]')).toBe('');
+    await page.waitForFunction(() => document.querySelector('[data-testid="doc-total"]')?.textContent === '60 document(s), showing 1–50');
+    expect(await page.locator('li.doc').count()).toBe(50);
+    await page.click('button:has-text("Next")');
+    await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 10);
+    expect(await page.textContent('li.doc pre')).toContain('"n": 50');
+    await page.click('button:has-text("Previous")');
+    await page.waitForFunction(() => document.querySelectorAll('li.doc').length === 50);
+
     // Add a document to users, edit it, delete it.
     await page.click('[data-testid="collections"] li[data-collection="users"] a');
     await page.waitForSelector('main h2:has-text("users")');
-    await page.fill('input[name="query"]', '');
-    await page.click('button:has-text("Query")');
     await page.click('button:has-text("Add document")');
     await page.fill('.editor textarea', '{"_id":"o-zed","nickname":"小泽","tags":["vip"]}');
     await page.click('.editor button:has-text("Save")');

@@ -62,7 +62,8 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
 /** GET `path`, again whenever the server reports a change (at most every 300 ms) or `path` changes. */
 function useData<T>(path: string | null): { data: T | undefined; error: string | undefined; reload: () => void } {
   const { changes } = useLive();
-  const [data, setData] = useState<T | undefined>(undefined);
+  // Data is kept with the path it was read from: after the path changes, the old data is not shown as the new.
+  const [loaded, setData] = useState<{ path: string; data: T } | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [manual, setManual] = useState(0);
   const last = useRef(0);
@@ -75,7 +76,7 @@ function useData<T>(path: string | null): { data: T | undefined; error: string |
       api<T>('GET', path).then(
         (d) => {
           if (!cancelled) {
-            setData(d);
+            setData({ path, data: d });
             setError(undefined);
           }
         },
@@ -87,6 +88,7 @@ function useData<T>(path: string | null): { data: T | undefined; error: string |
       clearTimeout(t);
     };
   }, [path, changes, manual]);
+  const data = loaded && loaded.path === path ? loaded.data : undefined;
   return { data, error, reload: useCallback(() => setManual((n) => n + 1), []) };
 }
 
@@ -376,6 +378,9 @@ function DatabasePanel() {
               setSelected(c.name);
               setSkip(0);
               setEditing(null);
+              // A query belongs to its collection.
+              setQuery('');
+              setQueryText('');
             }}>${c.name}</a> <span class="count">${c.exists ? c.count : 'not created'}</span>
           </li>`,
         )}
