@@ -137,12 +137,16 @@ async function main(): Promise<void> {
   console.log(`  ${shellExports(emu.sdkEnv())}\n`);
 
   let stopping = false;
+  let stoppingAt = 0;
   const stop = (signal: string) => {
     if (stopping) {
+      // A signal may arrive twice at once (from the terminal and forwarded by a wrapper): only a later one forces.
+      if (Date.now() - stoppingAt < 1000) return;
       console.log(`${signal} again: exiting now`);
       process.exit(1);
     }
     stopping = true;
+    stoppingAt = Date.now();
     console.log(`\n${signal}: stopping (flushing data)…`);
     emu.stop().then(
       () => process.exit(0),

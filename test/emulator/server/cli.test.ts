@@ -14,8 +14,9 @@ interface Started {
   output: () => string;
 }
 
-function npmStart(args: string[]): ChildProcess {
-  return spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+function npmStart(args: string[], detached = false): ChildProcess {
+  // detached: its own process group, like a terminal's foreground job (Ctrl-C signals the whole group).
+  return spawn('npm', ['start', '--silent', '--', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], detached });
 }
 
 function collect(child: ChildProcess): () => string {
@@ -25,8 +26,8 @@ function collect(child: ChildProcess): () => string {
   return () => out;
 }
 
-async function start(args: string[]): Promise<Started> {
-  const child = npmStart([...BASE, ...args]);
+async function start(args: string[], detached = false): Promise<Started> {
+  const child = npmStart([...BASE, ...args], detached);
   const output = collect(child);
   const deadline = Date.now() + 45_000;
   for (;;) {
@@ -126,6 +127,17 @@ describe('npm start', () => {
     await exited(s.child);
     expect(await allGone(tree)).toEqual([]);
     expect(await portFree(s.url)).toBe(true);
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group) stops cleanly, export included', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tixing-ctrlc-')), 'export');
+    const s = await start(['--export-on-exit', out], true);
+    const tree = [s.child.pid as number, ...descendants(s.child.pid as number)];
+    process.kill(-(s.child.pid as number), 'SIGINT');
+    expect(await allGone(tree)).toEqual([]);
+    expect(await portFree(s.url)).toBe(true);
+    expect(s.output()).not.toMatch(/exiting now/);
+    expect(existsSync(join(out, 'tixing-export.json'))).toBe(true);
   });
 
   it('SIGKILL to npm leaves no orphan holding the port', async () => {
