@@ -96,10 +96,10 @@ function useData<T>(path: string | null): { data: T | undefined; error: string |
 // Formatting
 
 /** Virtual time in UTC+8 (the zone of WeChat timers and of the users' cards). */
-function fmtTime(ms: number | null | undefined): string {
+function fmtTime(ms: number | null | undefined, millis = false): string {
   if (ms === null || ms === undefined) return '–';
   const d = new Date(ms + 8 * 3600_000);
-  return `${d.toISOString().slice(0, 19).replace('T', ' ')}`;
+  return d.toISOString().slice(0, millis ? 23 : 19).replace('T', ' ');
 }
 
 function fmtDuration(ms: number): string {
@@ -279,7 +279,7 @@ function OverviewPanel() {
               <td>${f.timeoutMs / 1000} s</td>
               <td>${f.trigger ? html`<code>${f.trigger.cron}</code>` : '–'}</td>
               <td data-testid="workers">${f.workers}</td>
-              <td class="last">${f.last.length === 0 ? '–' : f.last.map((e) => html`<span title=${`${fmtTime(e.startedAt)} ← ${e.caller}, ${e.durationMs} ms`}><${Outcome} outcome=${e.outcome} /></span>`)}</td>
+              <td class="last">${f.last[0] ? html`<small class="when">${fmtTime(f.last[0].startedAt).slice(5)}</small> ` : ''}${f.last.length === 0 ? '–' : f.last.map((e) => html`<span title=${`${fmtTime(e.startedAt)} ← ${e.caller}, ${e.durationMs} ms`}><${Outcome} outcome=${e.outcome} /></span>`)}</td>
               <td>${f.trigger ? html`<button onClick=${() => run(async () => void (await api('POST', `/trigger/${f.name}`)))}>Fire timer</button>` : ''}</td>
             </tr>`,
           )}
@@ -741,11 +741,13 @@ function SendsChart({ series }: { series: CampaignView['series'] }) {
   useEffect(() => {
     const host = el.current;
     if (!host || series.t.length === 0) return;
+    const span = (series.t[series.t.length - 1] ?? 0) - (series.t[0] ?? 0);
     const opts: uPlot.Options = {
       width: Math.max(320, host.clientWidth || 600),
       height: 220,
       scales: { x: { time: true } },
-      axes: [{ values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000).slice(11, 19)) }, {}],
+      // Virtual time in UTC+8; milliseconds when the whole campaign took less than ten seconds.
+      axes: [{ values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000, span < 10_000).slice(11)) }, {}],
       series: [{}, ...OUTCOMES.map((o) => ({ label: o, stroke: COLORS[o], width: 2, points: { show: false } }))],
     };
     const data: uPlot.AlignedData = [series.t.map((t) => t / 1000), ...OUTCOMES.map((o) => series[o])];
