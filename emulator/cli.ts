@@ -4,10 +4,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FaultSpec } from './contracts';
+import { parseFaultSpec } from './wechat/faults';
 import appConfig from '../config/tixing.json';
 import { ROOT, startEmulator } from './index';
 import { loadProject } from './project';
 import { ENDPOINTS } from './server';
+import { buildConsole } from './console';
 
 const HELP = `Usage: npm start -- [options]
 
@@ -19,6 +21,8 @@ const HELP = `Usage: npm start -- [options]
   --no-setup        do not run \`setup\` (collections + demo events) on an empty database at start
   --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
   --faults <json|file>  WeChat fault injection, e.g. '{"systemErrorRate":0.1,"latency":{"minMs":20,"maxMs":200}}'
+  --import <dir>    start from the database export in <dir> (replaces what --data holds)
+  --export-on-exit <dir>  write the database to <dir> when stopped (Ctrl-C, SIGTERM); --import <dir> reads it back
   --start-at <ISO>  start the virtual clock at this time
   --no-build        skip \`npm run build\`
   --quiet           do not forward what functions print
@@ -34,6 +38,8 @@ interface CliOptions {
   build: boolean;
   setup: boolean;
   quiet: boolean;
+  importDir?: string;
+  exportOnExit?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -52,6 +58,8 @@ function parseArgs(argv: string[]): CliOptions {
     else if (a === '--project') o.project = resolve(value(i++, a));
     else if (a === '--data') o.dataDir = resolve(value(i++, a));
     else if (a === '--no-setup') o.setup = false;
+    else if (a === '--import') o.importDir = resolve(value(i++, a));
+    else if (a === '--export-on-exit') o.exportOnExit = resolve(value(i++, a));
     else if (a === '--no-timers') o.timers = 'manual';
     else if (a === '--no-build') o.build = false;
     else if (a === '--quiet') o.quiet = true;
@@ -61,7 +69,17 @@ function parseArgs(argv: string[]): CliOptions {
       o.startAt = t;
     } else if (a === '--faults') {
       const v = value(i++, a);
-      o.faults = JSON.parse(existsSync(v) ? readFileSync(v, 'utf8') : v) as FaultSpec;
+      let spec: unknown;
+      try {
+        spec = JSON.parse(existsSync(v) ? readFileSync(v, 'utf8') : v);
+      } catch {
+        throw new Error('--faults needs JSON (or a JSON file), e.g. \'{"systemErrorRate":0.1}\'');
+      }
+      try {
+        o.faults = parseFaultSpec(spec);
+      } catch (err) {
+        throw new Error(`--faults: ${(err as Error).message}`);
+      }
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(o.port) || o.port < 0 || o.port > 65535) throw new Error(`bad port ${o.port}`);
@@ -105,6 +123,8 @@ async function main(): Promise<void> {
     startAt: o.startAt,
     startTimers: false,
     quiet: o.quiet,
+    importDir: o.importDir,
+    exportOnExit: o.exportOnExit,
     log: (line) => console.log(line),
   });
   // An empty database gets what `setup` creates (collections, demo events) before any timer fires, so the
@@ -119,6 +139,9 @@ async function main(): Promise<void> {
   const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
   const what = project ? `CloudBase emulator for ${project.name} (${project.root})` : 'Tixing emulator';
   console.log(`\n${what} listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
+  console.log(`console: open ${emu.url}/ in a browser`);
+  // Bundle the console now, so the first page load is quick (and a bundling problem shows at start).
+  buildConsole().catch((err: unknown) => console.warn(`console unavailable: ${err instanceof Error ? err.message : String(err)}`));
   console.log(`functions: ${fns.map((f) => f.name).join(', ') || '(none)'}${unbuilt.length ? `  — NOT BUILT: ${unbuilt.join(', ')}` : ''}`);
   for (const t of emu.timers.upcoming()) {
     console.log(`timer ${t.fn}/${t.trigger}: next ${t.at === undefined ? 'never' : new Date(t.at).toISOString()}${o.timers === 'manual' ? ' (real-time timers off)' : ''}`);
@@ -131,9 +154,16 @@ async function main(): Promise<void> {
   console.log(`  ${shellExports(emu.sdkEnv())}\n`);
 
   let stopping = false;
+  let stoppingAt = 0;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      // A signal may arrive twice at once (from the terminal and forwarded by a wrapper): only a later one forces.
+      if (Date.now() - stoppingAt < 1000) return;
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
+    stoppingAt = Date.now();
     console.log(`\n${signal}: stopping (flushing data)…`);
     emu.stop().then(
       () => process.exit(0),
@@ -145,6 +175,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGHUP', () => stop('SIGHUP'));
+  // `npm start` runs this file as its only process (package.json: `exec node --import tsx …`), so a signal to the
+  // started pid reaches it. Should the parent die without passing one on (npm killed with SIGKILL, a closed
+  // terminal), stop too instead of holding the port as an orphan.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stop('parent process gone');
+  }, 500).unref();
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,8 @@ export interface AdminRequestContext {
   /** Raw `x-tcb-source` header. */
   source?: string;
   requestId: string;
+  /** Filled by the database service: documents this request wrote (inserted, updated, removed; a commit's writes). */
+  written?: { count: number };
 }
 
 /**
@@ -84,6 +86,12 @@ export interface DatabaseService {
   createCollection(name: string): void;
   find(collection: string, query?: Doc): Doc[];
   insert(collection: string, docs: Doc[]): void;
+  /** Replace (or create) the document with this `_id` (unique indexes checked). */
+  replace(collection: string, doc: Doc): void;
+  /** Remove the document with this `_id`; false when there was none. */
+  remove(collection: string, id: unknown): boolean;
+  /** The declared indexes (config/indexes.json `collections`). */
+  indexes(): IndexConfig;
   exportSnapshot(): { collections: Record<string, Doc[]> };
   importSnapshot(snapshot: { collections: Record<string, Doc[]> }): void;
   /** Drop every collection (and its data on disk). */
@@ -155,6 +163,18 @@ export type ClientSubscribeResult =
   | { ok: true; result: Record<string, string> & { errMsg: string } }
   | { ok: false; error: { errCode: number; errMsg: string } };
 
+export interface WechatUserSummary {
+  openid: string;
+  mainSwitch: boolean;
+  /** One-time templates: remaining sends. */
+  quota: Record<string, number>;
+  /** Long-term templates: subscribed or not. */
+  longTerm: Record<string, boolean>;
+  /** "Always keep this choice" settings. */
+  itemSettings: Record<string, string>;
+  inbox: number;
+}
+
 export interface WechatSimulator {
   /** Answers `wx.openApi`: resolves to protobuf `CommOpenApiResp` bytes, or throws AdminError (TCB-level error). */
   handleOpenApi(req: OpenApiRequest, ctx: AdminRequestContext & { invocation?: InvocationInfo }): Promise<Buffer>;
@@ -168,6 +188,10 @@ export interface WechatSimulator {
   quota(openid: string, templateId: string): number;
   setQuota(openid: string, templateId: string, n: number): void;
   setFaults(faults: FaultSpec): void;
+  /** The fault injection in force. */
+  faults(): FaultSpec;
+  /** Every user WeChat knows (asked, was sent to, or had settings changed), with what WeChat keeps for them. */
+  users(): WechatUserSummary[];
   /** Account policy: 43107 bans (client `ban` / 20005), 45168 sensitive words. */
   setPolicy(p: Partial<{ sensitiveWords: string[]; bannedTemplates: string[]; accountBanned: boolean }>): void;
   /** Answers still held back by latency or a simulated timeout. */

@@ -13,6 +13,7 @@ import { APP_ID, ENV_ID, baseEnv } from './runner/env';
 import { createStorageService, type StorageService } from './storage';
 import type { InvocationKind } from './runner/env';
 import { loadTimeouts } from './runner/functions';
+import { exportDatabase, importDatabase } from './export';
 import { startServer } from './server';
 import { AdvanceOptions, AdvanceResult, createTimers, FireRecord, Timers } from './timers';
 import { createWechatSimulator } from './wechat';
@@ -40,6 +41,10 @@ export interface StartOptions {
   random?: () => number;
   /** Virtual start time (epoch ms); default now. */
   startAt?: number;
+  /** Replace the database with this export at start (a directory written by `exportOnExit` / `--export-on-exit`). */
+  importDir?: string;
+  /** Write the database to this directory when the emulator stops (atomic: the previous export is replaced whole). */
+  exportOnExit?: string;
   /** No log lines at all (unless `log` is given); function output is not forwarded. */
   quiet?: boolean;
   log?: Logger;
@@ -131,6 +136,15 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     },
   };
   const db = await (opts.services?.db ?? createDatabaseService)({ clock, dataDir: opts.dataDir, indexes: opts.indexes ?? defaultIndexes(), log });
+  if (opts.importDir) {
+    try {
+      const names = importDatabase(db, opts.importDir);
+      log(`imported ${names.length} collection(s) from ${opts.importDir}`);
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+  }
   const wechat = (opts.services?.wechat ?? createWechatSimulator)({
     clock,
     appJsonPath: opts.appJsonPath ?? join(ROOT, 'miniprogram', 'app.json'),
@@ -228,9 +242,18 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     reset,
     stop() {
       stopped ??= (async () => {
-        await timers.stop();
+        // Workers first: a long timer run in flight ends now (as a container would) instead of delaying the stop.
         await server.close();
         await runner.close();
+        await timers.stop();
+        if (opts.exportOnExit) {
+          try {
+            const names = exportDatabase(db, opts.exportOnExit, clock.now());
+            log(`exported ${names.length} collection(s) to ${opts.exportOnExit}`);
+          } catch (err) {
+            log(`export to ${opts.exportOnExit} failed: ${err instanceof Error ? err.message : String(err)}`);
+          }
+        }
         await db.close();
       })();
       return stopped;

@@ -42,3 +42,22 @@ export function importDocs(db: DbContext, collections: Record<string, Doc[]>): v
   db.store.apply(ops);
   db.persist.compact(db.store);
 }
+
+/** Replaces (or creates) one document by its `_id`, with unique-index checks (the console's edit). */
+export function replaceDoc(db: DbContext, coll: string, raw: Doc): void {
+  if (!isPlainObject(raw)) throw invalidParam('a document must be a plain object');
+  const d = deepClone(checkId(raw));
+  const base = db.store.docs(coll) ?? new Map<IdKey, Doc>();
+  const changes = new Map<IdKey, Doc | null>([[idKey(d._id), d]]);
+  db.indexes.check(coll, overlay(base.values(), changes), nonNullKeys(changes));
+  db.commit([{ c: coll, create: true }, { c: coll, put: d }]);
+}
+
+/** Removes one document by `_id`; false when there was none. */
+export function removeDoc(db: DbContext, coll: string, id: unknown): boolean {
+  const base = db.store.docs(coll);
+  const k = idKey(id);
+  if (!base?.has(k)) return false;
+  db.commit([{ c: coll, del: k }]);
+  return true;
+}

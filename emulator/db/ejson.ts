@@ -15,7 +15,9 @@ export function decodeEJSON(text: unknown, field: string, now: number): unknown 
   try {
     parsed = EJSON.parse(text, { relaxed: true });
   } catch (e) {
-    throw invalidParam(`'${field}' is not valid EJSON: ${e instanceof Error ? e.message : String(e)}`);
+    // bson's own errors say what is wrong with the EJSON; the engine's (JSON syntax, nesting depth) are not shown.
+    const detail = e instanceof Error && e.name.startsWith('BSON') ? `: ${e.message}` : '';
+    throw invalidParam(`'${field}' is not valid EJSON${detail}`);
   }
   return revive(parsed, now);
 }

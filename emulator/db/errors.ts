@@ -67,6 +67,11 @@ export function txNotFound(): AdminError {
 /** Any thrown value as an AdminError: mingo's errors become invalid-operator or request-failed errors. */
 export function toAdminError(e: unknown): AdminError {
   if (e instanceof AdminError) return e;
+  // The JS engine's own errors (a query nested too deeply: RangeError; a bug: TypeError…) are not answers: the
+  // caller gets a stable message, the emulator log has the stack (emulator/db/index.ts logs non-AdminErrors).
+  if (e instanceof RangeError || e instanceof TypeError || e instanceof ReferenceError || e instanceof SyntaxError) {
+    return requestFailed('the local emulator could not evaluate this request (see the emulator log)');
+  }
   const message = e instanceof Error ? e.message : String(e);
   if (/(unknown|unregistered|invalid) [a-z ]*operator/i.test(message)) return invalidOperator(message);
   return requestFailed(message);

@@ -1,5 +1,6 @@
 // Emulator layer (db): the database service behind every `database.*` /admin action of wx-server-sdk 4.0.2
 // (mingo for semantics, EJSON on the wire, journal + snapshot on disk). See emulator/contracts.ts.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AdminError, type AdminRequestContext, type DatabaseService, type DatabaseServiceOptions, type Doc,
 } from '../contracts';
@@ -15,7 +16,7 @@ import { matchDocs } from './engine';
 import { DB_ERROR_CODES, toAdminError } from './errors';
 import { UniqueIndexes } from './indexes';
 import { filePersistence, memoryPersistence } from './persistence';
-import { importDocs, insertDocs } from './direct';
+import { importDocs, insertDocs, removeDoc, replaceDoc } from './direct';
 import { SecondaryIndexes } from './secondary';
 import { Store, type Op } from './store';
 import { TxManager } from './transactions';
@@ -57,6 +58,8 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
   const store = new Store(secondary);
   const persist = opts.dataDir ? filePersistence(opts.dataDir, opts.compactBytes ?? 8 << 20, log) : memoryPersistence();
   persist.load(store);
+  // Counts the documents a request writes (the invocation log tells idle timer runs from busy ones).
+  const writes = new AsyncLocalStorage<{ count: number }>();
   const db: DbContext = {
     clock: opts.clock,
     store,
@@ -66,6 +69,8 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
     txs: new TxManager(store, opts.txIdleTimeoutMs ?? 10_000, log),
     log,
     commit(ops: Op[]) {
+      const w = writes.getStore();
+      if (w) for (const op of ops) if (!('create' in op)) w.count += 1;
       persist.append(ops);
       store.apply(ops);
       persist.maybeCompact(store);
@@ -75,7 +80,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
   let requests = 0;
   let closed = false;
 
-  async function handle(params: Record<string, unknown>, _ctx: AdminRequestContext): Promise<unknown> {
+  async function handle(params: Record<string, unknown>, ctx: AdminRequestContext): Promise<unknown> {
     if (typeof params !== 'object' || params === null) throw new AdminError(DB_ERROR_CODES.invalidParam, 'the request must be a JSON object');
     const action = typeof params.action === 'string' ? params.action : '';
     requests += 1;
@@ -84,7 +89,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
     const handler = HANDLERS[action];
     if (!handler) throw new AdminError(DB_ERROR_CODES.invalidAction, `unknown database action '${action}'`);
     try {
-      return await handler(db, params);
+      return await writes.run(ctx.written ?? { count: 0 }, () => handler(db, params));
     } catch (e) {
       if (!(e instanceof AdminError)) log(`[db] ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       throw toAdminError(e);
@@ -103,6 +108,9 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
       return docs ? matchDocs(docs.values(), query).map((d) => deepClone(d)) : [];
     },
     insert: (collection, docs) => insertDocs(db, collection, docs),
+    replace: (collection, doc) => replaceDoc(db, collection, doc),
+    remove: (collection, id) => removeDoc(db, collection, id),
+    indexes: () => structuredClone(opts.indexes ?? {}),
     exportSnapshot() {
       const collections: Record<string, Doc[]> = {};
       for (const name of store.names()) collections[name] = [...(store.docs(name)?.values() ?? [])].map((d) => deepClone(d));

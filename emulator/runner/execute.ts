@@ -65,6 +65,17 @@ export function execute(x: Execution): Promise<Outcome> {
       memory_limit_in_mb: 256,
       namespace: ENV_ID,
     };
-    pool.post(w, { type: 'invoke', id, event: req.event, context, env: x.env, clockOffset: x.clockOffset });
+    w.invocationId = id;
+    try {
+      pool.post(w, { type: 'invoke', id, event: req.event, context, env: x.env, clockOffset: x.clockOffset });
+    } catch {
+      // postMessage copies the event with the structured clone algorithm, which throws synchronously (before
+      // anything reaches the worker) on an event nested too deeply or holding values it cannot copy. The worker is
+      // untouched and stays warm; the timers armed above are cleared by settle.
+      settle({
+        ok: false,
+        error: { code: 'BAD_EVENT', message: 'the event could not be handed to the function: it is nested too deeply or holds values that cannot be copied' },
+      });
+    }
   });
 }

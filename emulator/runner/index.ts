@@ -7,7 +7,9 @@ import { baseEnv, invocationEnv } from './env';
 import { execute, Killable } from './execute';
 import { discoverFunctions, FunctionSpec, FunctionTimeouts } from './functions';
 import { FunctionPool, PooledWorker } from './pool';
-import type { InvocationFailure, InvocationLogEntry, InvocationResult, InvokeRequest } from './types';
+import type {
+  AdminRequestRecord, InvocationDetail, InvocationFailure, InvocationLogEntry, InvocationOutcome, InvocationResult, InvokeRequest,
+} from './types';
 import { formatInvocation } from './log';
 
 export * from './types';
@@ -37,7 +39,18 @@ export interface Runner {
   /** Count one /admin request; `kill: true` means the worker was just terminated (do not answer the request). */
   noteRequest(invocationId: string | undefined): { kill: boolean };
   totalRequests(): number;
+  /** Details of one /admin request of a running invocation (the console's "database requests"). */
+  recordRequest(invocationId: string | undefined, rec: AdminRequestRecord): void;
+  /** The log, oldest first. */
   invocations(): InvocationLogEntry[];
+  /** One log entry (or a running invocation's partial entry: outcome absent). */
+  entry(invocationId: string): InvocationLogEntry | undefined;
+  /** Event, answer, output and requests of a recent invocation (the newest DETAIL_MAX are kept). */
+  detail(invocationId: string): InvocationDetail | undefined;
+  /** Invocations running now. */
+  runningNow(): { id: string; fn: string; openid?: string; startedAt: number }[];
+  /** Called after each invocation is logged (the console's live updates). */
+  onLogged(listener: (entry: InvocationLogEntry) => void): () => void;
   /** Push the clock offset to every live worker (after advance/set). */
   syncClock(): void;
   /** Live workers per function. */
@@ -52,11 +65,46 @@ interface Running extends Killable {
   info: InvocationInfo;
   requests: number;
   killAfterRequests?: number;
+  kind: InvokeRequest['kind'];
+  startedAt: number;
+  /** Lines printed while a timer run is going: printed at its end unless the run was idle. */
+  held: string[];
+  /** Wrote a document or called something other than the database. */
+  active: boolean;
 }
 
 const RECENT_MAX = 2000;
 const INIT_TIMEOUT_MS = 30_000;
 const LOG_MAX = 20000;
+/** Invocations whose event, answer, output and requests are kept (newest). */
+export const DETAIL_MAX = 2000;
+/** Larger events and answers are replaced by a note in the details. */
+const KEEP_JSON_MAX = 64 * 1024;
+/** Output lines and /admin requests kept per invocation. */
+const LINES_MAX = 500;
+
+/** A value as the console shows it: itself if small enough to keep, else a note saying what it was. */
+function keepable(v: unknown): unknown {
+  if (v === undefined) return undefined;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    return { '(not kept)': 'a value that cannot be shown as JSON (nested too deeply or circular)' };
+  }
+  if (text === undefined) return undefined;
+  if (text.length > KEEP_JSON_MAX) return { '(not kept)': `${text.length} characters of JSON` };
+  return JSON.parse(text) as unknown;
+}
+
+/** `{ ok: false, error: { code, message } }`, the functions' refusal envelope. */
+function refusal(result: unknown): { code?: string; message?: string } | undefined {
+  if (!result || typeof result !== 'object' || Array.isArray(result)) return undefined;
+  const r = result as { ok?: unknown; error?: unknown };
+  if (r.ok !== false) return undefined;
+  const e = (r.error && typeof r.error === 'object' ? r.error : {}) as { code?: unknown; message?: unknown };
+  return { code: typeof e.code === 'string' ? e.code : undefined, message: typeof e.message === 'string' ? e.message : undefined };
+}
 
 export function createRunner(opts: RunnerOptions): Runner {
   const specs = discoverFunctions(opts.functionsDir, opts.timeouts);
@@ -64,11 +112,24 @@ export function createRunner(opts: RunnerOptions): Runner {
   const running = new Map<string, Running>();
   const recent = new Map<string, InvocationInfo>();
   const log: InvocationLogEntry[] = [];
+  const byId = new Map<string, InvocationLogEntry>();
+  const details = new Map<string, InvocationDetail>();
+  const listeners = new Set<(e: InvocationLogEntry) => void>();
   let total = 0;
   let seq = 0;
   let closed = false;
-  const output = (fn: string, line: string): void => {
+  const print = (fn: string, line: string): void => {
     if (!opts.quiet) opts.log(`  ${fn} | ${line}`);
+  };
+  const output = (fn: string, line: string, invocationId: string | undefined): void => {
+    const d = invocationId ? details.get(invocationId) : undefined;
+    if (d && d.output.length < LINES_MAX) d.output.push(line);
+    const st = invocationId ? running.get(invocationId) : undefined;
+    // A timer run's lines wait for its end: an idle run prints nothing at all.
+    if (st?.kind === 'timer') {
+      if (st.held.length < 10 * LINES_MAX) st.held.push(line);
+    }
+    else if (!(invocationId && byId.get(invocationId)?.idle)) print(fn, line);
   };
 
   function pool(spec: FunctionSpec): FunctionPool {
@@ -120,10 +181,16 @@ export function createRunner(opts: RunnerOptions): Runner {
       openid,
       openapiPermissions: spec?.openapiPermissions ?? [],
     };
-    const state: Running = { info, requests: 0, killAfterRequests: req.killAfterRequests };
+    const state: Running = { info, requests: 0, killAfterRequests: req.killAfterRequests, kind: req.kind, startedAt, held: [], active: false };
+    const detail: InvocationDetail = { event: keepable(req.event), output: [], requests: [] };
+    details.set(id, detail);
+    if (details.size > DETAIL_MAX) details.delete(details.keys().next().value as string);
     const finish = (partial: { ok: boolean; result?: unknown; error?: InvocationFailure; cold: boolean }) => {
       running.delete(id);
       remember(info);
+      detail.answer = keepable(partial.result);
+      const refused = partial.ok ? refusal(partial.result) : undefined;
+      const outcome: InvocationOutcome = partial.ok ? (refused ? 'ok:false' : 'ok') : (partial.error?.code ?? 'FUNCTION_ERROR');
       const res: InvocationResult = {
         id,
         fn: req.fn,
@@ -141,30 +208,46 @@ export function createRunner(opts: RunnerOptions): Runner {
         parentId: req.parentId,
         startedAt,
         durationMs: res.durationMs,
-        outcome: res.ok ? 'ok' : (res.error?.code ?? 'FUNCTION_ERROR'),
-        error: res.error?.message,
+        outcome,
+        error: refused ? refused.message : res.error?.message,
+        ...(refused?.code ? { errorCode: refused.code } : {}),
+        ...(openid !== undefined ? { openid } : {}),
         requests: state.requests,
         cold: res.cold,
       };
+      // An idle timer run (the dispatch tick with nothing to do) answered ok, wrote nothing, called no API.
+      if (req.kind === 'timer' && outcome === 'ok' && !state.active) {
+        entry.idle = true;
+      }
       log.push(entry);
-      if (log.length > LOG_MAX) log.splice(0, log.length - LOG_MAX);
-      opts.log(formatInvocation(entry));
+      byId.set(id, entry);
+      if (log.length > LOG_MAX) for (const old of log.splice(0, log.length - LOG_MAX)) byId.delete(old.id);
+      if (!entry.idle) {
+        for (const line of state.held) print(req.fn, line);
+        opts.log(formatInvocation(entry));
+      }
+      for (const l of listeners) l(entry);
       return res;
     };
 
     if (closed) return finish({ ok: false, cold: false, error: { code: 'CRASHED', message: 'emulator is stopping' } });
     if (!spec) {
       const known = [...specs.keys()].join(', ') || '(none)';
-      const message = `function "${req.fn}" not found in ${opts.functionsDir} (known: ${known})`;
+      const message = `function "${req.fn}" not found (known: ${known})`;
       return finish({ ok: false, cold: false, error: { code: 'NOT_FOUND', message } });
     }
     if (!spec.built) {
-      const message = `function "${req.fn}" is not built (no ${spec.modulePath}): run \`npm run build\``;
+      const message = `function "${req.fn}" is not built (no cloudfunctions/${req.fn}/index.js): run \`npm run build\``;
       return finish({ ok: false, cold: false, error: { code: 'NOT_BUILT', message } });
     }
     running.set(id, state);
     const p = pool(spec);
-    const w = await p.acquire();
+    let w: PooledWorker;
+    try {
+      w = await p.acquire();
+    } catch {
+      return finish({ ok: false, cold: false, error: { code: 'CRASHED', message: 'emulator is stopping' } });
+    }
     const cold = w.runs === 1;
     try {
       // Loading the bundle is an init phase outside the function's execution timeout, like an SCF cold start (our
@@ -181,6 +264,10 @@ export function createRunner(opts: RunnerOptions): Runner {
       });
       const outcome = await execute({ pool: p, worker: w, spec, req, id, env, clockOffset: opts.clock.offset(), state });
       return finish({ ...outcome, cold });
+    } catch (err) {
+      // Nothing above should throw; if something does, the invocation still ends logged, with no engine text.
+      opts.log(`  [emulator] invocation ${id} of ${req.fn} failed inside the runner: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      return finish({ ok: false, cold, error: { code: 'CRASHED', message: 'the emulator could not run this invocation (see its log)' } });
     } finally {
       p.release(w);
     }
@@ -220,7 +307,20 @@ export function createRunner(opts: RunnerOptions): Runner {
       return { kill: false };
     },
     totalRequests: () => total,
+    recordRequest(invId, rec) {
+      const st = invId ? running.get(invId) : undefined;
+      if (st && (rec.changed > 0 || !rec.action.startsWith('database.'))) st.active = true;
+      const d = invId ? details.get(invId) : undefined;
+      if (d && d.requests.length < LINES_MAX) d.requests.push(rec);
+    },
     invocations: () => log.slice(),
+    entry: (invId) => byId.get(invId),
+    detail: (invId) => details.get(invId),
+    runningNow: () => [...running.values()].map((r) => ({ id: r.info.id, fn: r.info.fn, openid: r.info.openid, startedAt: r.startedAt })),
+    onLogged(l) {
+      listeners.add(l);
+      return () => void listeners.delete(l);
+    },
     syncClock() {
       const offset = opts.clock.offset();
       for (const p of pools.values()) p.broadcast({ type: 'clock', clockOffset: offset });
@@ -230,7 +330,11 @@ export function createRunner(opts: RunnerOptions): Runner {
       for (const [fn, p] of pools) out[fn] = p.size;
       return out;
     },
-    clearLog: () => void log.splice(0, log.length),
+    clearLog: () => {
+      log.splice(0, log.length);
+      byId.clear();
+      for (const id of [...details.keys()]) if (!running.has(id)) details.delete(id);
+    },
     async recycle() {
       const old = [...pools.values()];
       pools.clear();

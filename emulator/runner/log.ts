@@ -8,7 +8,12 @@ export function formatTime(ms: number): string {
 }
 
 export function formatInvocation(e: InvocationLogEntry): string {
-  const outcome = e.outcome === 'ok' ? 'ok' : `${e.outcome}${e.error ? `: ${firstLine(e.error)}` : ''}`;
+  const outcome =
+    e.outcome === 'ok'
+      ? 'ok'
+      : e.outcome === 'ok:false'
+        ? `answered ok:false${e.errorCode ? ` ${e.errorCode}` : ''}${e.error ? `: ${firstLine(e.error)}` : ''}`
+        : `${e.outcome}${e.error ? `: ${firstLine(e.error)}` : ''}`;
   const cold = e.cold ? ' cold' : '';
   return `${formatTime(e.startedAt)}  ${e.fn.padEnd(18)} ← ${e.caller.padEnd(22)} ${String(e.durationMs).padStart(6)} ms  ${e.requests} req${cold}  ${outcome}`;
 }

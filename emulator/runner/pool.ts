@@ -19,6 +19,8 @@ export interface PooledWorker {
   ready: Promise<string | undefined>;
   /** Set while an invocation runs: receives its outcome. */
   onOutcome?: (outcome: WorkerOutcome) => void;
+  /** The invocation running on this worker, or the last one (lines printed late are attributed to it). */
+  invocationId?: string;
   idleTimer?: NodeJS.Timeout;
 }
 
@@ -31,8 +33,8 @@ export interface PoolOptions {
   max: number;
   /** An idle worker exits after this long. */
   idleMs: number;
-  /** A line the function printed (console.log/error), or a runner warning. */
-  output: (fn: string, line: string) => void;
+  /** A line the function printed (console.log/error), or a runner warning; `invocationId` = the worker's current or last. */
+  output: (fn: string, line: string, invocationId: string | undefined) => void;
 }
 
 let workerSeq = 0;
@@ -126,12 +128,12 @@ export class FunctionPool {
     const w: PooledWorker = { seq: ++workerSeq, worker, busy: false, dead: false, runs: 0, ready };
     this.workers.add(w);
     const { fn, output } = this.opts;
-    pipeLines(worker.stdout, (line) => output(fn, line));
-    pipeLines(worker.stderr, (line) => output(fn, line));
+    pipeLines(worker.stdout, (line) => output(fn, line, w.invocationId));
+    pipeLines(worker.stderr, (line) => output(fn, line, w.invocationId));
     worker.on('message', (msg: FromWorker) => {
       if (msg.type === 'ready') onReady(msg.error ? `${msg.error.name}: ${msg.error.message}` : undefined);
       else if (msg.type === 'done') w.onOutcome?.({ kind: 'done', msg });
-      else if (msg.type === 'warn') output(fn, `[emulator] ${msg.message}`);
+      else if (msg.type === 'warn') output(fn, `[emulator] ${msg.message}`, msg.id ?? w.invocationId);
     });
     worker.on('error', (err: Error) => {
       // An uncaught exception inside the function's container: the container dies, the emulator does not.
@@ -139,7 +141,7 @@ export class FunctionPool {
       this.markDead(w);
       onReady(`worker crashed during init: ${err.name}: ${err.message}`);
       if (cb) cb({ kind: 'crashed', message: `${err.name}: ${err.message}` });
-      else output(fn, `[emulator] worker crashed while idle: ${err.message}`);
+      else output(fn, `[emulator] worker crashed while idle: ${err.message}`, undefined);
     });
     worker.on('exit', (code) => {
       const cb = w.onOutcome;

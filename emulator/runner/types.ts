@@ -34,7 +34,42 @@ export type InvocationErrorCode =
   /** The worker died (uncaught exception, exit). */
   | 'CRASHED'
   | 'NOT_FOUND'
-  | 'NOT_BUILT';
+  | 'NOT_BUILT'
+  /** The event could not be handed to the worker (nested too deeply, or values that cannot be copied). */
+  | 'BAD_EVENT';
+
+/**
+ * How an invocation ended: `ok` (main returned), `ok:false` (main returned the envelope `{ ok: false, error }`: the
+ * function answered, but with a refusal or an error of its own), or the runner's failure code.
+ */
+export type InvocationOutcome = 'ok' | 'ok:false' | InvocationErrorCode;
+
+/** One /admin request an invocation made (database action or cloud call), as the console shows it. */
+export interface AdminRequestRecord {
+  /** Virtual time the request arrived. */
+  at: number;
+  /** `database.getDocument`, `wx.openApi`, `functions.invokeFunction`… */
+  action: string;
+  collection?: string;
+  /** wx.openApi: the API name (e.g. subscribeMessage.send); invokeFunction: the called function. */
+  api?: string;
+  /** Documents written (database actions). */
+  changed: number;
+  ms: number;
+  /** The CloudBase error code it answered, if any. */
+  error?: string;
+}
+
+/** What the console shows for one invocation besides its log entry (kept for the newest invocations only). */
+export interface InvocationDetail {
+  /** The event main received (a note instead when it was too large to keep). */
+  event: unknown;
+  /** main's return value (JSON round-tripped), or undefined. */
+  answer?: unknown;
+  /** Lines the function printed during the invocation (console.log / console.error). */
+  output: string[];
+  requests: AdminRequestRecord[];
+}
 
 export interface InvocationFailure {
   code: InvocationErrorCode;
@@ -68,8 +103,14 @@ export interface InvocationLogEntry {
   parentId?: string;
   startedAt: number;
   durationMs: number;
-  outcome: 'ok' | InvocationErrorCode;
+  outcome: InvocationOutcome;
+  /** Failure message, or for `ok:false` the answer's `error.message`. */
   error?: string;
+  /** `ok:false`: the answer's `error.code` (e.g. NO_GRANT). */
+  errorCode?: string;
+  openid?: string;
   requests: number;
   cold: boolean;
+  /** A timer run that answered ok and wrote nothing and called no API: not printed (the idle dispatch tick). */
+  idle?: boolean;
 }

@@ -3,7 +3,7 @@
 // wx.openApi (multipart) → WeChat simulator.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AdminError, AdminRequestContext, DatabaseService, Logger, WechatSimulator } from '../contracts';
+import { AdminError, AdminRequestContext, Clock, DatabaseService, Logger, WechatSimulator } from '../contracts';
 import { answerBody } from '../db';
 import type { Runner } from '../runner';
 import type { StorageService } from '../storage';
@@ -12,6 +12,9 @@ import { JSON_TYPE, readBody, sendBuffer, sendJson, str } from './http';
 import { MultipartError, parseMultipart } from './multipart';
 
 export interface AdminDeps {
+  clock: Clock;
+  /** A request wrote to the database or called WeChat (the console refreshes). */
+  onChange?: () => void;
   runner: Runner;
   db: DatabaseService;
   wechat: WechatSimulator;
@@ -26,6 +29,9 @@ export interface AdminDeps {
  */
 const INVALID_PARAM = 'INVALID_PARAM';
 
+/** Answers that are part of normal operation, not printed (still recorded on the invocation). */
+const QUIET_CODES = new Set(['DATABASE_COLLECTION_ALREADY_EXIST']);
+
 export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const requestId = randomUUID();
   const invocationId = url.searchParams.get('inv') ?? undefined;
@@ -35,8 +41,28 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
     res.destroy();
     return;
   }
+  const t0 = performance.now();
+  const at = deps.clock.now();
+  const written = { count: 0 };
+  let action = '';
+  let collection: string | undefined;
+  let api: string | undefined;
+  const record = (error?: string) => {
+    if (written.count > 0 || action === 'wx.openApi') deps.onChange?.();
+    deps.runner.recordRequest(invocationId, {
+      at,
+      action: action || '(unknown)',
+      ...(collection ? { collection } : {}),
+      ...(api ? { api } : {}),
+      changed: written.count,
+      ms: Math.round((performance.now() - t0) * 10) / 10,
+      ...(error ? { error } : {}),
+    });
+  };
   const fail = (code: string, message: string) => {
-    deps.log(`  /admin ${code}: ${message}${invocationId ? ` (invocation ${invocationId})` : ''}`);
+    record(code);
+    // "Create if missing" (setup on an existing database) answers this by design: an answer, not a problem.
+    if (!QUIET_CODES.has(code)) deps.log(`  /admin ${code}: ${message}${invocationId ? ` (invocation ${invocationId})` : ''}`);
     sendJson(res, 200, { code, message, requestId });
   };
   try {
@@ -51,13 +77,15 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       const form = parseMultipart(body, contentType);
       const field = (k: string) => form.get(k)?.data.toString('utf8');
       const ctx: AdminRequestContext = { ...baseCtx, envName: field('envName') ?? baseCtx.envName, wxCloudApiToken: field('wxCloudApiToken') || undefined };
-      const action = field('action');
+      action = field('action') ?? '';
       if (action !== 'wx.openApi') return fail(INVALID_PARAM, `unsupported multipart action "${action}" in the local emulator (only wx.openApi)`);
       const apiName = field('apiName');
+      api = apiName;
       const requestData = form.get('requestData')?.data;
       if (!apiName || !requestData) return fail(INVALID_PARAM, 'wx.openApi needs apiName and requestData');
       const invocation = invocationId ? deps.runner.info(invocationId) : undefined;
       const out = await deps.wechat.handleOpenApi({ apiName, requestData, wxCloudApiToken: ctx.wxCloudApiToken }, { ...ctx, invocation });
+      record();
       return sendBuffer(res, out);
     }
     let params: Record<string, unknown>;
@@ -65,21 +93,32 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
       const parsed: unknown = JSON.parse(body.toString('utf8'));
       if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not a JSON object');
       params = parsed as Record<string, unknown>;
-    } catch (err) {
-      return fail(INVALID_PARAM, `malformed /admin body (expected a JSON object): ${(err as Error).message}`);
+    } catch {
+      return fail(INVALID_PARAM, 'malformed /admin body (expected a JSON object)');
     }
-    const action = str(params.action) ?? '';
+    action = str(params.action) ?? '';
+    collection = str(params.collectionName);
     const ctx: AdminRequestContext = {
       ...baseCtx,
       envName: str(params.envName) ?? baseCtx.envName,
       wxCloudApiToken: str(params.wxCloudApiToken) || undefined,
+      written,
     };
     if (action.startsWith('database.')) {
       // answerBody: most actions answer under `data`; startTransaction answers at the top level.
-      return sendJson(res, 200, answerBody(requestId, await deps.db.handle(params, ctx)));
+      const answer = answerBody(requestId, await deps.db.handle(params, ctx));
+      record();
+      return sendJson(res, 200, answer);
     }
-    if (action === 'functions.invokeFunction') return await invokeFunction(deps, params, ctx, res, fail);
-    if (action.startsWith('storage.')) return sendJson(res, 200, { requestId, data: await deps.storage.handle(params) });
+    if (action === 'functions.invokeFunction') {
+      api = str(params.function_name);
+      return await invokeFunction(deps, params, ctx, res, fail, () => record());
+    }
+    if (action.startsWith('storage.')) {
+      const data = await deps.storage.handle(params);
+      record();
+      return sendJson(res, 200, { requestId, data });
+    }
     return fail(
       'INVALID_ACTION',
       `unsupported action "${action}" in the local emulator (supported: database.*, functions.invokeFunction, storage.*, wx.openApi)`,
@@ -89,7 +128,8 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
     if (err instanceof MultipartError) return fail(INVALID_PARAM, `malformed multipart body: ${err.message}`);
     const e = err as Error;
     deps.log(`  /admin internal error: ${e.stack ?? e.message}`);
-    return fail('SYS_ERR', `local emulator error: ${e.message}`);
+    // The stack and the engine's message stay in the log; the function gets a stable message.
+    return fail('SYS_ERR', 'local emulator error (see the emulator log)');
   }
 }
 
@@ -99,6 +139,7 @@ async function invokeFunction(
   ctx: AdminRequestContext,
   res: ServerResponse,
   fail: (code: string, message: string) => void,
+  done: () => void,
 ): Promise<void> {
   const fn = str(params.function_name);
   if (!fn) return fail(INVALID_PARAM, 'functions.invokeFunction needs function_name');
@@ -107,14 +148,15 @@ async function invokeFunction(
   if (raw) {
     try {
       event = JSON.parse(raw);
-    } catch (err) {
-      return fail(INVALID_PARAM, `request_data is not JSON: ${(err as Error).message}`);
+    } catch {
+      return fail(INVALID_PARAM, 'request_data is not JSON');
     }
   }
   // [WXCTX] function-to-function: SOURCE chained (wx_client,scf), caller's OPENID kept, and [CB-WXTOKEN] no token.
   const r = await deps.runner.invoke({ fn, kind: 'scf', event, parentId: ctx.invocationId });
   if (r.ok) {
     // node-sdk functions/index.ts: result = JSON.parse(res.data.response_data).
+    done();
     return sendJson(res, 200, { requestId: ctx.requestId, data: { response_data: JSON.stringify(r.result ?? null) } });
   }
   const e = r.error ?? { code: 'FUNCTION_ERROR', message: 'unknown failure' };

@@ -12,6 +12,7 @@ export class HttpError extends Error {
     public readonly status: number,
     message: string,
     public readonly code = 'BAD_REQUEST',
+    public readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -42,8 +43,8 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   let v: unknown;
   try {
     v = JSON.parse(text);
-  } catch (err) {
-    throw new HttpError(400, `body is not valid JSON: ${(err as Error).message}`);
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
   }
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'body must be a JSON object');
   return v as Record<string, unknown>;

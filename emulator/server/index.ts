@@ -1,6 +1,8 @@
 // Emulator server: the HTTP server on 127.0.0.1 (`/admin` for the SDK, developer endpoints for people and tests).
 import { createServer, Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { AdminError } from '../contracts';
+import { ConsoleEvents } from '../console';
 import { handleAdmin } from './admin';
 import { HttpError, sendJson } from './http';
 import { handleRoute, ServerDeps } from './routes';
@@ -17,22 +19,38 @@ export interface EmulatorServer {
 /** Listens on 127.0.0.1:`port` (0 = a free port). Every request is answered; no error stops the server. */
 export async function startServer(deps: ServerDeps, port: number): Promise<EmulatorServer> {
   const sockets = new Set<Socket>();
+  const events = new ConsoleEvents(() => deps.clock.now());
+  const unsubscribe = deps.runner.onLogged((entry) => {
+    events.send('invocation', entry);
+    events.changed();
+  });
+  // Writes by plain scripts (the SDK outside any invocation) refresh the console too.
+  const adminDeps = { ...deps, onChange: () => events.changed() };
   const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const work =
-      req.method === 'POST' && url.pathname === '/admin'
-        ? handleAdmin(deps, req, res, url)
-        : url.pathname.startsWith('/storage/')
-          ? deps.storage.handleHttp(req, res, url).then((done) => (done ? undefined : handleRoute(deps, req, res, url)))
-          : handleRoute(deps, req, res, url);
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'malformed request target' } });
+    }
+    const isAdmin = req.method === 'POST' && url.pathname === '/admin';
+    // Anything but a read through the developer API may change what an open console shows.
+    if (!isAdmin && req.method !== 'GET') res.on('finish', () => events.changed());
+    const work = isAdmin
+      ? handleAdmin(adminDeps, req, res, url)
+      : url.pathname.startsWith('/storage/')
+        ? deps.storage.handleHttp(req, res, url).then((done) => (done ? undefined : handleRoute(deps, req, res, url, events)))
+        : handleRoute(deps, req, res, url, events);
     work.catch((err: unknown) => {
+      if (err instanceof AdminError) err = new HttpError(400, err.message, err.code);
       if (err instanceof HttpError) {
         if (err.status >= 500 || err.status === 400) deps.log(`  ${req.method} ${url.pathname} → ${err.status} ${err.message}`);
-        return sendJson(res, err.status, { error: { code: err.code, message: err.message } });
+        return sendJson(res, err.status, { error: { code: err.code, message: err.message } }, err.headers);
       }
+      // The stack and the engine's message go to the log only: answers never carry them (nor absolute paths).
       const e = err as Error;
       deps.log(`  ${req.method} ${url.pathname} → 500 ${e.stack ?? e.message}`);
-      sendJson(res, 500, { error: { code: 'INTERNAL', message: e.message } });
+      sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal emulator error (the emulator log has the details)' } });
     });
   });
   // The SDK runs with keep-alive off in SCF mode; still track sockets so close() never waits on idle ones.
@@ -53,6 +71,8 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     port: actual,
     url: `http://127.0.0.1:${actual}`,
     close() {
+      unsubscribe();
+      events.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

@@ -64,6 +64,14 @@ export interface Timers {
   stop(): Promise<void>;
 }
 
+/** 90 s, 15 min, 2 h, 3 d… for log lines. */
+function formatSpan(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  if (ms < 172_800_000) return `${Math.round(ms / 3_600_000)} h`;
+  return `${Math.round(ms / 86_400_000)} d`;
+}
+
 /** [SCF-EVENT] `Time` is ISO UTC without milliseconds, e.g. "2019-02-21T11:49:00Z". */
 export function timerEvent(name: string, at: number): { Type: 'Timer'; TriggerName: string; Time: string; Message: string } {
   // [TRIG-WX] WeChat config.json triggers carry no message: Message is empty.
@@ -108,8 +116,8 @@ export function createTimers(opts: TimersOptions): Timers {
     return run;
   };
 
-  async function fire(t: TimerTrigger, at: number, coalesced: number, extra: InvokeOptions = {}): Promise<FireRecord> {
-    if (coalesced > 0) log(`${formatTime(at)}  timer ${t.fn}/${t.name}: ${coalesced} earlier fire time(s) coalesced`);
+  async function fire(t: TimerTrigger, at: number, coalesced: number, extra: InvokeOptions = {}, logCoalesced = true): Promise<FireRecord> {
+    if (coalesced > 0 && logCoalesced) log(`${formatTime(at)}  timer ${t.fn}/${t.name}: ${coalesced} earlier fire time(s) coalesced`);
     const event = timerEvent(t.name, at);
     const invocation = await runner.invoke({ ...extra, fn: t.fn, kind: 'timer', triggerName: t.name, event });
     return { fn: t.fn, trigger: t.name, at, coalesced, invocation };
@@ -156,7 +164,8 @@ export function createTimers(opts: TimersOptions): Timers {
             clock.set(d.last);
             opts.onClockMoved();
           }
-          fired.push(await fire(d.t, d.last, d.count - 1));
+          // Coalescing is the rule inside an advance: one summary line at the end instead of one per step.
+          fired.push(await fire(d.t, d.last, d.count - 1, {}, false));
         }
         cursor = windowEnd;
         watermark = cursor;
@@ -164,7 +173,12 @@ export function createTimers(opts: TimersOptions): Timers {
       if (clock.now() < target) clock.set(target);
       watermark = Math.max(watermark, target);
       opts.onClockMoved();
-      return { from, to: target, fired, coalesced: fired.reduce((n, f) => n + f.coalesced, 0) };
+      const coalesced = fired.reduce((n, f) => n + f.coalesced, 0);
+      if (fired.length > 0) {
+        const idle = fired.filter((f) => runner.entry(f.invocation.id)?.idle).length;
+        log(`${formatTime(target)}  clock advanced ${formatSpan(ms)}: ${fired.length} timer run(s)${idle ? ` (${idle} idle, not shown)` : ''}${coalesced ? `, ${coalesced} fire time(s) coalesced` : ''}`);
+      }
+      return { from, to: target, fired, coalesced };
     });
   }
 

@@ -37,8 +37,8 @@ export function decodeCommApiData(bytes: Uint8Array): DecodedOpenApiCall {
   let msg: Record<string, unknown>;
   try {
     msg = CommApiData.toObject(CommApiData.decode(bytes), { defaults: true }) as Record<string, unknown>;
-  } catch (e) {
-    throw new OpenApiDecodeError(`requestData is not a CommApiData: ${(e as Error).message}`);
+  } catch {
+    throw new OpenApiDecodeError('requestData is not a CommApiData');
   }
   const pairs = ((msg.openapiData as { pairs?: unknown[] } | undefined)?.pairs ?? []) as {
     key: string;

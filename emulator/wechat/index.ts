@@ -141,6 +141,19 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     setFaults(f) {
       faults = { ...f };
     },
+    faults: () => structuredClone(faults),
+    users: () =>
+      core.users
+        .entries()
+        .map(([openid, u]) => ({
+          openid,
+          mainSwitch: u.mainSwitch,
+          quota: Object.fromEntries(u.quota),
+          longTerm: Object.fromEntries(u.longTerm),
+          itemSettings: Object.fromEntries(u.itemSettings),
+          inbox: u.inbox.length,
+        }))
+        .sort((a, b) => (a.openid < b.openid ? -1 : a.openid > b.openid ? 1 : 0)),
     templates: () => [...core.templates.values()].map(({ priTmplId, title, content, type }) => ({ priTmplId, title, content, type })),
     stats: () => structuredClone(stats),
     reset() {

@@ -30,6 +30,10 @@ export class UserStore {
     return this.users.get(openid);
   }
 
+  entries(): [string, UserState][] {
+    return [...this.users.entries()];
+  }
+
   clear(): void {
     this.users.clear();
   }

@@ -24,6 +24,7 @@ function fakeRunner(triggers: Record<string, string>) {
       return { id: String(calls.length), fn: req.fn, ok: true, requests: 0, durationMs: 0, startedAt: 0, cold: false };
     },
     syncClock: () => undefined,
+    entry: () => undefined,
   } as unknown as Runner;
   return { runner, calls, setClock: (f: () => number) => (clockNow = f) };
 }

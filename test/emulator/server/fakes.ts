@@ -55,6 +55,19 @@ export function createFakeDatabase(): DatabaseService & { requests: FakeRequest[
     createCollection: (name) => void (collections.has(name) || collections.set(name, [])),
     find: (name) => (collections.get(name) ?? []).slice(),
     insert: (name, docs) => void coll(name).push(...docs),
+    replace(name, doc) {
+      const c = coll(name);
+      const i = c.findIndex((d) => d._id === doc._id);
+      if (i >= 0) c[i] = doc;
+      else c.push(doc);
+    },
+    remove(name, id) {
+      const c = coll(name);
+      const i = c.findIndex((d) => d._id === id);
+      if (i >= 0) c.splice(i, 1);
+      return i >= 0;
+    },
+    indexes: () => ({}),
     exportSnapshot: () => ({ collections: Object.fromEntries(collections) }),
     importSnapshot(s) {
       collections.clear();
