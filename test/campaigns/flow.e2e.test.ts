@@ -50,4 +50,4 @@ it('runs a campaign from draft to stats with opens', async () => {
   });
   const list = await admin({ action: 'list' });
   expect(list.data.campaigns[0]).toMatchObject({ id, status: 'completed', progress: { targeted: 2, sent: 2, pending: 0 }, opened: 1 });
-});
+}, 180_000);

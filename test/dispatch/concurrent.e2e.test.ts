@@ -14,8 +14,9 @@ it('three dispatch runs at once: every recipient gets exactly one message, ledge
   const c = seedCampaign(h.emu);
   const runs = await dispatchRuns(h.emu, 3);
   expect(runs.map((r) => r.ok)).toEqual([true, true, true]);
-  // Another round finishes whatever the first three left (completion is checked at the end of a run).
-  await dispatchRuns(h.emu, 1);
+  // Later runs finish whatever the first three left (completion is checked at the end of a run; on a loaded machine
+  // the three may not get through 300 sends within their budget).
+  for (let i = 0; i < 10 && campaignOf(h.emu, c._id).status !== 'completed'; i++) await dispatchRuns(h.emu, 1);
   for (const o of openids) {
     expect(h.emu.inbox(o)).toHaveLength(1);
     expect(ledger(h.emu, o)).toBe(h.emu.quota(o, TPL));
