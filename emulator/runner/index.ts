@@ -43,7 +43,7 @@ export interface Runner {
   recordRequest(invocationId: string | undefined, rec: AdminRequestRecord): void;
   /** The log, oldest first. */
   invocations(): InvocationLogEntry[];
-  /** One log entry (or a running invocation's partial entry: outcome absent). */
+  /** One finished invocation's log entry. */
   entry(invocationId: string): InvocationLogEntry | undefined;
   /** Event, answer, output and requests of a recent invocation (the newest DETAIL_MAX are kept). */
   detail(invocationId: string): InvocationDetail | undefined;
@@ -128,8 +128,7 @@ export function createRunner(opts: RunnerOptions): Runner {
     // A timer run's lines wait for its end: an idle run prints nothing at all.
     if (st?.kind === 'timer') {
       if (st.held.length < 10 * LINES_MAX) st.held.push(line);
-    }
-    else if (!(invocationId && byId.get(invocationId)?.idle)) print(fn, line);
+    } else if (!(invocationId && byId.get(invocationId)?.idle)) print(fn, line);
   };
 
   function pool(spec: FunctionSpec): FunctionPool {

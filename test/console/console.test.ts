@@ -146,6 +146,27 @@ describe('Campaigns', () => {
     expect(await card.locator('.u-legend').textContent()).toContain('sent');
     await screenshot('campaigns');
   });
+
+  it('follows a second campaign live, from scheduled to completed, without a reload', async () => {
+    const emu = h.emu;
+    emu.requestSubscribe('o-dave', [T], { [T]: 'accept' });
+    await emu.call('subscriptions', 'o-dave', {
+      action: 'record', requestId: 'console-dave-0001', placement: { page: 'pages/events/events', button: 'remind' }, tmplIds: [T], result: { [T]: 'accept' },
+    });
+    const created = await emu.call<Env>('campaigns', 'o-admin', {
+      action: 'create', name: '读书会第二期', templateId: T,
+      data: { thing1: '读书会第二期', time2: '2026-05-09 10:00', thing3: '图书馆三楼', thing4: '记得带书' },
+      page: 'pages/index/index', audience: { kind: 'all' },
+    });
+    const id = created.data.id as string;
+    await emu.call<Env>('campaigns', 'o-admin', { action: 'schedule', id, sendAt: '2026-05-01 12:00', zone: 'Asia/Shanghai' });
+    const status = (v: string) => page.waitForFunction(([cid, want]) => document.querySelector(`section[data-campaign="${cid}"] [data-testid="status"]`)?.textContent === want, [id, v]);
+    await status('scheduled');
+    await emu.advance(3 * 3600_000);
+    await status('completed');
+    expect(await page.textContent(`section[data-campaign="${id}"] [data-status="sent"]`)).toBe('1');
+    expect(emu.inbox('o-dave').map((m) => m.rendered)).toEqual([expect.stringContaining('读书会第二期')]);
+  }, 60_000);
 });
 
 describe('WeChat', () => {
@@ -259,7 +280,9 @@ describe('Database', () => {
     await page.click('[data-testid="collections"] li[data-collection="deliveries"] a');
     await page.waitForSelector('main h2:has-text("deliveries")');
     expect(await page.textContent('table.indexes')).toContain('status_due');
-    await page.waitForFunction(() => document.querySelector('[data-testid="doc-total"]')?.textContent?.startsWith('3 document'));
+    const deliveries = h.emu.db.find('deliveries').length;
+    expect(deliveries).toBe(4); // three of the first campaign, one of the second
+    await page.waitForFunction((n) => document.querySelector('[data-testid="doc-total"]')?.textContent?.startsWith(`${n} document`), deliveries);
     await page.fill('input[name="query"]', '{"openid":"o-bob"}');
     await page.click('button:has-text("Query")');
     await page.waitForFunction(() => document.querySelector('[data-testid="doc-total"]')?.textContent?.startsWith('1 document'));
@@ -311,7 +334,7 @@ describe('Database', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Export")')]);
     const path = await download.path();
     const exported = JSON.parse(require('node:fs').readFileSync(path, 'utf8')) as { collections: Record<string, unknown[]> };
-    expect(exported.collections.deliveries).toHaveLength(3);
+    expect(exported.collections.deliveries).toHaveLength(deliveries);
     const snapshot = { collections: { ...exported.collections, users: [{ _id: 'o-imported', nickname: '导入' }] } };
     await page.setInputFiles('[data-testid="import-file"]', { name: 'db.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(snapshot)) });
     await eventually(() => h.emu.db.find('users'), (v) => expect(v).toEqual([{ _id: 'o-imported', nickname: '导入' }]));

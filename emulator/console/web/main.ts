@@ -747,7 +747,7 @@ function SendsChart({ series }: { series: CampaignView['series'] }) {
       height: 220,
       scales: { x: { time: true } },
       // Virtual time in UTC+8; milliseconds when the whole campaign took less than ten seconds.
-      axes: [{ values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000, span < 10_000).slice(11)) }, {}],
+      axes: [{ space: 110, values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000, span < 10_000).slice(11)) }, {}],
       series: [{}, ...OUTCOMES.map((o) => ({ label: o, stroke: COLORS[o], width: 2, points: { show: false } }))],
     };
     const data: uPlot.AlignedData = [series.t.map((t) => t / 1000), ...OUTCOMES.map((o) => series[o])];
