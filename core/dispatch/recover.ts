@@ -22,6 +22,9 @@ import { grantOf, holdsToken, type GrantState } from '../grants/holds';
 import { CLAIM_FIELDS } from '../sending/settle';
 import type { DispatchDeps } from './ports';
 
+/** How old a `holdOpen` mark must be before a run finishes it (a live flush clears its own within milliseconds). */
+export const OPEN_HOLD_GRACE_MS = 10_000;
+
 export type Recovery = { kind: 'requeue'; refund: boolean } | { kind: 'unknown'; consume: boolean };
 
 export function classifyExpired(d: Delivery, g: GrantState | undefined): Recovery {
@@ -46,8 +49,10 @@ export async function recoverExpired(deps: DispatchDeps): Promise<RecoverySummar
   const out: RecoverySummary = { requeued: 0, unknown: 0, closed: 0 };
   const expired = await deps.deliveries.expired(now, deps.config.recoverBatch);
   if (expired.length) await settleExpired(deps, expired, now, out);
-  // Settlement steps 2–4 of a live run follow each other within a flush; well past a lease, a mark is orphaned.
-  const open = await deps.deliveries.openHolds(now - deps.config.leaseMs, deps.config.recoverBatch);
+  // Settlement steps 2–4 of a live run follow each other within a flush, so a mark older than a few seconds was left
+  // by a run that died. Finishing one early is harmless: a `holdOpen` delivery's send is spent whoever consumes its
+  // hold, and consuming (conditional on the token) applies once.
+  const open = await deps.deliveries.openHolds(now - OPEN_HOLD_GRACE_MS, deps.config.recoverBatch);
   if (open.length) out.closed = await closeOpenHolds(deps, open);
   if (out.requeued + out.unknown + out.closed) deps.log(`recovered: ${JSON.stringify(out)}`);
   return out;

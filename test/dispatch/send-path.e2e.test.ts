@@ -140,3 +140,16 @@ it('cause 3: an ambiguous campaign send counts against the cap; the next capped 
   expect(h.emu.wechat.stats().sends).toBe(0);
   expect(grantDoc(h.emu, o)).toMatchObject({ remaining: 1, holds: [] });
 });
+
+it('a settlement a killed run left half-written (delivery final, hold not yet consumed) is finished by the next run', async () => {
+  const o = 'o-half';
+  grant(h.emu, o, 2, 2, ['dead.1']);
+  const now = h.emu.now();
+  const d = delivery(h.emu, { _id: `reminder:h1:${o}`, sourceType: 'reminder', sourceId: 'h1', openid: o, status: 'sent', sentAt: now - 20_000, updatedAt: now - 20_000, claimToken: 'dead.1', holdOpen: true });
+  await dispatchRuns(h.emu, 1);
+  expect(grantDoc(h.emu, o)).toMatchObject({ remaining: 2, holds: [] });
+  expect(doc(h.emu, d._id)).toMatchObject({ status: 'sent' });
+  expect(doc(h.emu, d._id)).not.toHaveProperty('holdOpen');
+  expect(doc(h.emu, d._id)).not.toHaveProperty('claimToken');
+  expect(h.emu.wechat.stats().sends).toBe(0);
+});
