@@ -41,9 +41,10 @@ export function createDeliveryStats(database: () => Database): DeliveryStatsSour
 }
 
 /**
- * Openids at or over the frequency cap right now: campaign messages sent (or in flight, or possibly sent) within the
- * last `perHours`, across all campaigns, grouped per user — the same rule as the dispatcher's
- * (adapters/stores/queue.ts recentCampaignSends + core/dispatch/windows.ts overCap). Paged by `_id > after`, no skip.
+ * Openids at or over the frequency cap right now, for the audience preview: campaign messages sent (or in flight, or
+ * possibly sent) within the last `perHours`, across all campaigns, grouped per user. An estimate of the dispatcher's
+ * decision (core/dispatch/windows.ts capVerdict, which alone decides a send): an aggregation counts them here.
+ * Paged by `_id > after`, no skip.
  */
 export async function cappedOpenids(database: Database, cap: FrequencyCap, now: number): Promise<Set<string>> {
   const _ = database.command;

@@ -20,7 +20,7 @@ export function createCampaignDeps(): CampaignDeps {
     audience: createAudienceCounter(db),
     users: createUserDirectory(db),
     testSender: {
-      // The sending helper's whitelist path: validated, ledger-reserved, one `test` delivery per recipient.
+      // The sending helper's whitelist path: validated, a grant held and settled, one `test` delivery per recipient.
       async send(r, caller) {
         const input = { templateId: r.templateId, data: r.data, openids: [r.openid], ...(r.page === undefined ? {} : { page: r.page }) };
         const { results } = await testSend(sendingDeps(), caller, input);
