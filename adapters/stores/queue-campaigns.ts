@@ -39,7 +39,9 @@ export function createCampaignQueue(): CampaignQueue {
     async bumpCounters(id, inc, now) {
       const counters: Doc = {};
       for (const [k, n] of Object.entries(inc)) if (n) counters[k] = _().inc(n);
-      if (Object.keys(counters).length) await coll().doc(id).update({ data: { counters, updatedAt: now } });
+      // Not once completed: completion replaced the counters by the exact ones, which already include these results
+      // (a campaign completes only when none of its deliveries is open), so a late bump would count them twice.
+      if (Object.keys(counters).length) await coll().where({ _id: id, status: _().neq('completed') }).update({ data: { counters, updatedAt: now } });
     },
     async openCount(id) {
       const res = await db().collection('deliveries').where({ sourceId: id, sourceType: 'campaign', status: _().in(['pending', 'sending']) }).count();

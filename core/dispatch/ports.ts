@@ -22,6 +22,7 @@ export interface CampaignQueue {
   releaseExpansion(id: string, owner: string): Promise<void>;
   /** Cursor + counters.targeted, only while `running` and leased by `owner`. */
   advanceCursor(id: string, owner: string, cursor: { after: string | null; done: boolean }, targeted: number, now: number): Promise<boolean>;
+  /** Adds to the campaign's counters, unless it is completed (its counters are exact then). */
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;
   /** Deliveries of the campaign still `pending` or `sending`. */
   openCount(id: string): Promise<number>;

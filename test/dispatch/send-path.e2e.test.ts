@@ -4,7 +4,8 @@
 //   2. Holds are never evicted: a dead run's reservation is still there after many newer ones.
 //   3. The frequency cap counts in-flight sends without skipping for good on them; bulk reminders for one user go
 //      out within one run.
-import { useEmulator, type Emulator } from '../support/emulator';
+import { useEmulator, withSdkEnv, type Emulator } from '../support/emulator';
+import { createCampaignQueue } from '../../adapters/stores/queue-campaigns';
 import type { Delivery } from '../../core/delivery';
 import { newGrantDoc } from '../../core/grants/model';
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
@@ -152,4 +153,13 @@ it('a settlement a killed run left half-written (delivery final, hold not yet co
   expect(doc(h.emu, d._id)).not.toHaveProperty('holdOpen');
   expect(doc(h.emu, d._id)).not.toHaveProperty('claimToken');
   expect(h.emu.wechat.stats().sends).toBe(0);
+});
+
+it('a run\'s late counter bump after another run completed the campaign does not count its results twice', async () => {
+  const c = seedCampaign(h.emu, { status: 'completed', cursor: { after: null, done: true }, counters: { targeted: 3, sent: 3, skipped: 0, failed: 0, unknown: 0, opened: 0 } });
+  await withSdkEnv(h.emu, async () => {
+    // What a slow run does after its deliveries were written and another run completed the campaign.
+    await createCampaignQueue().bumpCounters(c._id, { sent: 2 }, h.emu.now());
+  });
+  expect((h.emu.db.find('campaigns', { _id: c._id })[0] as { counters: { sent: number } }).counters.sent).toBe(3);
 });
