@@ -28,8 +28,8 @@ export const OPEN_HOLD_GRACE_MS = 10_000;
 export type Recovery = { kind: 'requeue'; refund: boolean } | { kind: 'unknown'; consume: boolean };
 
 export function classifyExpired(d: Delivery, g: GrantState | undefined): Recovery {
-  const held = holdsToken(g, d.claimToken);
   if (!d.claimToken) return { kind: 'unknown', consume: false };
+  const held = holdsToken(g, d.claimToken);
   if (d.sendStartedAt === undefined || d.sendStartedAt === null) return { kind: 'requeue', refund: held };
   if (held) return { kind: 'unknown', consume: true };
   if (g?.kind === 'one-time') return { kind: 'requeue', refund: false };

@@ -11,7 +11,7 @@
 //      is still on the grant)
 //   3. consumes (pull the hold; the delivery already says the send is spent)
 //   4. clear `holdOpen` (a janitor does 3–4 for a run that died after 2)
-import { FINAL_STATUSES, type Delivery, type DeliveryWrite, type FinalStatus } from '../delivery';
+import type { Delivery, DeliveryWrite, FinalStatus } from '../delivery';
 import type { SendAttempt, SendRequest, WechatSender } from '../ports';
 import type { GrantHolds } from '../grants/holds';
 import { grantOf } from '../grants/holds';
@@ -190,8 +190,6 @@ export async function applySettlement(ports: SettlePorts, plan: SettlementPlan, 
   for (const [token, ids] of plan.consumes) await ports.grants.consume(ids, token);
   if (plan.closes.length) await ports.deliveries.closeHolds(plan.closes);
 }
-
-export const isFinal = (status: string): boolean => (FINAL_STATUSES as readonly string[]).includes(status);
 
 function push(m: Map<string, string[]>, k: string, v: string): void {
   const a = m.get(k);

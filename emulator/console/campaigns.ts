@@ -2,31 +2,12 @@
 // `deliveries` collections as the functions write them; the emulator imports nothing from core/): deliveries by
 // status, sends over time by outcome, the rate and an ETA, all in virtual time.
 import type { DatabaseService, Doc } from '../contracts';
+import { OUTCOMES, type CampaignView } from './view';
 
-/** Final delivery statuses drawn in the chart (core/delivery.ts FINAL_STATUSES minus cancelled). */
-export const OUTCOMES = ['sent', 'skipped', 'failed', 'unknown'] as const;
+export { OUTCOMES, type CampaignView } from './view';
+
 const BUCKETS = 60;
 const RATE_WINDOW_MS = 60_000;
-
-export interface CampaignView {
-  id: string;
-  name: string;
-  status: string;
-  templateId: string;
-  sendAt: number | null;
-  startedAt: number | null;
-  completedAt: number | null;
-  targeted: number;
-  /** Deliveries created so far (the audience is expanded in pages). */
-  deliveries: number;
-  byStatus: Record<string, number>;
-  /** Final deliveries per virtual second: over the last minute, else over the whole run. */
-  ratePerSec: number;
-  /** Virtual ms until the pending deliveries are done at that rate (null: nothing left, or no rate yet). */
-  etaMs: number | null;
-  /** Cumulative counts per outcome at `t` (epoch ms, virtual). */
-  series: { t: number[] } & Record<(typeof OUTCOMES)[number], number[]>;
-}
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : v instanceof Date ? v.getTime() : null);
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));

@@ -120,9 +120,9 @@ export async function chaosSeed(emu: Emulator, seed: number, opts: ChaosOptions 
   // Drain: no faults, runs one at a time, the clock moved past leases and retry backoffs.
   emu.wechat.setFaults({});
   for (let i = 0; i < 80; i++) {
-    const [inv] = [await emu.trigger('dispatch').then((f) => f.invocation)];
+    const inv = (await emu.trigger('dispatch')).invocation;
     report.drainRuns += 1;
-    if (!inv?.ok) report.violations.push(`drain run ${i} failed: ${JSON.stringify(inv?.error)}`);
+    if (!inv.ok) report.violations.push(`drain run ${i} failed: ${JSON.stringify(inv.error)}`);
     // Open work includes settlements a killed run left half-written (`holdOpen`): the next run past a lease ends them.
     const open = emu.db.find('deliveries', { $or: [{ status: { $in: ['pending', 'sending'] } }, { holdOpen: true }] }).length;
     const running = emu.db.find('campaigns', { status: { $in: ['scheduled', 'running'] } }).length;

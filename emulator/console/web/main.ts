@@ -5,6 +5,7 @@ import htm from 'htm';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
+import { OUTCOMES, type CampaignView } from '../view';
 
 const html = htm.bind(h);
 
@@ -717,24 +718,7 @@ function InvocationsPanel({ functions }: { functions: string[] }) {
 // ---------------------------------------------------------------------------------------------------------------
 // Campaigns
 
-const OUTCOMES = ['sent', 'skipped', 'failed', 'unknown'] as const;
 const COLORS: Record<(typeof OUTCOMES)[number], string> = { sent: '#07c160', skipped: '#b38600', failed: '#e64340', unknown: '#576b95' };
-
-interface CampaignView {
-  id: string;
-  name: string;
-  status: string;
-  templateId: string;
-  sendAt: number | null;
-  startedAt: number | null;
-  completedAt: number | null;
-  targeted: number;
-  deliveries: number;
-  byStatus: Record<string, number>;
-  ratePerSec: number;
-  etaMs: number | null;
-  series: { t: number[] } & Record<(typeof OUTCOMES)[number], number[]>;
-}
 
 function SendsChart({ series }: { series: CampaignView['series'] }) {
   const el = useRef<HTMLDivElement>(null);
