@@ -35,7 +35,10 @@ const configOf = (fn: string): FunctionConfig => JSON.parse(readFileSync(join(FU
 const KNOWN_CALLS: Record<string, string[]> = {
   dispatch: ['subscribeMessage.send'],
   campaigns: ['subscribeMessage.send'],
-  templates: ['subscribeMessage.getTemplateList', 'subscribeMessage.send'],
+  templates: [
+    'subscribeMessage.addTemplate', 'subscribeMessage.deleteTemplate', 'subscribeMessage.getCategory', 'subscribeMessage.getPubTemplateKeyWordsById',
+    'subscribeMessage.getPubTemplateTitleList', 'subscribeMessage.getTemplateList', 'subscribeMessage.send',
+  ],
 };
 
 it('finds the deployable functions', () => {

@@ -1,6 +1,6 @@
 // Test support (end to end, sending): builds the `templates` function and the `sendprobe` fixture into a fresh temp
 // folder (plus copies whose config.json lacks a permission, for -604101), and seeds grants in both ledgers.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { grantId, newGrantDoc } from '../../core/grants/model';
@@ -10,9 +10,12 @@ import { buildFunction } from '../../scripts/build';
 
 const ROOT = resolve(__dirname, '..', '..');
 
+const openapiOf = (fn: string): string[] =>
+  (JSON.parse(readFileSync(join(ROOT, 'cloudfunctions', fn, 'config.json'), 'utf8')) as { permissions: { openapi: string[] } }).permissions.openapi;
+
 /** name → [source folder, permissions.openapi of the built copy]. */
 const FUNCTIONS: Record<string, [string, string[]]> = {
-  templates: [join(ROOT, 'cloudfunctions', 'templates'), ['subscribeMessage.getTemplateList', 'subscribeMessage.send']],
+  templates: [join(ROOT, 'cloudfunctions', 'templates'), openapiOf('templates')],
   templatesbare: [join(ROOT, 'cloudfunctions', 'templates'), ['subscribeMessage.send']],
   sendprobe: [join(ROOT, 'test', 'fixtures', 'functions', 'sendprobe'), ['subscribeMessage.send']],
   sendprobebare: [join(ROOT, 'test', 'fixtures', 'functions', 'sendprobe'), []],

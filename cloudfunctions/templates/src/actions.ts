@@ -4,13 +4,35 @@ import { action, type ActionTable } from '../../../core/actions';
 import { str, templateId } from '../../../core/schema';
 import type { SendingDeps } from '../../../core/sending/ports';
 import { previewMessage, testSend } from '../../../core/sending/test-send';
+import {
+  addFromLibrary, deleteFromAccount, listCategories, listKeywords, listTitles, MAX_KEYWORDS, MAX_SCENE_DESC, MAX_TITLES_PAGE, MIN_KEYWORDS,
+  type TemplateLibrary,
+} from '../../../core/template/library';
 import { syncTemplates, templateView, type TemplateSource, type TemplateStore } from '../../../core/template/registry';
 
 export interface TemplatesDeps {
   sending: SendingDeps;
   store: TemplateStore;
   source: TemplateSource;
+  library: TemplateLibrary;
+  /** Ids of config/templates.json (the app's own templates: `delete` refuses them). */
+  declaredIds: ReadonlySet<string>;
 }
+
+/** WeChat's numeric ids (category id, tid, kid): positive integers. */
+const wxId = z.number().int().positive().max(2_147_483_647);
+// [MMM-MIRROR] kidList: 2 to 5 keyword ids of the title, each once, any order.
+const kidList = z
+  .array(wxId)
+  .min(MIN_KEYWORDS, `pick at least ${MIN_KEYWORDS} keywords`)
+  .max(MAX_KEYWORDS, `pick at most ${MAX_KEYWORDS} keywords`)
+  .refine((k) => new Set(k).size === k.length, 'each keyword id at most once');
+// [MMM-MIRROR] sceneDesc: 15 characters at most; counted in characters (code points), not bytes. Single line.
+const sceneDesc = z
+  .string()
+  .refine((s) => s.trim().length > 0, 'describe the scene (1 to 15 characters)')
+  .refine((s) => [...s].length <= MAX_SCENE_DESC, `at most ${MAX_SCENE_DESC} characters`)
+  .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'no control characters or line breaks');
 
 /** Keyword values: keys like `thing1` / `character_string2`; text (≤ 200) or epoch ms (for time/date with normalise). */
 const data = z
@@ -19,6 +41,10 @@ const data = z
 // [SEND-NEW] §1.2 page: a page of this mini program, query allowed.
 const page = str(256).regex(/^[A-Za-z0-9_\-/]+(\?[^\s]*)?$/, 'must be a page path such as pages/index/index?foo=bar');
 const openid = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an openid');
+
+const libraryDeps = (deps: TemplatesDeps) => ({
+  library: deps.library, store: deps.store, source: deps.source, clock: deps.sending.clock, declaredIds: deps.declaredIds,
+});
 
 export const table: ActionTable<TemplatesDeps> = {
   list: action({
@@ -30,6 +56,33 @@ export const table: ActionTable<TemplatesDeps> = {
     schema: z.object({}).strict(),
     admin: true,
     run: (deps: TemplatesDeps) => syncTemplates({ store: deps.store, source: deps.source, clock: deps.sending.clock }),
+  }),
+  categories: action({
+    schema: z.object({}).strict(),
+    admin: true,
+    run: (deps: TemplatesDeps) => listCategories(deps),
+  }),
+  titles: action({
+    schema: z
+      .object({ categoryIds: z.array(wxId).min(1).max(20), start: z.number().int().min(0).max(100_000).optional(), limit: z.number().int().min(1).max(MAX_TITLES_PAGE).optional() })
+      .strict(),
+    admin: true,
+    run: (deps: TemplatesDeps, input) => listTitles(deps, input),
+  }),
+  keywords: action({
+    schema: z.object({ tid: wxId }).strict(),
+    admin: true,
+    run: (deps: TemplatesDeps, input) => listKeywords(deps, input),
+  }),
+  add: action({
+    schema: z.object({ tid: wxId, kidList, sceneDesc }).strict(),
+    admin: true,
+    run: (deps: TemplatesDeps, input) => addFromLibrary(libraryDeps(deps), input),
+  }),
+  delete: action({
+    schema: z.object({ templateId: templateId() }).strict(),
+    admin: true,
+    run: (deps: TemplatesDeps, input) => deleteFromAccount(libraryDeps(deps), input),
   }),
   preview: action({
     schema: z.object({ templateId: templateId(), data, page: page.optional(), normalise: z.boolean().optional() }).strict(),
