@@ -126,3 +126,20 @@ export interface CampaignDetail {
   lang: Lang;
   status: CampaignStatus;
 }
+
+// ---- WeChat's template library (templates: categories, titles, keywords, add, delete) ----
+
+/** core/template/library.ts Category. */
+export interface LibraryCategory { id: number; name: string }
+/** core/template/library.ts PublicTitle. */
+export interface LibraryTitle { tid: number; title: string; kind: Kind; categoryId: number }
+/** core/template/library.ts PublicKeyword. */
+export interface LibraryKeyword { kid: number; name: string; example: string; rule: string }
+/** templates.titles */
+export interface TitlesResponse { count: number; start: number; titles: LibraryTitle[] }
+/** templates.add */
+export interface AddTemplateResponse {
+  templateId: string;
+  template: TemplateView | null;
+  synced: { added: number; updated: number; removed: number };
+}

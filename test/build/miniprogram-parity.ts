@@ -15,6 +15,7 @@ import type { recordTap } from '../../core/grants/record';
 import type { grantViews } from '../../core/grants/views';
 import type { listEvents } from '../../core/reminders/use-cases';
 import type { PreviewResult } from '../../core/sending/test-send';
+import type { addFromLibrary, Category as CoreCategory, listTitles, PublicKeyword as CorePublicKeyword, PublicTitle as CorePublicTitle } from '../../core/template/library';
 import type { TemplateKeyword as CoreTemplateKeyword, TemplateKind as CoreTemplateKind, TemplateView as CoreTemplateView } from '../../core/template/registry';
 import type { ValidationError } from '../../core/template/validate';
 import type { ServerErrorCode } from '../../miniprogram/lib/api-errors';
@@ -76,6 +77,11 @@ export type Checks = [
   Assert<Same<mp.TemplateView, CoreTemplateView>>,
   Assert<Same<mp.PreviewError, ValidationError>>,
   Assert<Same<mp.PreviewResponse, PreviewResult>>,
+  Assert<Same<mp.LibraryCategory, CoreCategory>>,
+  Assert<Same<mp.LibraryTitle, CorePublicTitle>>,
+  Assert<Same<mp.LibraryKeyword, CorePublicKeyword>>,
+  Assert<Same<mp.TitlesResponse, Result<typeof listTitles>>>,
+  Assert<Same<mp.AddTemplateResponse, Result<typeof addFromLibrary>>>,
 
   // ---- campaigns ----
   Assert<Same<mp.Progress, CoreProgress>>,

@@ -82,3 +82,79 @@ export function fakeCampaigns() {
   };
   return { handler, campaigns, stats, calls };
 }
+
+/**
+ * The `templates` function's library actions (categories, titles, keywords, add, delete, sync) in memory, over
+ * `fakeTemplates` for list/preview. A small stand-in for the real rules (core/template/library.ts): 2–5 kids of the
+ * title, sceneDesc ≤ 15 characters, one template per title + keyword set (200022); the real function is exercised by
+ * test/templates/library.e2e.test.ts and test/miniprogram/templates-page.e2e.test.ts.
+ */
+export function fakeLibrary() {
+  const base = fakeTemplates();
+  const calls: Obj[] = [];
+  const views: Obj[] = TEMPLATE_VIEWS.map((v) => ({ ...v }));
+  const categories = [{ id: 616, name: '文体活动' }, { id: 307, name: '商业服务' }];
+  const titles = Array.from({ length: 35 }, (_, i) => ({ tid: 2000 + i, title: i === 0 ? '签到提醒' : `文体模板${i}`, type: i % 7 === 3 ? 3 : 2, categoryId: 616 }));
+  const keywords: Record<number, Obj[]> = {
+    2000: [
+      { kid: 1, name: '签到项目', example: '每日打卡', rule: 'thing' },
+      { kid: 2, name: '连续天数', example: '7', rule: 'number' },
+      { kid: 3, name: '签到码', example: 'ABCD', rule: 'letter' },
+      { kid: 4, name: '标记', example: '★', rule: 'symbol' },
+      { kid: 5, name: '状态', example: '已签', rule: 'short_thing' },
+      { kid: 6, name: '备注', example: '无', rule: 'thing' },
+    ],
+  };
+  const added: { id: string; tid: number; kids: number[] }[] = [];
+  const failWith = (code: string, message: string, errCode: number) => ({ ok: false, error: { code, message, details: { errCode } } });
+  const handler = (d: Obj) => {
+    calls.push(d);
+    switch (d['action']) {
+      case 'list':
+        return ok({ templates: views });
+      case 'categories':
+        return ok({ categories });
+      case 'titles': {
+        const ids = d['categoryIds'] as number[];
+        const all = titles.filter((t) => ids.includes(t.categoryId));
+        const start = (d['start'] as number | undefined) ?? 0;
+        const limit = (d['limit'] as number | undefined) ?? 30;
+        const page = all.slice(start, start + limit).map((t) => ({ tid: t.tid, title: t.title, kind: t.type === 3 ? 'long-term' : 'one-time', categoryId: t.categoryId }));
+        return ok({ count: all.length, start, titles: page });
+      }
+      case 'keywords': {
+        const k = keywords[d['tid'] as number];
+        return k ? ok({ tid: d['tid'], keywords: k }) : failWith('NOT_FOUND', 'getPubTemplateKeyWordsById: no such template', 200014);
+      }
+      case 'add': {
+        const kids = d['kidList'] as number[];
+        const scene = d['sceneDesc'] as string;
+        if (kids.length < 2 || kids.length > 5 || [...scene].length > 15) return fail('INVALID_INPUT', 'invalid add input');
+        const k = keywords[d['tid'] as number] ?? [];
+        const same = (a: number[]) => a.length === kids.length && a.every((x) => kids.includes(x));
+        if (added.some((a) => a.tid === d['tid'] && same(a.kids))) return failWith('CONFLICT', 'addTemplate: already added (200022)', 200022);
+        const id = `NEW_${d['tid']}_${added.length + 1}`;
+        added.push({ id, tid: d['tid'] as number, kids });
+        const kw = kids.map((kid) => k.find((x) => x['kid'] === kid)!);
+        const view = { templateId: id, title: titles.find((t) => t.tid === d['tid'])?.title ?? '', kind: 'one-time', source: 'sync',
+          keywords: kw.map((x) => ({ key: `${x['rule']}${x['kid']}`, label: x['name'], type: x['rule'] })),
+          content: kw.map((x) => `${x['name']}:{{${x['rule']}${x['kid']}.DATA}}\n`).join('') };
+        views.push(view);
+        return ok({ templateId: id, template: view, synced: { added: 1, updated: 0, removed: 0 } });
+      }
+      case 'delete': {
+        const id = d['templateId'] as string;
+        if (TEMPLATE_VIEWS.some((v) => v.templateId === id)) return fail('CONFLICT', `${id} is declared in config/templates.json`);
+        const i = views.findIndex((v) => v['templateId'] === id);
+        if (i < 0) return fail('NOT_FOUND', `template ${id} is not in the account`);
+        views.splice(i, 1);
+        return ok({ templateId: id, deleted: true });
+      }
+      case 'sync':
+        return ok({ added: 0, updated: 0, removed: 0 });
+      default:
+        return base.handler(d);
+    }
+  };
+  return { handler, calls, views };
+}

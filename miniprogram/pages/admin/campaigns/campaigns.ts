@@ -29,5 +29,8 @@ Component({
     onNew() {
       wx.navigateTo({ url: '/pages/admin/campaign-edit/campaign-edit' });
     },
+    onTemplates() {
+      wx.navigateTo({ url: '/pages/admin/templates/templates' });
+    },
   },
 });
