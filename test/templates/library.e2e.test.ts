@@ -102,6 +102,33 @@ describe('template library', () => {
     expect(h.emu.db.find('templates', {}).map((d) => d._id).sort()).toEqual(h.emu.wechat.templates().map((t) => t.priTmplId).sort());
   });
 
+  it("the account's template limit (200012): CONFLICT saying so, nothing written", async () => {
+    // Distinct keyword sets of two titles with five keywords each, until WeChat refuses (the emulator holds 50).
+    const subsets = (n: number): number[][] => {
+      const out: number[][] = [];
+      for (let mask = 0; mask < 1 << n; mask++) {
+        const s = [...Array(n).keys()].filter((i) => mask & (1 << i)).map((i) => i + 1);
+        if (s.length >= 2) out.push(s);
+      }
+      return out;
+    };
+    const tries = [...subsets(5).map((k) => [1006, k] as const), ...subsets(5).filter((k) => k.join() !== '1,2,3,4').map((k) => [1001, k] as const)];
+    let refused: Err | undefined;
+    let added = 0;
+    for (const [tid, kidList] of tries) {
+      const r = await admin({ action: 'add', tid, kidList, sceneDesc: '上限' });
+      if (!r.ok) {
+        refused = r as Err;
+        break;
+      }
+      added += 1;
+    }
+    expect(added + SEEDED).toBe(50);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: expect.stringContaining('limit'), details: { errCode: 200012 } } });
+    expect(h.emu.wechat.templates()).toHaveLength(50);
+    expect(h.emu.db.find('templates', {})).toHaveLength(50);
+  }, 120_000);
+
   it('without the permissions in config.json: MISSING_PERMISSION naming the call', async () => {
     for (const [event, api] of [
       [{ action: 'categories' }, 'getCategory'],
