@@ -139,7 +139,8 @@ export async function deleteFromAccount(deps: LibraryDeps, input: { templateId: 
   }
   const res = await deps.library.remove(id);
   if (!res.ok) {
-    // [MMM-MIRROR] 20001 is "system error", also answered for a template the account no longer has: check the list.
+    // [MMM-MIRROR] lists 20001 for deleteTemplate without saying what it means (the emulator answers it for an id the
+    // account does not hold): never trusted alone — getTemplateList decides whether the template is gone.
     if (res.errCode !== 20001) throw callError('deleteTemplate', res);
     const list = await deps.source.fetch();
     if (!list.ok) throw callError('getTemplateList', list);
