@@ -23,6 +23,8 @@ interface Server {
 }
 
 let server: Server | undefined;
+/** The npm process, kept from the moment it is spawned so a start that times out is still stopped. */
+let started: ChildProcess | undefined;
 const work = mkdtempSync(join(tmpdir(), 'tixing-readme-'));
 const STATE = join(work, 'shell-state.sh');
 
@@ -31,6 +33,7 @@ function startServer(): Promise<Server> {
   const child = spawn('npm', ['start', '--', '--port', '0', '--data', join(work, 'data'), '--no-build'], {
     cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' },
   });
+  started = child;
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     let address: string | undefined;
@@ -51,7 +54,7 @@ function startServer(): Promise<Server> {
   });
 }
 
-async function stopServer(s: Server): Promise<void> {
+async function stopServer(s: Pick<Server, 'child'>): Promise<void> {
   const pid = s.child.pid!;
   const exited = new Promise<void>((resolve) => {
     if (s.child.exitCode !== null || s.child.signalCode !== null) resolve();
@@ -119,7 +122,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  if (server) await stopServer(server);
+  if (started) await stopServer({ child: started });
   rmSync(work, { recursive: true, force: true });
 }, 30_000);
 
