@@ -19,7 +19,7 @@ export function checkCampaignData(template: TemplateInfo, data: Readonly<Record<
     key,
     rule: 'variable',
     value: data[key] ?? '',
-    message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}})`,
+    message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}}; a name starts with a letter and is not an inherited property such as __proto__ or constructor)`,
   }));
   // The sending helper's message rules (missing, unknown_key, and every keyword rule), on representative values.
   for (const e of validateMessage(template, withSampleValues(data)).errors) {
