@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   FORBIDDEN: 'the caller is not allowed to do this (admin list, source check)',
   NOT_FOUND: 'the referenced record does not exist',
   UNKNOWN_TEMPLATE: 'the template id is not in the template registry',
+  UNKNOWN_PAGE: "the page is not one of the mini program's pages (app.json); WeChat would answer 41030",
   CONFLICT: 'the record is in a state that does not allow this',
   RATE_LIMITED: 'too many requests from this user; try later',
   NO_GRANT: 'the user has no remaining grant for this template',

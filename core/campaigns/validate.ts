@@ -3,6 +3,7 @@
 // Per-user variables are checked with representative values (core/campaigns/variables.ts).
 import { validateMessage } from '../template/validate';
 import { DomainError } from '../envelope';
+import { isAppPage, pagePath } from '../pages';
 import type { TemplateInfo } from './ports';
 import { unknownVariables, withSampleValues } from './variables';
 
@@ -39,3 +40,15 @@ export function assertCampaignData(template: TemplateInfo, data: Readonly<Record
 
 /** A page path the mini program can open: no leading slash, path characters, optional query. */
 export const PAGE = /^[A-Za-z0-9_\-]+(\/[A-Za-z0-9_\-]+)*(\?[A-Za-z0-9_\-.=&%]*)?$/;
+
+/**
+ * Refuses (UNKNOWN_PAGE) a page that is not one of the mini program's pages, when the campaign is saved: WeChat would
+ * answer 41030 for every recipient at send time ([SEND-OLD]). `details` names the field and lists the valid pages.
+ */
+export function assertCampaignPage(pages: readonly string[], page: string): void {
+  if (isAppPage(page, pages)) return;
+  throw new DomainError('UNKNOWN_PAGE', `page ${JSON.stringify(pagePath(page).slice(0, 80))} is not a page of the mini program (app.json)`, {
+    key: 'page',
+    pages: pages.slice(0, 50),
+  });
+}
