@@ -58,14 +58,11 @@ export async function dispatchAction<D>(
     return fail('UNKNOWN_ACTION', `unknown action ${quoteShort(name)}; expected one of ${actions}`);
   }
   const spec = table[name]!;
-  const raw: Record<string, unknown> = {};
-  for (const k in event) {
-    if (Object.prototype.hasOwnProperty.call(event, k) && k !== 'action' && !PLATFORM_FIELDS.includes(k)) {
-      raw[k] = (event as Record<string, unknown>)[k];
-    }
-  }
-  const defect = inspectInput(raw, spec.maxInputChars ?? MAX_INPUT_CHARS);
+  // The size/depth/$-key walk runs on the event as received, before anything copies it.
+  const defect = inspectInput(event, spec.maxInputChars ?? MAX_INPUT_CHARS);
   if (defect) return fail(defect.code, defect.message);
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) if (k !== 'action' && !PLATFORM_FIELDS.includes(k)) raw[k] = v;
   if ((spec.needsUser ?? true) && !caller.openid) return fail('UNAUTHENTICATED', 'this action needs a mini program user');
   if (spec.admin) {
     const allowed = options.isAdmin ? await options.isAdmin(deps, caller) : false;
