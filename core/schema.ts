@@ -80,7 +80,7 @@ export function describeIssues(error: z.ZodError): Issue[] {
   const cap = (t: string, n: number) => (t.length > n ? `${t.slice(0, n)}…` : t);
   const out = error.issues
     .slice(0, MAX_ISSUES)
-    .map((i) => ({ path: cap(i.path.map(String).join('.') || '(root)', 100), message: cap(i.message, 200) }));
+    .map((i) => ({ path: cap(i.path.map(String).join('.') || '(root)', 80), message: cap(i.message, 160) }));
   if (error.issues.length > MAX_ISSUES) out.push({ path: '(more)', message: `${error.issues.length - MAX_ISSUES} more issues` });
   return out;
 }
