@@ -57,7 +57,7 @@ export function validateMessage(template: { keywords: readonly TemplateKeyword[]
     }
     const value = unwrapValue(data[kw.key]);
     const v = checkKeyword(kw.type, value, kw.enumValues ? { enumValues: kw.enumValues } : {});
-    if (v) errors.push({ key: kw.key, rule: v.rule, value, message: `${kw.key} (${kw.type}): ${v.message}` });
+    if (v) errors.push({ key: kw.key, rule: v.rule, value, message: `${kw.key}: ${v.message}` });
   }
   for (const key of Object.keys(data)) {
     if (!known.has(key)) {

@@ -16,7 +16,7 @@ describe('campaign data validation on save', () => {
       ['thing1', 'length'],
       ['time2', 'format'],
     ]);
-    expect(errors[0]!.message).toContain('活动名称');
+    expect(errors[0]!.message).toBe('thing1: thing: at most 20 characters, got 21'); // English: key and type, no Chinese label
   });
 
   it('reports missing and unknown keys', () => {
