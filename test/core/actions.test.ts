@@ -87,3 +87,29 @@ describe('dispatchAction', () => {
     expect(await call({ action: 'send', data: { thing1: 'a' }, userInfo: { appId: 'wx1', openId: 'o-alice' } })).toEqual({ ok: true, data: { ran: 1 } });
   });
 });
+
+describe('every action schema of every function', () => {
+  it('is strict at the top level: an unknown field (a typo such as date for data) is refused and named', async () => {
+    const { campaignActions, trackActions } = await import('../../core/campaigns/actions');
+    const { remindersTable } = await import('../../core/reminders/table');
+    const { subscriptionsTable } = await import('../../core/grants/table');
+    const { table: templatesTable } = await import('../../cloudfunctions/templates/src/actions');
+    const tables: Record<string, ActionTable<never>> = {
+      campaigns: campaignActions,
+      track: trackActions,
+      reminders: remindersTable,
+      subscriptions: subscriptionsTable({ recordPerMinute: 30, maxTemplatesPerRequest: 3 }),
+      templates: templatesTable,
+    };
+    const admin: Caller = { openid: 'o-admin', source: 'wx_client' };
+    let checked = 0;
+    for (const [fn, t] of Object.entries(tables)) {
+      for (const name of Object.keys(t)) {
+        const res = await dispatchAction(t, null as never, { action: name, date: { thing1: 'x' } }, admin, { isAdmin: async () => true });
+        expect({ fn, name, res }).toMatchObject({ fn, name, res: { ok: false, error: { code: 'UNKNOWN_FIELD', details: { fields: ['date'] } } } });
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(25);
+  });
+});
