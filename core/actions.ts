@@ -2,7 +2,7 @@
 // Pure: the caller identity is passed in (adapters take it from getWXContext(), never from the event).
 import { z } from 'zod';
 import { DomainError, Envelope, fail, ok } from './envelope';
-import { describeIssues, hasDollarKey } from './schema';
+import { describeIssues, inspectInput, MAX_INPUT_CHARS, quoteShort, unknownTopLevelKeys } from './schema';
 
 export interface Caller {
   /** From getWXContext().OPENID; absent for timer and console invocations. */
@@ -18,6 +18,8 @@ export interface ActionSpec<D, S extends z.ZodTypeAny, R> {
   needsUser?: boolean;
   /** Caller must be on the admin list (checked through `isAdmin`). */
   admin?: boolean;
+  /** Size budget of this action's event (core/schema.ts inspectInput); default MAX_INPUT_CHARS. */
+  maxInputChars?: number;
   run: (deps: D, input: z.infer<S>, caller: Caller) => Promise<R>;
 }
 
@@ -29,6 +31,8 @@ export const action = <D, S extends z.ZodTypeAny, R>(spec: ActionSpec<D, S, R>):
 export interface DispatchOptions<D> {
   isAdmin?: (deps: D, caller: Caller) => Promise<boolean>;
   onError?: (err: unknown) => void;
+  /** The action of an event without `action` (functions with one action, e.g. `hello`, `setup`). */
+  defaultAction?: string;
 }
 
 /** Fields the platform adds to every mini-program event; they are not client input. */
@@ -41,25 +45,38 @@ export async function dispatchAction<D>(
   caller: Caller,
   options: DispatchOptions<D> = {},
 ): Promise<Envelope<unknown>> {
+  // Validated before anything reads or copies it: a string, array or null event never gets spread.
   if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-    return fail('INVALID_INPUT', 'event must be an object { action, ... }');
+    return fail('INVALID_INPUT', `the event must be an object { action, ... }, not ${event === null ? 'null' : Array.isArray(event) ? 'an array' : typeof event}`);
   }
-  const raw: Record<string, unknown> = { ...(event as Record<string, unknown>) };
-  for (const f of PLATFORM_FIELDS) delete raw[f];
-  const name = raw.action;
-  delete raw.action;
+  const actions = Object.keys(table).join(', ');
+  const given = Object.prototype.hasOwnProperty.call(event, 'action') ? (event as { action?: unknown }).action : undefined;
+  const name = given === undefined ? options.defaultAction : given;
+  if (name === undefined) return fail('MISSING_ACTION', `the event has no "action"; expected one of ${actions}`);
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(table, name)) {
-    return fail('UNKNOWN_ACTION', `unknown action ${JSON.stringify(name)}; expected one of ${Object.keys(table).join(', ')}`);
+    // The name is quoted at most 40 characters long: an answer never echoes input at length.
+    return fail('UNKNOWN_ACTION', `unknown action ${quoteShort(name)}; expected one of ${actions}`);
   }
   const spec = table[name]!;
-  if (hasDollarKey(raw)) return fail('INVALID_INPUT', 'keys starting with "$" are not allowed');
+  // The size/depth/$-key walk runs on the event as received, before anything copies it.
+  const defect = inspectInput(event, spec.maxInputChars ?? MAX_INPUT_CHARS);
+  if (defect) return fail(defect.code, defect.message);
+  const raw: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(event)) if (k !== 'action' && !PLATFORM_FIELDS.includes(k)) raw[k] = v;
   if ((spec.needsUser ?? true) && !caller.openid) return fail('UNAUTHENTICATED', 'this action needs a mini program user');
   if (spec.admin) {
     const allowed = options.isAdmin ? await options.isAdmin(deps, caller) : false;
     if (!allowed) return fail('FORBIDDEN', `action ${name} is for admins only`);
   }
   const parsed = spec.schema.safeParse(raw);
-  if (!parsed.success) return fail('INVALID_INPUT', `invalid ${name} input`, describeIssues(parsed.error));
+  if (!parsed.success) {
+    const unknown = unknownTopLevelKeys(parsed.error);
+    if (unknown.length > 0) {
+      const named = unknown.slice(0, 5).map((k) => quoteShort(k)).join(', ') + (unknown.length > 5 ? ` and ${unknown.length - 5} more` : '');
+      return fail('UNKNOWN_FIELD', `${name} does not take ${named}`, { fields: unknown.slice(0, 5).map((k) => k.slice(0, 40)), count: unknown.length });
+    }
+    return fail('INVALID_INPUT', `invalid ${name} input`, describeIssues(parsed.error));
+  }
   try {
     return ok(await spec.run(deps, parsed.data, caller));
   } catch (err) {

@@ -6,7 +6,7 @@ import type { CampaignDeps, TemplateInfo } from './ports';
 import type { CreateInput, Patch } from './schema';
 import { describeInstant, isValidZone, resolveSendAt } from './schedule';
 import { ZERO_COUNTERS } from './stats';
-import { assertCampaignData } from './validate';
+import { assertCampaignData, assertCampaignPage } from './validate';
 import { inQuietHours } from './quiet-hours';
 
 /** Statuses whose content may still change: nothing has been sent yet. */
@@ -27,6 +27,7 @@ async function loadTemplate(deps: Pick<CampaignDeps, 'templates'>, templateId: s
 export async function createCampaign(deps: CampaignDeps, input: CreateInput, caller: Caller): Promise<{ id: string }> {
   const template = await loadTemplate(deps, input.templateId);
   assertCampaignData(template, input.data);
+  if (input.page !== undefined) assertCampaignPage(deps.config.pages, input.page);
   const now = deps.clock.now();
   const campaign: Campaign = {
     _id: deps.ids.next(),
@@ -66,6 +67,7 @@ export async function updateCampaign(deps: CampaignDeps, input: { id: string; pa
   const templateId = input.patch.templateId ?? c.templateId;
   const template = await loadTemplate(deps, templateId);
   assertCampaignData(template, input.patch.data ?? c.data);
+  if (typeof input.patch.page === 'string') assertCampaignPage(deps.config.pages, input.patch.page);
   // A fixed quarantined campaign goes back to draft (model: quarantined → draft) and must be scheduled again.
   const status: CampaignStatus = c.status === 'quarantined' ? 'draft' : c.status;
   if (status !== c.status && !canTransitionCampaign(c.status, status)) throw conflict(c, 'edit');

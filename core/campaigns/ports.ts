@@ -84,5 +84,5 @@ export interface CampaignDeps {
   audience: AudienceCounter;
   users: UserDirectory;
   testSender: TestSender;
-  config: { zone: string; miniprogramState: Campaign['miniprogramState']; lang: Campaign['lang']; testWhitelist: readonly string[] };
+  config: { zone: string; miniprogramState: Campaign['miniprogramState']; lang: Campaign['lang']; testWhitelist: readonly string[]; /** The mini program's pages (app.json), checked when a campaign's page is saved. */ pages: readonly string[] };
 }

@@ -20,9 +20,10 @@ export interface TrackDeps {
 
 export async function reportOpen(deps: TrackDeps, input: { deliveryId: string }, caller: Caller): Promise<{ counted: boolean }> {
   const d = await deps.store.getDelivery(input.deliveryId);
-  if (!d) throw new DomainError('NOT_FOUND', `delivery ${input.deliveryId} not found`);
   // Only the recipient may report their own open (the id is visible in the page query, so anyone could replay it).
-  if (d.openid !== caller.openid) throw new DomainError('FORBIDDEN', 'this delivery was sent to another user');
+  // Another user's delivery answers exactly like a missing one: a different answer would tell a caller who guesses
+  // ids whether that user has a delivery (e.g. booked a reminder).
+  if (!d || d.openid !== caller.openid) throw new DomainError('NOT_FOUND', 'no such delivery for this user');
   if (d.openedAt !== undefined && d.openedAt !== null) return { counted: false };
   const counted = await deps.store.markOpened(d._id, d.openid, deps.clock.now());
   // The counter follows the conditional update that won, so two concurrent reports bump it once. If the function

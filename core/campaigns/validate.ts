@@ -3,6 +3,7 @@
 // Per-user variables are checked with representative values (core/campaigns/variables.ts).
 import { validateMessage } from '../template/validate';
 import { DomainError } from '../envelope';
+import { isAppPage, pagePath } from '../pages';
 import type { TemplateInfo } from './ports';
 import { unknownVariables, withSampleValues } from './variables';
 
@@ -19,7 +20,7 @@ export function checkCampaignData(template: TemplateInfo, data: Readonly<Record<
     key,
     rule: 'variable',
     value: data[key] ?? '',
-    message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}})`,
+    message: `${key}: unknown variable {{${variable}}} (use {{nickname}} or {{attributes.<name>}}; a name starts with a letter and is not an inherited property such as __proto__ or constructor)`,
   }));
   // The sending helper's message rules (missing, unknown_key, and every keyword rule), on representative values.
   for (const e of validateMessage(template, withSampleValues(data)).errors) {
@@ -39,3 +40,15 @@ export function assertCampaignData(template: TemplateInfo, data: Readonly<Record
 
 /** A page path the mini program can open: no leading slash, path characters, optional query. */
 export const PAGE = /^[A-Za-z0-9_\-]+(\/[A-Za-z0-9_\-]+)*(\?[A-Za-z0-9_\-.=&%]*)?$/;
+
+/**
+ * Refuses (UNKNOWN_PAGE) a page that is not one of the mini program's pages, when the campaign is saved: WeChat would
+ * answer 41030 for every recipient at send time ([SEND-OLD]). `details` names the field and lists the valid pages.
+ */
+export function assertCampaignPage(pages: readonly string[], page: string): void {
+  if (isAppPage(page, pages)) return;
+  throw new DomainError('UNKNOWN_PAGE', `page ${JSON.stringify(pagePath(page).slice(0, 80))} is not a page of the mini program (app.json)`, {
+    key: 'page',
+    pages: pages.slice(0, 50),
+  });
+}

@@ -16,8 +16,25 @@ const NICKNAME_SAMPLE = '微信用户';
 const NICKNAME_FALLBACK = '用户';
 const ATTRIBUTE_SAMPLE = '示例';
 
+/**
+ * Attribute names a variable may never read: properties every JavaScript object inherits. A profile's
+ * `attributes.__proto__` resolved to Object.prototype and a test send delivered "[object Object]".
+ */
+const RESERVED_ATTRIBUTES: ReadonlySet<string> = new Set([
+  ...Object.getOwnPropertyNames(Object.prototype),
+  'prototype',
+  'constructor',
+  '__proto__',
+]);
+
+/** An attribute name a variable may read: an attribute-name token (letter first) that is not an inherited property. */
+export function isAttributeName(attr: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(attr) && !RESERVED_ATTRIBUTES.has(attr);
+}
+
 export function isKnownVariable(name: string): boolean {
-  return name === 'nickname' || /^attributes\.[A-Za-z0-9_]+$/.test(name);
+  if (name === 'nickname') return true;
+  return name.startsWith('attributes.') && isAttributeName(name.slice('attributes.'.length));
 }
 
 /** Variable names used in one value, in order, without duplicates. */
@@ -43,8 +60,11 @@ function lookup(name: string, user: UserProfile | null, mode: 'sample' | 'user')
   const attr = name.startsWith('attributes.') ? name.slice('attributes.'.length) : null;
   if (attr !== null) {
     if (mode === 'sample') return ATTRIBUTE_SAMPLE;
-    const v = user?.attributes?.[attr];
-    return v === undefined ? '' : String(v);
+    // Own, plain-data properties only: never an inherited one, never an object (a profile is untrusted data too).
+    const attrs = user?.attributes;
+    if (!isAttributeName(attr) || !attrs || !Object.prototype.hasOwnProperty.call(attrs, attr)) return '';
+    const v: unknown = attrs[attr];
+    return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) ? String(v) : '';
   }
   return `{{${name}}}`;
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { Caller } from '../actions';
 import { DomainError, Envelope, fail, ok } from '../envelope';
-import { describeIssues, hasDollarKey, templateId } from '../schema';
+import { describeIssues, inspectInput, templateId } from '../schema';
 import type { AcceptOutcome } from './ledger';
 import { normaliseStatus } from './model';
 import type { ConsentEntry, GrantsDeps } from './ports';
@@ -49,10 +49,11 @@ export async function handlePush(deps: GrantsDeps & { receipts: ReceiptStore }, 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('INVALID_INPUT', 'a push is an object');
   const event: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
   delete event.userInfo;
-  if (hasDollarKey(event)) return fail('INVALID_INPUT', 'keys starting with "$" are not allowed');
+  const defect = inspectInput(event);
+  if (defect) return fail(defect.code, defect.message);
   const name = event.Event;
   if (event.MsgType !== 'event' || typeof name !== 'string' || !(PUSH_EVENTS as readonly string[]).includes(name)) {
-    return ok({ ignored: true, event: typeof name === 'string' ? name.slice(0, 64) : String(event.MsgType ?? '') });
+    return ok({ ignored: true, event: typeof name === 'string' ? name.slice(0, 64) : String(event.MsgType ?? '').slice(0, 64) });
   }
   const parsed = pushSchema.safeParse(event);
   if (!parsed.success) return fail('INVALID_INPUT', `invalid ${name} push`, describeIssues(parsed.error));

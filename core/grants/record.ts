@@ -21,6 +21,16 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
   // statuses for other keys of `result` (e.g. `errMsg`) are ignored.
   const ids = [...new Set(input.tmplIds)];
   const templates = requireKnown(registry, ids);
+  // [RSM-CNBLOGS] [COMM-ACCEPTWITH] a template's status is accept (or an accept* variant), reject, ban or filter;
+  // anything else is not an answer WeChat gives, so the report is refused before anything is written.
+  if (input.result && !input.error) {
+    const unknown = ids.filter((id) => input.result?.[id] !== undefined && normaliseStatus(input.result[id]) === null);
+    if (unknown.length > 0) {
+      throw new DomainError('INVALID_INPUT', `unknown subscription status for ${unknown.join(', ')}: expected accept, reject, ban or filter`, {
+        templates: unknown,
+      });
+    }
+  }
   // [RSM-MD] one-time and long-term ids cannot be asked together (20002): a success result that mixes them is a lie.
   if (input.result && new Set(templates.map((t) => t.kind)).size > 1) {
     throw new DomainError('INVALID_INPUT', 'one-time and long-term templates cannot be asked in one tap (WeChat answers 20002)');

@@ -18,8 +18,19 @@ export interface ReminderStore {
   reschedule(id: string, openid: string, dueAt: number, now: number): Promise<boolean>;
 }
 
+/**
+ * Reminder delivery ids. Deterministic for the owner (a retried or concurrent create finds the same document, so
+ * creating stays idempotent) and unguessable for anyone else: `reminder:<sourceId>:<tag>`, where the tag is keyed
+ * by a server-side secret over (openid, sourceId). Knowing a user's openid and an event id is not enough to name
+ * their reminder, so no answer (track.open, reminders.cancel) can reveal whether they booked one.
+ */
+export interface ReminderIds {
+  idFor(openid: string, sourceId: string): Promise<string>;
+}
+
 export interface RemindersDeps {
   clock: Clock;
+  reminderIds: ReminderIds;
   events: EventStore;
   reminders: ReminderStore;
   /** The ledger's read side (GrantLedger.remaining): Infinity = active long-term. */

@@ -5,13 +5,13 @@
 // that template (reminders and anything else queued): 1 grant + 1 pending reminder → a second one is refused,
 // because only one of them could ever be sent. Two creates racing for the last grant may both pass this check;
 // the dispatcher's atomic reserve then skips one of them as `no_grant` — nothing is sent without a grant.
-import { Delivery, deliveryId, DeliveryStatus, newDelivery } from '../delivery';
+import { Delivery, DeliveryStatus, newDelivery } from '../delivery';
 import { DomainError } from '../envelope';
 import type { EventDoc } from '../events';
 import { checkReminderData, REMINDER_CONTENT, REMINDER_TEMPLATE, reminderData, reminderPage } from './message';
 import type { RemindersDeps } from './ports';
 
-/** Re-creating a reminder after a cancel uses the next slot (`<eventId>:2`, …); ids stay deterministic. */
+/** Re-creating a reminder after a cancel uses the next slot (`<eventId>:2`, …); ids stay deterministic for the owner (ports.ts ReminderIds). */
 const SLOTS_PER_EVENT = 5;
 const OPEN: readonly DeliveryStatus[] = ['pending', 'sending'];
 
@@ -39,9 +39,10 @@ async function contentOf(deps: RemindersDeps): Promise<string> {
   return t?.content ?? REMINDER_CONTENT;
 }
 
-function newReminder(deps: RemindersDeps, openid: string, event: EventDoc, sourceId: string, dueAt: number, now: number): Delivery {
+function newReminder(deps: RemindersDeps, id: string, openid: string, event: EventDoc, sourceId: string, dueAt: number, now: number): Delivery {
   const fields = { sourceType: 'reminder' as const, sourceId, openid, templateId: REMINDER_TEMPLATE, data: reminderData(event, deps.zone) };
   const d = newDelivery({ ...fields, miniprogramState: deps.miniprogramState, lang: deps.lang }, 'pending', now, dueAt);
+  d._id = id;
   d.page = reminderPage(event._id, d._id);
   return d;
 }
@@ -60,7 +61,8 @@ export async function createReminder(
   let slot = 1;
   for (let attempt = 0; attempt < SLOTS_PER_EVENT * 2 && slot <= SLOTS_PER_EVENT; attempt++) {
     const sourceId = slot === 1 ? event._id : `${event._id}:${slot}`;
-    const existing = await deps.reminders.get(deliveryId('reminder', sourceId, openid));
+    const id = await deps.reminderIds.idFor(openid, sourceId);
+    const existing = await deps.reminders.get(id);
     if (existing && OPEN.includes(existing.status)) {
       // Asking again for the same event is idempotent; another minutesBefore moves the pending reminder.
       if (existing.status === 'pending' && existing.dueAt !== dueAt && (await deps.reminders.reschedule(existing._id, openid, dueAt, now))) {
@@ -73,7 +75,7 @@ export async function createReminder(
       continue;
     }
     await requireGrant(deps, openid);
-    const reminder = newReminder(deps, openid, event, sourceId, dueAt, now);
+    const reminder = newReminder(deps, id, openid, event, sourceId, dueAt, now);
     const violation = checkReminderData(await contentOf(deps), reminder.data);
     if (violation) throw new DomainError('VALIDATION_FAILED', violation.message, violation);
     if (await deps.reminders.insert(reminder)) return { reminderId: reminder._id, dueAt };

@@ -57,15 +57,51 @@ export function truncateToRule(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>,
 }
 
 /** An ISO-8601 instant with an explicit zone (`2026-05-02T07:00:00Z`, `…+08:00`): what JSON clients send for a time. */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|([+-])(\d{2}):?(\d{2}))$/;
+
+/** Years an instant may fall in when normalised: a message time outside them is a client bug, not a date to show. */
+export const INSTANT_YEARS = { min: 1900, max: 2100 } as const;
+const MIN_INSTANT = Date.UTC(INSTANT_YEARS.min, 0, 1);
+const MAX_INSTANT = Date.UTC(INSTANT_YEARS.max + 1, 0, 1) - 1;
+
+const daysInMonth = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/**
+ * Epoch ms of a strict ISO-8601 instant, or null: a real calendar date (no 2026-02-30 rolled over to March 2), a real
+ * clock time, an offset within ±14:00, and a year within INSTANT_YEARS (no 0099 read as 1999). Date.parse and
+ * dayjs both roll over or reinterpret such values, so the fields are checked here first.
+ */
+export function parseInstant(text: string): number | null {
+  const m = ISO_INSTANT.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, sec] = [1, 2, 3, 4, 5, 6].map((i) => (m[i] === undefined ? 0 : Number(m[i])));
+  if (y! < INSTANT_YEARS.min || y! > INSTANT_YEARS.max || mo! < 1 || mo! > 12 || d! < 1 || d! > daysInMonth(y!, mo!)) return null;
+  if (h! > 23 || mi! > 59 || sec! > 59) return null;
+  const offH = m[9] === undefined ? 0 : Number(m[9]);
+  const offM = m[10] === undefined ? 0 : Number(m[10]);
+  if (offH > 14 || offM > 59) return null;
+  const ms = Date.parse(text.trim());
+  return Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT ? ms : null;
+}
+
+/** An epoch-ms number or Date within INSTANT_YEARS, else null. */
+function instantOf(value: number | Date): number | null {
+  const ms = value instanceof Date ? value.getTime() : value;
+  return Number.isFinite(ms) && ms >= MIN_INSTANT && ms <= MAX_INSTANT ? ms : null;
+}
 
 export function normaliseValue(kw: Pick<TemplateKeyword, 'type' | 'enumValues'>, raw: RawValue, opts: NormaliseOptions): string {
   const value = unwrapValue(raw) as string | number | Date;
-  if ((kw.type === 'time' || kw.type === 'date') && typeof value === 'string' && ISO_INSTANT.test(value.trim())) {
-    return formatInstant(kw.type, Date.parse(value.trim()), opts.zone);
+  const isTime = kw.type === 'time' || kw.type === 'date';
+  // An instant that is not a real date in range is left as written: validation then refuses it (VALIDATION_FAILED
+  // naming the key) instead of sending a rolled-over or reinterpreted date.
+  if (isTime && typeof value === 'string' && ISO_INSTANT.test(value.trim())) {
+    const ms = parseInstant(value);
+    return ms === null ? value : formatInstant(kw.type, ms, opts.zone);
   }
-  if (value instanceof Date || (typeof value === 'number' && (kw.type === 'time' || kw.type === 'date'))) {
-    return formatInstant(kw.type, value, opts.zone);
+  if (value instanceof Date || (typeof value === 'number' && isTime)) {
+    const ms = instantOf(value);
+    return ms === null ? (value instanceof Date ? 'Invalid Date' : String(value)) : formatInstant(kw.type, ms, opts.zone);
   }
   if (typeof value === 'number') {
     // An amount needs a currency symbol ([SEND-NEW] §2 e.g. ￥100); other numbers are written plainly.

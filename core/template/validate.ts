@@ -52,12 +52,12 @@ export function validateMessage(template: { keywords: readonly TemplateKeyword[]
   for (const kw of template.keywords) {
     if (!Object.prototype.hasOwnProperty.call(data, kw.key) || unwrapValue(data[kw.key]) === undefined) {
       // [COMM-47003] WeChat answers `data.<key>.value is empty` for a missing keyword.
-      errors.push({ key: kw.key, rule: 'missing', value: undefined, message: `${kw.key} (${kw.label || kw.type}) is required` });
+      errors.push({ key: kw.key, rule: 'missing', value: undefined, message: `${kw.key} (${kw.type}) is required` });
       continue;
     }
     const value = unwrapValue(data[kw.key]);
     const v = checkKeyword(kw.type, value, kw.enumValues ? { enumValues: kw.enumValues } : {});
-    if (v) errors.push({ key: kw.key, rule: v.rule, value, message: `${kw.key} (${kw.label || kw.type}): ${v.message}` });
+    if (v) errors.push({ key: kw.key, rule: v.rule, value, message: `${kw.key}: ${v.message}` });
   }
   for (const key of Object.keys(data)) {
     if (!known.has(key)) {

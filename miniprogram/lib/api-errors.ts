@@ -4,7 +4,7 @@
 export type ServerErrorCode =
   | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'
   | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'MISSING_PERMISSION' | 'NO_CLOUD_CALL_TOKEN'
-  | 'INTERNAL';
+  | 'INTERNAL' | 'MISSING_ACTION' | 'UNKNOWN_FIELD' | 'TOO_LARGE' | 'TOO_DEEP' | 'UNKNOWN_PAGE';
 /** Client-side codes: the call never reached the function, or its answer was not an envelope. */
 export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
 export type ApiErrorCode = ServerErrorCode | ClientErrorCode;
@@ -24,6 +24,11 @@ export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   MISSING_PERMISSION: '云函数缺少云调用权限，请稍后再试或联系管理员',
   NO_CLOUD_CALL_TOKEN: '当前调用方式无法使用云调用',
   INTERNAL: '服务开小差了，请稍后再试',
+  MISSING_ACTION: '暂不支持该操作，请更新小程序',
+  UNKNOWN_FIELD: '提交的内容包含不支持的字段，请更新小程序',
+  TOO_LARGE: '提交的内容过大',
+  TOO_DEEP: '提交的内容层级过深',
+  UNKNOWN_PAGE: '跳转页面不是本小程序的页面',
   NETWORK: '网络异常，请检查网络后重试',
   BAD_RESPONSE: '服务返回了无法识别的结果',
 };

@@ -66,7 +66,7 @@ export function makeFakes(): Fakes {
         return { openid: r.openid, outcome: 'sent', deliveryId: `test:${r.sourceId}:${r.openid}` };
       },
     },
-    config: { zone: 'Asia/Shanghai', miniprogramState: 'developer', lang: 'zh_CN', testWhitelist: ['o-admin', 'o-dev'] },
+    config: { zone: 'Asia/Shanghai', miniprogramState: 'developer', lang: 'zh_CN', testWhitelist: ['o-admin', 'o-dev'], pages: ['pages/index/index', 'pages/events/events'] },
   };
   return { deps, docs, groups, cancelled, sent, setNow: (ms) => void (now = ms) };
 }

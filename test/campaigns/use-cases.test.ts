@@ -40,6 +40,18 @@ describe('campaigns use cases', () => {
     expect(f.docs.size).toBe(1);
   });
 
+  it('refuses at save a page that is not one of the mini program\'s pages (WeChat would answer 41030 at send)', async () => {
+    const f = makeFakes();
+    const missing = await call(f, { ...createEvent, page: 'pages/promo/promo?from=msg' });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'UNKNOWN_PAGE', details: { key: 'page', pages: ['pages/index/index', 'pages/events/events'] } } });
+    expect((missing as { error: { message: string } }).error.message).toContain('pages/promo/promo');
+    expect(f.docs.size).toBe(0);
+    const id = await created(f);
+    expect(await call(f, { action: 'update', id, patch: { page: 'pages/nope/nope' } })).toMatchObject({ ok: false, error: { code: 'UNKNOWN_PAGE' } });
+    expect(await call(f, { action: 'update', id, patch: { page: 'pages/events/events?eventId=e1' } })).toMatchObject({ ok: true });
+    expect(f.docs.get(id)).toMatchObject({ page: 'pages/events/events?eventId=e1' });
+  });
+
   it('updates drafts (validated), clears optional fields with null, refuses started campaigns', async () => {
     const f = makeFakes();
     const id = await created(f);

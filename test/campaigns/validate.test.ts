@@ -16,7 +16,7 @@ describe('campaign data validation on save', () => {
       ['thing1', 'length'],
       ['time2', 'format'],
     ]);
-    expect(errors[0]!.message).toContain('活动名称');
+    expect(errors[0]!.message).toBe('thing1: thing: at most 20 characters, got 21'); // English: key and type, no Chinese label
   });
 
   it('reports missing and unknown keys', () => {
@@ -35,6 +35,22 @@ describe('campaign data validation on save', () => {
     const unknown = checkCampaignData(event, { ...GOOD_EVENT_DATA, thing3: '{{city}}' });
     expect(unknown.map((e) => [e.key, e.rule])).toEqual([['thing3', 'variable']]);
     expect(unknownVariables({ a: '{{ nickname }} {{attributes.city}} {{x.y}}' })).toEqual([{ key: 'a', variable: 'x.y' }]);
+  });
+
+  it('refuses variables naming inherited properties (__proto__, constructor, prototype, toString) at save', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '_x', '9a']) {
+      const errors = checkCampaignData(event, { ...GOOD_EVENT_DATA, thing3: `{{attributes.${name}}}` });
+      expect(errors.map((e) => [e.key, e.rule])).toEqual([['thing3', 'variable']]);
+      expect(errors[0]!.message).toContain(`{{attributes.${name}}}`);
+    }
+  });
+
+  it('resolves only own, plain-data attributes (never an inherited property or an object)', () => {
+    const data = { thing1: 'a{{attributes.__proto__}}b', thing2: '{{attributes.constructor}}', thing3: '{{attributes.toString}}', thing4: '{{attributes.obj}}' };
+    const user = JSON.parse('{"_id":"o-a","attributes":{"obj":{"x":1}}}');
+    expect(resolveForUser(data, user)).toEqual({ thing1: 'ab', thing2: '', thing3: '', thing4: '' });
+    const own = JSON.parse('{"_id":"o-a","attributes":{"__proto__":"p","city":"上海"}}');
+    expect(resolveForUser({ thing1: '{{attributes.__proto__}}|{{attributes.city}}' }, own)).toEqual({ thing1: '|上海' });
   });
 
   it('checks enum keywords against the template value list', () => {

@@ -80,7 +80,11 @@ describe('record', () => {
     ['wrong type', { tmplIds: 'TPL_EVENT_REMINDER' }, 'INVALID_INPUT'],
     ['too many ids', { tmplIds: ['TPL_EVENT_REMINDER', 'TPL_ORDER_STATUS', 'TPL_NEW_ARRIVAL', 'TPL_APPLY_RESULT'] }, 'INVALID_INPUT'],
     ['short request id', { requestId: 'x', tmplIds: ['TPL_EVENT_REMINDER'] }, 'INVALID_INPUT'],
-    ['unknown field', { tmplIds: ['TPL_EVENT_REMINDER'], openid: 'o-bob' }, 'INVALID_INPUT'],
+    ['unknown field', { tmplIds: ['TPL_EVENT_REMINDER'], openid: 'o-bob' }, 'UNKNOWN_FIELD'],
+    ['unknown status', { tmplIds: ['TPL_EVENT_REMINDER'], result: { TPL_EVENT_REMINDER: 'bogus' } }, 'INVALID_INPUT'],
+    ['unknown status beside a known one', { tmplIds: ['TPL_EVENT_REMINDER', 'TPL_ORDER_STATUS'], result: { TPL_EVENT_REMINDER: 'accept', TPL_ORDER_STATUS: 'yes' } }, 'INVALID_INPUT'],
+    ['missing action', { action: undefined }, 'MISSING_ACTION'],
+    ['nested too deep', { placement: JSON.parse('{"page":"p","button":"b","x":' + '['.repeat(40) + ']'.repeat(40) + '}') }, 'TOO_DEEP'],
     ['mixed one-time and long-term', { tmplIds: ['TPL_EVENT_REMINDER', 'TPL_SERVICE_NOTICE'], result: { TPL_EVENT_REMINDER: 'accept', TPL_SERVICE_NOTICE: 'accept' } }, 'INVALID_INPUT'],
     ['unknown action', { action: 'grantMe' }, 'UNKNOWN_ACTION'],
   ];

@@ -29,11 +29,16 @@ describe('reminders (e2e)', () => {
 
     const event = h.emu.db.find('events', { _id: 'evt-demo-reading' })[0] as { startAt: number; title: string };
     const created = await reminders<{ reminderId: string; dueAt: number }>('o-rem', { action: 'create', eventId: 'evt-demo-reading' });
-    expect(created).toEqual({ ok: true, data: { reminderId: 'reminder:evt-demo-reading:o-rem', dueAt: event.startAt - 600_000 } });
-    const [delivery] = h.emu.db.find('deliveries', { _id: 'reminder:evt-demo-reading:o-rem' });
+    // The id is unguessable without the server's secret (never the openid), and the same for the owner on a retry.
+    expect(created).toEqual({ ok: true, data: { reminderId: expect.stringMatching(/^reminder:evt-demo-reading:[A-Za-z0-9_-]{22}$/), dueAt: event.startAt - 600_000 } });
+    const RID = created.ok ? created.data.reminderId : '';
+    expect(RID).not.toContain('o-rem');
+    expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-reading' })).toEqual({ ok: true, data: { reminderId: RID, dueAt: event.startAt - 600_000 } });
+    expect(h.emu.db.find('secrets')).toHaveLength(1);
+    const [delivery] = h.emu.db.find('deliveries', { _id: RID });
     expect(delivery).toMatchObject({
       sourceType: 'reminder', status: 'pending', templateId: 'TPL_EVENT_REMINDER', openid: 'o-rem', attempts: 0,
-      page: 'pages/events/events?eventId=evt-demo-reading&deliveryId=reminder:evt-demo-reading:o-rem',
+      page: `pages/events/events?eventId=evt-demo-reading&deliveryId=${RID}`,
       data: { thing1: { value: expect.stringMatching(/…$/) }, time2: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 19:30$/) } },
     });
     // The grant is not reserved at creation (the dispatcher reserves at send time) ...
@@ -42,13 +47,18 @@ describe('reminders (e2e)', () => {
     expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market' })).toMatchObject({ ok: false, error: { code: 'NO_GRANT', details: { remaining: 1, pending: 1 } } });
 
     const list = await reminders<{ reminders: { id: string; title: string; status: string }[] }>('o-rem', { action: 'list' });
-    expect(list).toEqual({ ok: true, data: { reminders: [{ id: 'reminder:evt-demo-reading:o-rem', eventId: 'evt-demo-reading', title: event.title, dueAt: event.startAt - 600_000, status: 'pending' }] } });
+    expect(list).toEqual({ ok: true, data: { reminders: [{ id: RID, eventId: 'evt-demo-reading', title: event.title, dueAt: event.startAt - 600_000, status: 'pending' }] } });
     const events = await reminders<EventsData>('o-rem', { action: 'listEvents' });
-    expect(events.ok && events.data.events.find((e) => e.id === 'evt-demo-reading')?.reminder).toEqual({ id: 'reminder:evt-demo-reading:o-rem', dueAt: event.startAt - 600_000, status: 'pending' });
+    expect(events.ok && events.data.events.find((e) => e.id === 'evt-demo-reading')?.reminder).toEqual({ id: RID, dueAt: event.startAt - 600_000, status: 'pending' });
 
-    expect(await reminders('o-bob', { action: 'cancel', reminderId: 'reminder:evt-demo-reading:o-rem' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-    expect(await reminders('o-rem', { action: 'cancel', reminderId: 'reminder:evt-demo-reading:o-rem' })).toEqual({ ok: true, data: { cancelled: true } });
-    expect(h.emu.db.find('deliveries', { _id: 'reminder:evt-demo-reading:o-rem' })[0]).toMatchObject({ status: 'cancelled' });
+    // Another user learns nothing: track.open answers NOT_FOUND for this reminder exactly as for one that does not exist.
+    const probe = await h.emu.call('track', 'o-bob', { action: 'open', deliveryId: RID });
+    const none = await h.emu.call('track', 'o-bob', { action: 'open', deliveryId: 'reminder:evt-demo-reading:AAAAAAAAAAAAAAAAAAAAAA' });
+    expect(probe).toEqual(none);
+    expect(probe).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await reminders('o-bob', { action: 'cancel', reminderId: RID })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(await reminders('o-rem', { action: 'cancel', reminderId: RID })).toEqual({ ok: true, data: { cancelled: true } });
+    expect(h.emu.db.find('deliveries', { _id: RID })[0]).toMatchObject({ status: 'cancelled' });
     // The grant is free again: another event can use it.
     expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market', minutesBefore: 60 })).toMatchObject({ ok: true });
   });

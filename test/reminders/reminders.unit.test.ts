@@ -22,6 +22,9 @@ function setup(grants: number) {
   const state = { grants };
   const deps: RemindersDeps = {
     clock: { now: () => NOW },
+    // The adapter keys the tag with a server secret (adapters/secret.ts, test/reminders/reminders.e2e.test.ts); the
+    // use cases only need it deterministic per (openid, slot).
+    reminderIds: { idFor: async (openid, sourceId) => `reminder:${sourceId}:${openid}` },
     events: {
       get: async (id) => events.get(id) ?? null,
       upcoming: async (now) => [...events.values()].filter((e) => e.startAt > now),

@@ -43,6 +43,23 @@ describe('normaliser', () => {
     expect(validateMessage(EVENT, out).valid).toBe(true);
   });
 
+  it('parses instants strictly: no calendar rollover, no reinterpreted years — validation then refuses them by key', () => {
+    const bad = ['0099-06-01T00:00:00Z', '2026-02-30T00:00:00Z', '2025-02-29T08:00:00+08:00', '2026-13-01T00:00:00Z', '2026-04-31T00:00:00Z', '2026-05-02T24:00:00Z', '2026-05-02T23:60:00Z', '2026-05-02T07:00:00+25:00', '2201-01-01T00:00:00Z'];
+    for (const time2 of bad) {
+      const out = normaliseMessage(EVENT, { thing1: '读书会', time2, thing3: '图书馆', thing4: '准时' }, ZONE);
+      expect(out.time2).toBe(time2);
+      const v = validateMessage(EVENT, out);
+      expect(v.valid).toBe(false);
+      expect(v.errors.map((e) => e.key)).toEqual(['time2']);
+    }
+    // The leap day of a leap year and the year bounds are real dates.
+    expect(normaliseMessage(EVENT, { time2: '2024-02-29T00:00:00Z' }, ZONE).time2).toBe('2024年2月29日 08:00');
+    expect(normaliseMessage(EVENT, { time2: '2100-12-31T00:00:00Z' }, ZONE).time2).toBe('2100年12月31日 08:00');
+    // Epoch ms or Dates outside the year range (or invalid) are left for validation too.
+    expect(validateMessage(EVENT, normaliseMessage(EVENT, { thing1: 'a', time2: 8.64e15, thing3: 'b', thing4: 'c' }, ZONE)).errors.map((e) => e.key)).toEqual(['time2']);
+    expect(validateMessage(EVENT, normaliseMessage(EVENT, { thing1: 'a', time2: new Date(Number.NaN), thing3: 'b', thing4: 'c' }, ZONE)).errors.map((e) => e.key)).toEqual(['time2']);
+  });
+
   it('trims, turns line breaks into spaces and strips control characters', () => {
     expect(cleanText('  周末\n读书会\u0007 ')).toBe('周末 读书会');
     expect(cleanText('\t\r\n')).toBe('');

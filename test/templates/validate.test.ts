@@ -30,7 +30,7 @@ describe('validateMessage', () => {
       ['thing3', 'missing'],
       ['thing4', 'missing'],
     ]);
-    expect(r.errors[0]?.message).toContain('开始时间');
+    expect(r.errors[0]?.message).toBe('time2 (time) is required'); // English for developers: key and type, no Chinese label
   });
 
   it('reports unknown keys (WeChat would answer 47003)', () => {

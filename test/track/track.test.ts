@@ -42,7 +42,10 @@ describe('track open', () => {
     expect(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'reminder:r1:o-alice' }, alice)).toEqual({ ok: true, data: { counted: true } });
     expect(f.bumps).toEqual([]);
     const bob = { openid: 'o-bob', source: 'wx_client' };
-    expect(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'campaign:c1:o-alice' }, bob)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    // Another user's delivery answers exactly like a missing one (no oracle for "does this user have a delivery").
+    const others = await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'campaign:c1:o-alice' }, bob);
+    expect(others).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect(others).toEqual(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'campaign:c1:o-zed' }, bob));
     expect(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'campaign:c1:o-zed' }, alice)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     expect(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: 'campaign:c1:o-alice' }, { source: 'wx_client' })).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     expect(await dispatchAction(trackActions, f.deps, { action: 'open', deliveryId: { $ne: 1 } }, alice)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

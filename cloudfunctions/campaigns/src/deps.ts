@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CampaignDeps } from '../../../core/campaigns/ports';
 import { testSend } from '../../../core/sending/test-send';
+import { APP_PAGES } from '../../../adapters/app-pages';
 import { db } from '../../../adapters/db';
 import { sendConfig, sendingDeps } from '../../../adapters/sender';
 import { createCampaignStore } from '../../../adapters/stores/campaigns';
@@ -29,6 +30,6 @@ export function createCampaignDeps(): CampaignDeps {
         return first;
       },
     },
-    config: { zone: config.zone, miniprogramState: config.miniprogramState, lang: config.lang, testWhitelist: config.testWhitelist },
+    config: { zone: config.zone, miniprogramState: config.miniprogramState, lang: config.lang, testWhitelist: config.testWhitelist, pages: APP_PAGES },
   };
 }

@@ -27,6 +27,6 @@ const table: ActionTable<null> = {
   }),
 };
 
-export async function main(event: Record<string, unknown>): Promise<unknown> {
-  return dispatchAction(table, null, { action: 'hello', ...event }, currentCaller());
+export async function main(event: unknown): Promise<unknown> {
+  return dispatchAction(table, null, event, currentCaller(), { defaultAction: 'hello' });
 }

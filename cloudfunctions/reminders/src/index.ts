@@ -5,6 +5,7 @@ import { remindersTable } from '../../../core/reminders/table';
 import appConfig from '../../../config/tixing.json';
 import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
 import { currentCaller, initCloud } from '../../../adapters/runtime';
+import { createReminderIds } from '../../../adapters/secret';
 import { createEventStore } from '../../../adapters/stores/events';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createReminderStore } from '../../../adapters/stores/reminders';
@@ -16,6 +17,7 @@ const ledger = createGrantLedger();
 const config = appConfig as { zone: string; miniprogramState: RemindersDeps['miniprogramState']; lang: RemindersDeps['lang'] };
 const deps: RemindersDeps = {
   clock: systemClock,
+  reminderIds: createReminderIds(),
   events: createEventStore(),
   reminders: createReminderStore(),
   remaining: (openid, templateId) => ledger.remaining(openid, templateId),

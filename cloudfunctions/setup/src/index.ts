@@ -26,10 +26,10 @@ const table: ActionTable<null> = {
   }),
 };
 
-export async function main(event: Record<string, unknown>): Promise<unknown> {
-  // `setup` takes no input: a bare call `{}` means `{ action: 'run' }`.
-  const withAction = { action: 'run', ...event };
-  return dispatchAction(table, null, withAction, currentCaller(), {
+export async function main(event: unknown): Promise<unknown> {
+  // `setup` takes no input: a bare call `{}` means `{ action: 'run' }` (the event is validated before it is read).
+  return dispatchAction(table, null, event, currentCaller(), {
+    defaultAction: 'run',
     isAdmin: (_deps, caller) => isAdmin(caller),
     onError: (err) => console.error('setup failed', err),
   });

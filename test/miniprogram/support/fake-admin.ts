@@ -22,9 +22,9 @@ export function fakeTemplates() {
     for (const k of tpl.keywords) {
       const v = data[k.key] ?? '';
       // English messages and rule names as core/template/validate.ts gives them; the page shows Chinese.
-      if (!v) errors.push({ key: k.key, rule: 'missing', value: v, message: `${k.key} (${k.label}) is required` });
+      if (!v) errors.push({ key: k.key, rule: 'missing', value: v, message: `${k.key} (${k.type}) is required` });
       else if (k.type === 'thing' && [...v].length > 20) {
-        errors.push({ key: k.key, rule: 'length', value: v, message: `${k.key} (${k.label}): thing: at most 20 characters, got ${[...v].length}` });
+        errors.push({ key: k.key, rule: 'length', value: v, message: `${k.key}: thing: at most 20 characters, got ${[...v].length}` });
       }
     }
     return ok({
