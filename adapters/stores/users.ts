@@ -4,7 +4,11 @@
 import type { Audience, Campaign } from '../../core/campaigns/model';
 import type { AudienceCounter, AudienceCounts, UserDirectory } from '../../core/campaigns/ports';
 import type { UserProfile } from '../../core/campaigns/variables';
+import type { ProfilePatch } from '../../core/users/profile';
+import type { ProfileStore } from '../../core/users/use-cases';
 import type { Database, Doc } from '../db';
+import { orIfMissing } from '../db-errors';
+import { insertOnce } from './grants-db';
 import { cappedOpenids } from './stats';
 
 export const USERS = 'users';
@@ -17,7 +21,50 @@ export function toProfile(raw: Doc | null | undefined): UserProfile | null {
   if (typeof raw.nickname === 'string') p.nickname = raw.nickname;
   if (Array.isArray(raw.tags)) p.tags = raw.tags.filter((t): t is string => typeof t === 'string');
   if (raw.attributes && typeof raw.attributes === 'object') p.attributes = raw.attributes as UserProfile['attributes'];
+  if (typeof raw.tz === 'string') p.tz = raw.tz;
+  if (typeof raw.updatedAt === 'number') p.updatedAt = raw.updatedAt;
   return p;
+}
+
+/**
+ * Profile writes (the `users` function, the CLI import): one update of only the profile's fields (dotted per
+ * attribute, so other keys and the user's message settings stay); when the document does not exist yet, one insert
+ * (a concurrent creator wins, then the update runs again). Repeating a write writes the same values.
+ */
+export function createProfileStore(database: () => Database): ProfileStore {
+  return {
+    async get(openid) {
+      return toProfile((await orIfMissing(() => database().collection(USERS).doc(openid).get(), { data: null })).data);
+    },
+    async apply(openid: string, patch: ProfilePatch, now: number) {
+      const db = database();
+      const _ = db.command;
+      const users = db.collection(USERS);
+      const data: Doc = { openid, updatedAt: now };
+      const fresh: Doc & { _id: string } = { _id: openid, openid, updatedAt: now };
+      for (const key of ['nickname', 'tz'] as const) {
+        const v = patch[key];
+        if (v === undefined) continue;
+        data[key] = v === null ? _.remove() : v;
+        if (v !== null) fresh[key] = v;
+      }
+      if (patch.tags !== undefined) {
+        data.tags = patch.tags === null ? _.remove() : _.set(patch.tags);
+        if (patch.tags !== null) fresh.tags = patch.tags;
+      }
+      for (const [k, v] of Object.entries(patch.attributes ?? {})) {
+        data[`attributes.${k}`] = v === null ? _.remove() : v;
+        if (v !== null) ((fresh.attributes ??= {}) as Doc)[k] = v;
+      }
+      for (let round = 0; round < 3; round++) {
+        const res = await users.doc(openid).update({ data });
+        if (res.stats.updated > 0) return;
+        if ((await users.doc(openid).get()).data) return; // same values already stored
+        if (await insertOnce(users, fresh)) return;
+      }
+      throw new Error(`users: could not write the profile of ${openid}`);
+    },
+  };
 }
 
 export function createUserDirectory(database: () => Database): UserDirectory {

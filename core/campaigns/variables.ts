@@ -7,6 +7,9 @@ export interface UserProfile {
   nickname?: string;
   tags?: string[];
   attributes?: Record<string, string | number | boolean>;
+  /** IANA time zone of the user (e.g. Asia/Shanghai); absent = the app's zone. */
+  tz?: string;
+  updatedAt?: number;
 }
 
 export const VARIABLE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?)\s*\}\}/g;
