@@ -1,5 +1,7 @@
-// Mini program: app entry — initialises wx.cloud on the configured environment.
+// Mini program: app entry — initialises wx.cloud on the configured environment, and counts an open from a message
+// once, whatever page it opens (the one app-level hook: lib/opens.ts).
 import { CLOUD_ENV } from './env';
+import { reportLaunchOpen, type LaunchOptions } from './lib/opens';
 
 App({
   onLaunch() {
@@ -8,5 +10,9 @@ App({
       return;
     }
     wx.cloud.init({ env: CLOUD_ENV, traceUser: true });
+  },
+  // onShow runs at a cold start too (after onLaunch) and whenever a tap on a message brings the app back.
+  onShow(options: LaunchOptions) {
+    if (wx.cloud) void reportLaunchOpen(options);
   },
 });
