@@ -28,11 +28,13 @@ export function database(): ReturnType<typeof cloud.database> {
 }
 
 /**
- * The environment this function runs in: getWXContext().ENV, which the SDK reads from TCB_ENV / SCF_NAMESPACE, the
- * same variables DYNAMIC_CURRENT_ENV resolves to ([SDK-SRC] §8.4, §5.4). It is a property of the container, so it
- * can be read once, even while the module loads.
+ * The environment this function runs in: TCB_ENV / SCF_NAMESPACE, the container variables getWXContext().ENV and
+ * DYNAMIC_CURRENT_ENV resolve to ([SDK-SRC] §8.4, §5.4). Read from process.env directly because getWXContext()
+ * answers `{}` outside an invocation (no WX_CONTEXT_KEYS yet), and deps are built while the module loads.
  */
 export function currentEnvId(): string {
+  const fromProcess = process.env.TCB_ENV || process.env.SCF_NAMESPACE;
+  if (fromProcess) return fromProcess;
   const env = (cloud.getWXContext() as Record<string, unknown>).ENV;
   return typeof env === 'string' && env !== '' ? env : 'local';
 }
