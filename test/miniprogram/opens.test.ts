@@ -31,3 +31,12 @@ it('no delivery id, or a malformed one: nothing is reported', async () => {
   await sleep(30);
   expect(callsOf(wx, 'track', 'open')).toHaveLength(0);
 });
+
+it('the cloud environment follows the running version: release → the production env id, develop → the test one', () => {
+  const g = globalThis as unknown as { wx: { getAccountInfoSync?: () => unknown; cloud: { init: jest.Mock } } };
+  g.wx.getAccountInfoSync = () => ({ miniProgram: { appId: 'wx1', envVersion: 'release' } });
+  loadApp().onLaunch?.({});
+  g.wx.getAccountInfoSync = () => ({ miniProgram: { appId: 'wx1', envVersion: 'develop' } });
+  loadApp().onLaunch?.({});
+  expect(g.wx.cloud.init.mock.calls.map((c) => (c[0] as { env: string }).env)).toEqual(['tixing-prod', 'tixing-local']);
+});
