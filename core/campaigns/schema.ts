@@ -12,7 +12,7 @@ export const dataSchema = z
   .record(z.string().min(1).max(32).regex(/^[A-Za-z_]+\d+$/, 'must be a template keyword key like thing1'), str(200))
   .refine((d) => Object.keys(d).length <= 20, 'at most 20 keywords');
 
-const tagList = z.array(z.string().min(1).max(32)).min(1).max(10);
+const tagList = z.array(z.string().min(1).max(32)).max(10);
 const attrValue = z.union([str(64), z.number().finite(), z.boolean()]);
 const attrMap = z
   .record(z.string().min(1).max(32).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an attribute name'), z.union([attrValue, z.array(attrValue).min(1).max(20)]))
