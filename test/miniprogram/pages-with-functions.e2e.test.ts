@@ -88,7 +88,7 @@ describe('pages/events against the real reminders / subscriptions / dispatch / t
     expect(opened.data['rows'].find((r: { id: string }) => r.id === 'evt-demo-meditation')).toMatchObject({ highlight: true });
     const delivery = (await emu.collections())['deliveries']?.find((d) => d['_id'] === deliveryId);
     expect(delivery).toMatchObject({ status: 'sent', openedAt: expect.any(Number) });
-  });
+  }, 90_000);
 
   it('a reject records the choice and creates no reminder', async () => {
     user.openid = 'o-dev';
