@@ -11,7 +11,8 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'tixing-teamfn-'));
   cpSync(join(buildFixtureFunctions(['whoami']), 'whoami'), join(dir, 'whoami'), { recursive: true });
   for (const f of ['index.js', 'config.json', 'package.json']) cpSync(join(ROOT, 'cloudfunctions', 'users', f), join(dir, 'users', f));
-  emu = await startTestEmulator({ functionsDir: dir });
+  // The team function waits for `users` (a cold start on a busy machine): give both the users timeout.
+  emu = await startTestEmulator({ functionsDir: dir, functionsConfig: { whoami: { timeoutSec: 20 }, users: { timeoutSec: 20 } } });
   emu.db.createCollection('users');
 }, 60_000);
 afterAll(async () => {
