@@ -6,7 +6,7 @@ import { createGrantHolds, type GrantHolds } from '../core/grants/holds';
 import { grantId } from '../core/grants/model';
 import type { GrantsDeps, TemplateRegistry } from '../core/grants/ports';
 import type { ReceiptStore } from '../core/grants/push';
-import appConfig from '../config/tixing.json';
+import { appConfig } from './runtime';
 import { createConsentLog } from './stores/consent-log';
 import { createGrantDocStore } from './stores/grants';
 import { createTemplateLookup } from './stores/templates';
@@ -39,8 +39,8 @@ export function createHolds(clock: Clock = systemClock): GrantHolds {
 }
 
 function limits(): GrantsDeps['limits'] {
-  const l = (appConfig as { limits?: Partial<GrantsDeps['limits']> }).limits ?? {};
-  return { recordPerMinute: l.recordPerMinute ?? 30, maxTemplatesPerRequest: l.maxTemplatesPerRequest ?? 3 };
+  const l = appConfig().limits;
+  return { recordPerMinute: l.recordPerMinute, maxTemplatesPerRequest: l.maxTemplatesPerRequest };
 }
 
 /** Everything the subscriptions and subscriptionEvents use cases need, on cloud.database(). */

@@ -1,6 +1,8 @@
 // Adapters: the one place that initialises wx-server-sdk and reads the caller identity from getWXContext().
 import cloud from 'wx-server-sdk';
 import type { Caller } from '../core/actions';
+import { resolveAppConfig, type AppConfig } from '../core/config';
+import configFile from '../config/tixing.json';
 
 let initialised = false;
 
@@ -23,4 +25,24 @@ export function currentCaller(): Caller {
 /** The database with `throwOnNotFound: false`, so `doc(id).get()` on a missing doc returns `data: null`. */
 export function database(): ReturnType<typeof cloud.database> {
   return initCloud().database({ throwOnNotFound: false } as Parameters<typeof cloud.database>[0]);
+}
+
+/**
+ * The environment this function runs in: TCB_ENV / SCF_NAMESPACE, the container variables getWXContext().ENV and
+ * DYNAMIC_CURRENT_ENV resolve to ([SDK-SRC] §8.4, §5.4). Read from process.env directly because getWXContext()
+ * answers `{}` outside an invocation (no WX_CONTEXT_KEYS yet), and deps are built while the module loads.
+ */
+export function currentEnvId(): string {
+  const fromProcess = process.env.TCB_ENV || process.env.SCF_NAMESPACE;
+  if (fromProcess) return fromProcess;
+  const env = (cloud.getWXContext() as Record<string, unknown>).ENV;
+  return typeof env === 'string' && env !== '' ? env : 'local';
+}
+
+let resolved: AppConfig | undefined;
+
+/** config/tixing.json resolved for this environment (its `environments[<env id>]` entry over the defaults), once. */
+export function appConfig(): AppConfig {
+  resolved ??= resolveAppConfig(configFile, currentEnvId());
+  return resolved;
 }

@@ -5,7 +5,7 @@ import type { Caller } from '../core/actions';
 import type { SendRequest } from '../core/ports';
 import type { SendConfig, SendingDeps } from '../core/sending/ports';
 import { sendNow, type SendNowInput, type SendNowResult } from '../core/sending/send-now';
-import appConfig from '../config/tixing.json';
+import { appConfig } from './runtime';
 import { createHolds } from './grant-ledger';
 import { createDeliveryStore } from './stores/deliveries';
 import { createTemplateLookup } from './stores/templates';
@@ -19,8 +19,8 @@ function oneOf<T extends string>(allowed: readonly T[], value: unknown, name: st
   throw new Error(`config/tixing.json: ${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
 }
 
-/** [SEND-NEW] §1.2 miniprogram_state and lang per environment, from config/tixing.json. */
-export function sendConfig(raw: Record<string, unknown> = appConfig): SendConfig {
+/** [SEND-NEW] §1.2 miniprogram_state and lang per environment, from config/tixing.json for this env id. */
+export function sendConfig(raw: Record<string, unknown> = { ...appConfig() }): SendConfig {
   return {
     miniprogramState: oneOf<SendRequest['miniprogramState']>(STATES, raw.miniprogramState, 'miniprogramState'),
     lang: oneOf<SendRequest['lang']>(LANGS, raw.lang, 'lang'),

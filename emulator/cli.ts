@@ -18,6 +18,8 @@ const HELP = `Usage: npm start -- [options]
                     --no-build and --no-setup
   --port <n>        listen on 127.0.0.1:<n> (default $PORT or 8787; 0 = any free port)
   --data <dir>      keep the database on disk in <dir> across restarts (default: in memory)
+  --env <id>        the cloud environment id functions run in (getWXContext().ENV; default tixing-local), e.g.
+                    tixing-prod to run with config/tixing.json environments["tixing-prod"]
   --no-setup        do not run \`setup\` (collections + demo events) on an empty database at start
   --no-timers       do not fire timer triggers in real time (use POST /trigger/<fn> or /clock/advance)
   --faults <json|file>  WeChat fault injection, e.g. '{"systemErrorRate":0.1,"latency":{"minMs":20,"maxMs":200}}'
@@ -40,6 +42,7 @@ interface CliOptions {
   quiet: boolean;
   importDir?: string;
   exportOnExit?: string;
+  envId?: string;
 }
 
 function parseArgs(argv: string[]): CliOptions {
@@ -58,6 +61,11 @@ function parseArgs(argv: string[]): CliOptions {
     else if (a === '--project') o.project = resolve(value(i++, a));
     else if (a === '--data') o.dataDir = resolve(value(i++, a));
     else if (a === '--no-setup') o.setup = false;
+    else if (a === '--env') {
+      const v = value(i++, a);
+      if (!/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(v)) throw new Error('--env needs an environment id like tixing-test-1a2b');
+      o.envId = v;
+    }
     else if (a === '--import') o.importDir = resolve(value(i++, a));
     else if (a === '--export-on-exit') o.exportOnExit = resolve(value(i++, a));
     else if (a === '--no-timers') o.timers = 'manual';
@@ -125,12 +133,15 @@ async function main(): Promise<void> {
     quiet: o.quiet,
     importDir: o.importDir,
     exportOnExit: o.exportOnExit,
+    envId: o.envId,
     log: (line) => console.log(line),
   });
   // An empty database gets what `setup` creates (collections, demo events) before any timer fires, so the
   // dispatcher never starts against missing collections: the whole system is live on the embedded default.
   if (o.setup && emu.db.collections().length === 0 && emu.runner.functions().some((f) => f.name === 'setup' && f.built)) {
-    const admin = appConfig.admins[0] ?? 'o-admin';
+    // The admin of this env id (config/tixing.json `environments`, else the default list).
+    const envAdmins = (appConfig as { environments?: Record<string, { admins?: string[] }> }).environments?.[o.envId ?? 'tixing-local']?.admins;
+    const admin = (envAdmins ?? appConfig.admins)[0] ?? 'o-admin';
     const out = (await emu.call('setup', admin, { demo: true })) as { ok: boolean; data?: { created: string[] } };
     console.log(out.ok ? `setup: created ${out.data?.created.length ?? 0} collections and the demo events (as ${admin})` : `setup failed: ${JSON.stringify(out)}`);
   }
@@ -138,7 +149,7 @@ async function main(): Promise<void> {
   const fns = emu.runner.functions();
   const unbuilt = fns.filter((f) => !f.built).map((f) => f.name);
   const what = project ? `CloudBase emulator for ${project.name} (${project.root})` : 'Tixing emulator';
-  console.log(`\n${what} listening on ${emu.url}  (env tixing-local, data: ${o.dataDir ?? 'in memory'})`);
+  console.log(`\n${what} listening on ${emu.url}  (env ${o.envId ?? 'tixing-local'}, data: ${o.dataDir ?? 'in memory'})`);
   console.log(`console: open ${emu.url}/ in a browser`);
   // Bundle the console now, so the first page load is quick (and a bundling problem shows at start).
   buildConsole().catch((err: unknown) => console.warn(`console unavailable: ${err instanceof Error ? err.message : String(err)}`));

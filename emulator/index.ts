@@ -48,6 +48,8 @@ export interface StartOptions {
   /** No log lines at all (unless `log` is given); function output is not forwarded. */
   quiet?: boolean;
   log?: Logger;
+  /** The environment id functions see as getWXContext().ENV (default `tixing-local`), e.g. a test and a prod id. */
+  envId?: string;
   /** Workers per function at most (default 16) and idle exit (default 10 min). */
   maxWorkers?: number;
   idleMs?: number;
@@ -153,9 +155,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
   });
   let port = 0;
-  const storage = createStorageService({ clock, envId: ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
+  const storage = createStorageService({ clock, envId: opts.envId ?? ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
   const runner = createRunner({
     functionsDir: opts.functionsDir ?? join(ROOT, 'cloudfunctions'),
+    envId: opts.envId ?? ENV_ID,
     timeouts: opts.functionsConfig ?? loadTimeouts(join(ROOT, 'config', 'functions.json')),
     clock,
     port: () => port,
@@ -217,7 +220,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     runner,
     timers,
     sdkEnv(o = {}) {
-      const env = baseEnv(port);
+      const env = baseEnv(port, undefined, opts.envId ?? ENV_ID);
       if (o.openid !== undefined) {
         Object.assign(env, { WX_CONTEXT_KEYS: 'WX_OPENID,WX_APPID,WX_API_TOKEN', WX_OPENID: o.openid, WX_APPID: APP_ID });
       }

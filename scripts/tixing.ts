@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { CliError, deliveriesCommand, listCommand, showCommand, statsCommand, type Out } from './cli/commands';
 import { connect } from './cli/node-db';
 import { watchCommand } from './cli/watch';
+import { importUsersCommand } from './cli/users';
 
 export const USAGE = `Usage: npm run tixing -- campaigns <command> [options]
 
@@ -13,6 +14,8 @@ export const USAGE = `Usage: npm run tixing -- campaigns <command> [options]
   campaigns watch <id> [--interval <seconds>]              live progress bar, rate and ETA until final (Ctrl-C stops)
   campaigns stats <id>                                     exact stats as JSON (from deliveries)
   campaigns deliveries <id> [--status <s>] [--limit <n>] [--after <deliveryId>] [--json]
+  users import <file.csv> [--json]                         user profiles (openid,nickname,tags,tz,<attributes>…) with
+                                                           progress; bad rows listed by line (exit 1), good rows kept
 
 Connection (environment): TCB_ENV, TENCENTCLOUD_SECRETID, TENCENTCLOUD_SECRETKEY [, TENCENTCLOUD_SESSIONTOKEN];
 for the emulator, export what \`npm start\` prints (TCB_CONTEXT_CNFG={"URL":"http://127.0.0.1:8787/admin"} …).
@@ -36,6 +39,12 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
   if (values.help || group === undefined) {
     out(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (group === 'users') {
+    if (command !== 'import' || !id) throw new CliError(`usage: users import <file.csv> [--json]\n\n${USAGE}`);
+    const conn = connect(process.env, values.env ? { env: values.env } : undefined);
+    err(`users import into ${conn.target}`);
+    return importUsersCommand(conn.database, id, out, err, { json: values.json, now: () => Date.now() });
   }
   if (group !== 'campaigns' || command === undefined) throw new CliError(`unknown command ${positionals.join(' ')}\n\n${USAGE}`);
   const num = (v: string | undefined, name: string): number | undefined => {

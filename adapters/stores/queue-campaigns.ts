@@ -5,6 +5,7 @@ import type { UserProfile } from '../../core/campaigns/variables';
 import type { AudienceSource, CampaignQueue, CounterName } from '../../core/dispatch/ports';
 import { db, type Doc } from '../db';
 import { orIfMissing } from '../db-errors';
+import { segmentQuery } from './users';
 
 const CAMPAIGNS = 'campaigns';
 const COUNTERS: readonly CounterName[] = ['targeted', 'sent', 'skipped', 'failed', 'unknown'];
@@ -81,10 +82,9 @@ export function createAudienceSource(): AudienceSource {
     },
     async profiles(openids, segment) {
       const c = _();
-      const where: Doc = { _id: c.in([...openids]) };
-      if (segment?.tags?.length) where.tags = c.all(segment.tags);
-      for (const [k, v] of Object.entries(segment?.attributes ?? {})) where[`attributes.${k}`] = v;
-      const read = () => db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true }).limit(1000).get();
+      // The segment's conditions come from their one home (adapters/stores/users.ts segmentQuery).
+      const where: Doc = segment ? segmentQuery(c, segment, { _id: c.in([...openids]) }) : { _id: c.in([...openids]) };
+      const read = () => db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true, tz: true }).limit(1000).get();
       const res = await orIfMissing(read, { data: [] as Doc[] });
       return new Map(res.data.map((u) => [String(u._id), u as unknown as UserProfile]));
     },

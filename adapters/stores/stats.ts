@@ -2,7 +2,7 @@
 // frequency-cap view shared by all campaigns. Aggregations carry an explicit limit: `.end()` otherwise returns
 // 20 rows even in cloud functions ([COMM-AGG20]).
 import type { Delivery, DeliveryStatus } from '../../core/delivery';
-import type { TrackStore } from '../../core/campaigns/track';
+import type { OpenCounter, TrackStore } from '../../core/campaigns/track';
 import type { FrequencyCap } from '../../core/campaigns/model';
 import type { DeliveryGroup, DeliveryStatsSource } from '../../core/campaigns/ports';
 import type { Database, Doc } from '../db';
@@ -88,6 +88,19 @@ export function createTrackStore(database: () => Database): TrackStore {
     async bumpCampaignOpened(campaignId) {
       const _ = database().command;
       await database().collection('campaigns').doc(campaignId).update({ data: { counters: { opened: _.inc(1) } } });
+    },
+  };
+}
+
+/** Sent and opened deliveries of one source (two counts on the `source_status` index: sourceId, status). */
+export function createOpenCounter(database: () => Database): OpenCounter {
+  return {
+    async count(sourceType, sourceId) {
+      const _ = database().command;
+      const col = () => database().collection(DELIVERIES);
+      const sent = (await col().where({ sourceId, status: 'sent', sourceType }).count()).total;
+      const opened = (await col().where({ sourceId, sourceType, openedAt: _.gt(0) }).count()).total;
+      return { sent, opened };
     },
   };
 }

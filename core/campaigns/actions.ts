@@ -7,7 +7,7 @@ import { createSchema, idSchema, listSchema, scheduleSchema, testSendSchema, upd
 import { createCampaign, scheduleCampaign, updateCampaign } from './edit';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from './lifecycle';
 import { campaignStats, getCampaign, listCampaigns, previewAudience, testSendCampaign } from './read';
-import { reportOpen, type TrackDeps } from './track';
+import { clickThrough, OPEN_SOURCES, reportOpen, type TrackDeps } from './track';
 
 export const campaignActions: ActionTable<CampaignDeps> = {
   list: action({ schema: listSchema, admin: true, run: (d, i: z.infer<typeof listSchema>) => listCampaigns(d, i) }),
@@ -25,6 +25,10 @@ export const campaignActions: ActionTable<CampaignDeps> = {
 
 const openSchema = z.object({ deliveryId: id() }).strict();
 
+const ctrSchema = z.object({ sourceType: z.enum(OPEN_SOURCES), sourceId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_\-.:]+$/, 'must be an id or key') }).strict();
+
 export const trackActions: ActionTable<TrackDeps> = {
   open: action({ schema: openSchema, run: (d, i: z.infer<typeof openSchema>, caller) => reportOpen(d, i, caller) }),
+  // Admins: click-through per campaign or per notify key (`{ sourceType: 'notify', sourceId: <key> }`).
+  ctr: action({ schema: ctrSchema, admin: true, run: (d, i: z.infer<typeof ctrSchema>) => clickThrough(d, i) }),
 };

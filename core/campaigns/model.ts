@@ -21,9 +21,33 @@ export function canTransitionCampaign(from: CampaignStatus, to: CampaignStatus):
   return CAMPAIGN_TRANSITIONS[from].includes(to);
 }
 
+export type AttributeValue = string | number | boolean;
+
+/**
+ * Who a segment matches, among identified users (a profile in `users`; core/users): every condition given must hold.
+ * `tags` all of them, `anyTags` at least one, `notTags` none; `attributes` each equal (a list: any of those values),
+ * `notAttributes` each different (a list: none of them; a missing attribute counts as different).
+ */
+export interface Segment {
+  tags?: string[];
+  anyTags?: string[];
+  notTags?: string[];
+  attributes?: Record<string, AttributeValue | AttributeValue[]>;
+  notAttributes?: Record<string, AttributeValue | AttributeValue[]>;
+}
+
 export type Audience =
   | { kind: 'all' }
-  | { kind: 'segment'; tags?: string[]; attributes?: Record<string, string | number | boolean> };
+  | ({ kind: 'segment' } & Segment)
+  /** An explicit list of openids (≤ 1,000); each gets a delivery, skipped `no_grant` when they have no usable grant. */
+  | { kind: 'list'; openids: string[] };
+
+/** The segment part of an audience (no `kind`), or undefined for `all` / `list`. */
+export function segmentOf(a: Audience): Segment | undefined {
+  if (a.kind !== 'segment') return undefined;
+  const { kind: _kind, ...segment } = a;
+  return segment;
+}
 
 /** Local wall-clock window in the campaign's zone, e.g. 22:00 → 08:00 (crosses midnight). */
 export interface QuietHours {

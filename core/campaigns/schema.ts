@@ -12,19 +12,39 @@ export const dataSchema = z
   .record(z.string().min(1).max(32).regex(/^[A-Za-z_]+\d+$/, 'must be a template keyword key like thing1'), str(200))
   .refine((d) => Object.keys(d).length <= 20, 'at most 20 keywords');
 
+const tagList = z.array(z.string().min(1).max(32)).max(10);
+const attrValue = z.union([str(64), z.number().finite(), z.boolean()]);
+const attrMap = z
+  .record(z.string().min(1).max(32).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an attribute name'), z.union([attrValue, z.array(attrValue).min(1).max(20)]))
+  .refine((a) => Object.keys(a).length <= 10, 'at most 10 attributes');
+export const MAX_LIST = 1000;
+
 export const audienceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }).strict(),
   z
     .object({
       kind: z.literal('segment'),
-      tags: z.array(z.string().min(1).max(32)).max(10).optional(),
-      attributes: z
-        .record(z.string().min(1).max(32).regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'must be an attribute name'), z.union([str(64), z.number(), z.boolean()]))
-        .refine((a) => Object.keys(a).length <= 10, 'at most 10 attributes')
-        .optional(),
+      tags: tagList.optional(),
+      anyTags: tagList.optional(),
+      notTags: tagList.optional(),
+      attributes: attrMap.optional(),
+      notAttributes: attrMap.optional(),
     })
     .strict()
-    .refine((s) => (s.tags?.length ?? 0) + Object.keys(s.attributes ?? {}).length > 0, 'a segment needs tags or attributes'),
+    .refine(
+      (s) => [s.tags, s.anyTags, s.notTags].some((t) => (t?.length ?? 0) > 0) || Object.keys({ ...s.attributes, ...s.notAttributes }).length > 0,
+      'a segment needs tags or attributes',
+    ),
+  z
+    .object({
+      kind: z.literal('list'),
+      openids: z
+        .array(openid())
+        .min(1, 'the list is empty')
+        .max(MAX_LIST, `at most ${MAX_LIST} openids`)
+        .transform((l) => [...new Set(l)].sort()),
+    })
+    .strict(),
 ]);
 
 export const quietHoursSchema = z

@@ -13,9 +13,36 @@ export interface TrackStore {
   bumpCampaignOpened(campaignId: string): Promise<void>;
 }
 
+/** Delivery sources whose opens are counted (`notify`: deliveries of the notify function, sourceId = its key). */
+export const OPEN_SOURCES = ['campaign', 'reminder', 'notify', 'outbox', 'test'] as const;
+export type OpenSource = (typeof OPEN_SOURCES)[number];
+
+/** Sent and opened deliveries of one source (a campaign, a reminder, a notify key), for click-through rates. */
+export interface OpenCounter {
+  count(sourceType: OpenSource, sourceId: string): Promise<{ sent: number; opened: number }>;
+}
+
 export interface TrackDeps {
   clock: Clock;
   store: TrackStore;
+  /** The admin `ctr` action's counts (absent: the action answers NOT_FOUND). */
+  opens?: OpenCounter;
+}
+
+export interface ClickThrough {
+  sourceType: OpenSource;
+  sourceId: string;
+  sent: number;
+  opened: number;
+  /** opened / sent, 0 when nothing was sent (an open counts once per delivery, wherever it landed). */
+  ctr: number;
+}
+
+/** Click-through of one source: per campaign (`campaign`, its id) and per notify key (`notify`, the key). */
+export async function clickThrough(deps: TrackDeps, input: { sourceType: OpenSource; sourceId: string }): Promise<ClickThrough> {
+  if (!deps.opens) throw new DomainError('NOT_FOUND', 'click-through counts are not available in this function');
+  const { sent, opened } = await deps.opens.count(input.sourceType, input.sourceId);
+  return { ...input, sent, opened, ctr: sent > 0 ? Math.round((opened / sent) * 10_000) / 10_000 : 0 };
 }
 
 export async function reportOpen(deps: TrackDeps, input: { deliveryId: string }, caller: Caller): Promise<{ counted: boolean }> {

@@ -2,11 +2,16 @@
 // Syntax `{{name}}` (not WeChat's `{{thing1.DATA}}`, which lives in template content, never in values).
 // Known variables: `nickname` (users.nickname) and `attributes.<key>` (users.attributes[key]).
 
+import { checkKeyword, keywordType } from '../template/keywords';
+
 export interface UserProfile {
   _id: string;
   nickname?: string;
   tags?: string[];
   attributes?: Record<string, string | number | boolean>;
+  /** IANA time zone of the user (e.g. Asia/Shanghai); absent = the app's zone. */
+  tz?: string;
+  updatedAt?: number;
 }
 
 export const VARIABLE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?)\s*\}\}/g;
@@ -81,11 +86,32 @@ export function withSampleValues(data: Readonly<Record<string, string>>): Record
 }
 
 /**
- * The data for one recipient (used by the dispatcher when it creates the delivery, and by testSend).
- * A missing nickname reads `用户`; a missing attribute reads as empty (the sender's validation then skips it).
+ * The data for one recipient (used by the dispatcher when it creates the delivery, and by testSend) — the one place
+ * per-user variables are rendered. A missing nickname reads `用户`; a missing attribute reads as empty (the sender's
+ * validation then skips it). A real nickname too long for its keyword's rule (thing ≤ 20, name ≤ 10 Chinese …:
+ * core/template/keywords.ts, [SEND-NEW] §2) is shortened with "…" to the longest prefix that fits; if no prefix fits
+ * (or its characters break the type's rule) the value falls back to `用户` — that user still gets the message.
  */
 export function resolveForUser(data: Readonly<Record<string, string>>, user: UserProfile | null): Record<string, string> {
-  return substitute(data, (name) => lookup(name, user, 'user'));
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(data)) {
+    const render = (nickname: string) => value.replace(VARIABLE, (_all, name: string) => (name === 'nickname' ? nickname : lookup(name, user, 'user')));
+    const full = render(lookup('nickname', user, 'user'));
+    out[key] = variablesIn(value).includes('nickname') ? fitNickname(keywordType(key), full, render, lookup('nickname', user, 'user')) : full;
+  }
+  return out;
+}
+
+function fitNickname(type: string, full: string, render: (nickname: string) => string, nickname: string): string {
+  const fits = (v: string) => checkKeyword(type, v) === null;
+  if (type === 'enum' || fits(full)) return full;
+  const chars = [...nickname];
+  for (let k = chars.length - 1; k >= 1; k--) {
+    const v = render(`${chars.slice(0, k).join('')}…`);
+    if (fits(v)) return v;
+  }
+  const fallback = render(NICKNAME_FALLBACK);
+  return fits(fallback) ? fallback : full;
 }
 
 export function hasVariables(data: Readonly<Record<string, string>>): boolean {

@@ -2,7 +2,7 @@
 // from the campaign's cursor (no skip/offset), turned into pending deliveries with deterministic ids. The cursor moves
 // only after the page's deliveries exist, in the same write as counters.targeted, so a run killed mid-page redoes
 // that page (creating only what is missing) and counts it once.
-import type { Campaign } from '../campaigns/model';
+import { segmentOf, type Campaign } from '../campaigns/model';
 import { pageWithDelivery } from '../campaigns/track';
 import { hasVariables, resolveForUser, type UserProfile } from '../campaigns/variables';
 import { newDelivery, type Delivery } from '../delivery';
@@ -32,11 +32,16 @@ export async function expandCampaign(deps: DispatchDeps, c: Campaign, runStart: 
   const out: ExpansionResult = { pages: 0, targeted: 0, done: false };
   if (!(await campaigns.acquireExpansion(c._id, runId, clock.now(), runStart + config.leaseMs))) return out;
   let after = c.cursor?.after ?? null;
-  const segment = c.audience.kind === 'segment' ? { tags: c.audience.tags, attributes: c.audience.attributes } : undefined;
+  const segment = segmentOf(c.audience);
   const needProfiles = segment !== undefined || hasVariables(c.data);
+  // An explicit list is read from the campaign itself (sorted, no duplicates: core/campaigns/schema.ts), page by
+  // page after the cursor; every listed openid gets a delivery (no usable grant → skipped no_grant at claim time).
+  const list = c.audience.kind === 'list' ? [...new Set(c.audience.openids)].sort() : undefined;
   try {
     while (until()) {
-      const openids = await audience.page(c.templateId, after, config.pageSize);
+      const openids = list
+        ? list.filter((o) => after === null || o > after).slice(0, config.pageSize)
+        : await audience.page(c.templateId, after, config.pageSize);
       const profiles = needProfiles && openids.length ? await audience.profiles(openids, segment) : new Map<string, UserProfile>();
       const recipients = segment ? openids.filter((o) => profiles.has(o)) : openids;
       const now = clock.now();

@@ -1,7 +1,7 @@
 // Core (dispatch): the ports the dispatcher depends on. Adapters implement them on cloud.database()
 // (adapters/stores/queue.ts, queue-campaigns.ts, grants.ts); every method is one database round trip unless its
 // comment says otherwise.
-import type { Campaign, CampaignCounters } from '../campaigns/model';
+import type { Campaign, CampaignCounters, Segment } from '../campaigns/model';
 import type { UserProfile } from '../campaigns/variables';
 import type { Delivery, DeliveryWrite } from '../delivery';
 import type { GrantHolds } from '../grants/holds';
@@ -38,7 +38,7 @@ export interface AudienceSource {
   /** Openids holding a usable grant of the template (remaining > 0, or long-term active), > after, ascending. */
   page(templateId: string, after: string | null, limit: number): Promise<string[]>;
   /** Profiles (`users`) of these openids; with a segment only the matching ones are returned. */
-  profiles(openids: readonly string[], segment?: { tags?: string[]; attributes?: Record<string, string | number | boolean> }): Promise<Map<string, UserProfile>>;
+  profiles(openids: readonly string[], segment?: Segment): Promise<Map<string, UserProfile>>;
 }
 
 /** A campaign delivery that counts against a user's frequency cap: sent or possibly sent, or in flight. */

@@ -24,6 +24,8 @@ export interface EnvInput {
   appid?: string;
   /** Whether the invocation carries a cloud-call token (mini program / timer: yes; function-to-function: no). */
   withToken: boolean;
+  /** The environment id the function runs in (default ENV_ID); getWXContext().ENV reads it ([SDK-SRC] §8.4). */
+  envId?: string;
 }
 
 /** The admin URL a function (or script) is pointed at; `inv` attributes each /admin request to its invocation. */
@@ -35,14 +37,14 @@ export function adminUrl(port: number, invocationId?: string): string {
 }
 
 /** Variables every SCF container has (no identity). Also what a plain Node script needs to use the real SDK. */
-export function baseEnv(port: number, invocationId?: string): Record<string, string> {
+export function baseEnv(port: number, invocationId?: string, envId: string = ENV_ID): Record<string, string> {
   return {
     // [NODESDK-SRC] §8.3 RUNENV=SCF: no metadata probes, plain-http internal endpoint, X-TCB-Source ",scf".
     TENCENTCLOUD_RUNENV: 'SCF',
     TENCENTCLOUD_REGION: REGION,
     ...FAKE_CREDENTIALS,
-    TCB_ENV: ENV_ID,
-    SCF_NAMESPACE: ENV_ID,
+    TCB_ENV: envId,
+    SCF_NAMESPACE: envId,
     TCB_CONTEXT_CNFG: JSON.stringify({ URL: adminUrl(port, invocationId) }),
     // node-sdk 2.0.2–2.4.x (inside wx-server-sdk 2.2/2.3) reads TCB_CONTEXT_CNFG only when this list names it; later
     // versions read it directly. Without it they go to tcb-admin.tencentyun.com (ENOTFOUND).
@@ -54,7 +56,7 @@ const CONTEXT_KEYS_BASE = 'TCB_ENV,TCB_CONTEXT_CNFG';
 
 /** The full environment of one invocation. */
 export function invocationEnv(input: EnvInput): Record<string, string> {
-  const env = baseEnv(input.port, input.invocationId);
+  const env = baseEnv(input.port, input.invocationId, input.envId);
   // [NODESDK-SRC] §8.4 node-sdk reads TCB_SOURCE only when listed in TCB_CONTEXT_KEYS (and node-sdk 2.x reads
   // TCB_CONTEXT_CNFG only when listed there); it reads WX_API_TOKEN only when listed in WX_CONTEXT_KEYS
   // (getWXContext() blacklists it, so it never shows up there).

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   maxWorkers?: number;
   /** An idle worker exits after this many ms (default 10 min). */
   idleMs?: number;
+  /** The environment id functions run in (TCB_ENV / SCF_NAMESPACE); default ENV_ID. */
+  envId?: string;
 }
 
 export interface Runner {
@@ -136,7 +138,7 @@ export function createRunner(opts: RunnerOptions): Runner {
     if (!p) {
       p = new FunctionPool({
         fn: spec.name,
-        boot: () => ({ fn: spec.name, modulePath: spec.modulePath, env: baseEnv(opts.port()), clockOffset: opts.clock.offset() }),
+        boot: () => ({ fn: spec.name, modulePath: spec.modulePath, env: baseEnv(opts.port(), undefined, opts.envId), clockOffset: opts.clock.offset() }),
         bootstrapPath: bootstrapPath(),
         max: opts.maxWorkers ?? 16,
         idleMs: opts.idleMs ?? 600_000,
@@ -260,6 +262,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         source: info.source,
         openid: info.openid,
         withToken: req.withToken ?? req.kind !== 'scf',
+        envId: opts.envId,
       });
       const outcome = await execute({ pool: p, worker: w, spec, req, id, env, clockOffset: opts.clock.offset(), state });
       return finish({ ...outcome, cold });

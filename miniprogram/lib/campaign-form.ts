@@ -2,22 +2,21 @@
 // payloads of campaigns.create / update / schedule. Keyword rules themselves are checked by `templates.preview`
 // (core/template lives outside the mini program root, so it cannot be bundled here).
 import { emptyOptions, optionProblems, optionsFromCampaign, optionsPayload, parseAttributes, type OptionsForm } from './campaign-options';
+import { audienceFields, audiencePayload, audienceProblems, emptyAudience, type AudienceFields } from './audience-form';
 import { parseShanghai, shanghaiParts, ZONE } from './time';
-import type { PreviewError, TemplateView } from './types';
+import type { Audience, PreviewError, TemplateView } from './types';
 
-export interface CampaignForm extends OptionsForm {
+export interface CampaignForm extends OptionsForm, AudienceFields {
   name: string;
   templateId: string;
   data: Record<string, string>;
   page: string;
   date: string;
   time: string;
-  audienceKind: 'all' | 'segment';
-  tags: string;
 }
 
 export const emptyForm = (): CampaignForm =>
-  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '', ...emptyOptions() });
+  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', ...emptyOptions(), ...emptyAudience() });
 
 /** [SEND-NEW] keyword content limits, as a hint under each field. */
 const TYPE_HINT: Record<string, string> = {
@@ -78,12 +77,8 @@ export function localProblems(form: CampaignForm, tpl: TemplateView | undefined)
   if (!tpl) out.push('请选择消息模板');
   for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
   if (form.page.trim() && !PAGE_RE.test(cleanPage(form.page))) out.push('页面路径格式不正确，如 pages/events/events?eventId=1');
-  if (form.audienceKind === 'segment') {
-    const attrs = parseAttributes(form.attributes);
-    if (!attrs.ok) out.push(attrs.message);
-    // The campaigns function refuses an empty segment ("a segment needs tags or attributes").
-    else if (tagsOf(form.tags).length === 0 && Object.keys(attrs.attributes).length === 0) out.push('按条件筛选时请至少填写一个标签或属性');
-  }
+  // The campaigns function refuses an empty segment ("a segment needs tags or attributes") and a bad list.
+  out.push(...audienceProblems(form));
   out.push(...optionProblems(form));
   return out;
 }
@@ -93,11 +88,7 @@ export function tagsOf(text: string): string[] {
 }
 
 function audienceOf(form: CampaignForm): Record<string, unknown> {
-  if (form.audienceKind !== 'segment') return { kind: 'all' };
-  const tags = tagsOf(form.tags);
-  const attrs = parseAttributes(form.attributes);
-  const attributes = attrs.ok && Object.keys(attrs.attributes).length ? attrs.attributes : null;
-  return { kind: 'segment', ...(tags.length ? { tags } : {}), ...(attributes ? { attributes } : {}) };
+  return { ...audiencePayload(form) };
 }
 
 export function createPayload(form: CampaignForm, tpl: TemplateView | undefined, clear = false): Record<string, unknown> {
@@ -133,7 +124,6 @@ export function schedulePayload(form: CampaignForm, now: number): ScheduleCheck 
 export function formFromCampaign(c: Record<string, any>): CampaignForm {
   const local = typeof c['sendAtLocal'] === 'string' ? (c['sendAtLocal'] as string).split(' ')
     : typeof c['sendAt'] === 'number' ? (({ date, time }) => [date, time])(shanghaiParts(c['sendAt'] as number)) : ['', ''];
-  const audience = (c['audience'] ?? { kind: 'all' }) as { kind: string; tags?: string[] };
   return {
     name: String(c['name'] ?? ''),
     templateId: String(c['templateId'] ?? ''),
@@ -141,8 +131,7 @@ export function formFromCampaign(c: Record<string, any>): CampaignForm {
     page: String(c['page'] ?? ''),
     date: local[0] ?? '',
     time: local[1] ?? '',
-    audienceKind: audience.kind === 'segment' ? 'segment' : 'all',
-    tags: (audience.tags ?? []).join(', '),
     ...optionsFromCampaign(c),
+    ...audienceFields(c['audience'] as Audience | undefined),
   };
 }

@@ -121,13 +121,24 @@ export function optionsFromCampaign(c: Record<string, any>): OptionsForm {
 
 /** The detail page's settings lines. */
 export function settingsRows(c: Record<string, any>): { label: string; value: string }[] {
-  const a = (c['audience'] ?? { kind: 'all' }) as { kind: string; tags?: string[]; attributes?: Record<string, unknown> };
-  const seg = [a.tags?.length ? `标签 ${a.tags.join('、')}` : '', a.attributes && Object.keys(a.attributes).length ? `属性 ${formatAttributes(a.attributes)}` : '']
-    .filter(Boolean).join('；');
+  const a = (c['audience'] ?? { kind: 'all' }) as {
+    kind: string; tags?: string[]; anyTags?: string[]; notTags?: string[]; openids?: string[];
+    attributes?: Record<string, unknown>; notAttributes?: Record<string, unknown>;
+  };
+  const list = (v: Record<string, unknown> | undefined) => formatAttributes(Object.fromEntries(Object.entries(v ?? {}).map(([k, x]) => [k, Array.isArray(x) ? x.join('|') : x])));
+  // Plain "标签 … / 属性 …" for all-of conditions (as before); any-of and none-of are named.
+  const seg = [
+    a.tags?.length ? `标签 ${a.tags.join('、')}` : '',
+    a.anyTags?.length ? `任一标签 ${a.anyTags.join('、')}` : '',
+    a.notTags?.length ? `排除标签 ${a.notTags.join('、')}` : '',
+    a.attributes && Object.keys(a.attributes).length ? `属性 ${list(a.attributes)}` : '',
+    a.notAttributes && Object.keys(a.notAttributes).length ? `排除属性 ${list(a.notAttributes)}` : '',
+  ].filter(Boolean).join('；');
+  const audience = a.kind === 'segment' ? `按条件筛选：${seg}` : a.kind === 'list' ? `指定用户：${a.openids?.length ?? 0} 人` : '所有可触达的订阅用户';
   const q = c['quietHours'] as { start: string; end: string } | null | undefined;
   const cap = c['frequencyCap'] as { max: number; perHours: number } | null | undefined;
   return [
-    { label: '受众', value: a.kind === 'segment' ? `按条件筛选：${seg}` : '所有可触达的订阅用户' },
+    { label: '受众', value: audience },
     { label: '免打扰时段', value: q ? `${q.start}–${q.end}（北京时间，期间的消息顺延到结束后发送）` : '未设置' },
     { label: '频次上限', value: cap ? `每 ${cap.perHours} 小时最多 ${cap.max} 条` : '不限' },
     { label: '版本', value: choiceLabel(STATE_CHOICES, c['miniprogramState']) },

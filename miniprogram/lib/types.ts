@@ -100,9 +100,18 @@ export type CampaignStatsResponse = CampaignStats & { status: CampaignStatus };
 /** campaigns.previewAudience */
 export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }
 
+export type AttributeValue = string | number | boolean;
+export interface Segment {
+  tags?: string[];
+  anyTags?: string[];
+  notTags?: string[];
+  attributes?: Record<string, AttributeValue | AttributeValue[]>;
+  notAttributes?: Record<string, AttributeValue | AttributeValue[]>;
+}
 export type Audience =
   | { kind: 'all' }
-  | { kind: 'segment'; tags?: string[]; attributes?: Record<string, string | number | boolean> };
+  | ({ kind: 'segment' } & Segment)
+  | { kind: 'list'; openids: string[] };
 export interface QuietHours { start: string; end: string }
 export interface FrequencyCap { max: number; perHours: number }
 

@@ -46,7 +46,8 @@ export async function showCommand(database: Database, out: Out, id: string, opts
     return;
   }
   const p = progressOf(c.status, { ...ZERO_COUNTERS, ...c.counters });
-  const aud = c.audience.kind === 'all' ? 'all grant holders' : `segment tags=[${(c.audience.tags ?? []).join(',')}] attributes=${JSON.stringify(c.audience.attributes ?? {})}`;
+  const { kind: _kind, ...audienceRest } = c.audience;
+  const aud = c.audience.kind === 'all' ? 'all grant holders' : c.audience.kind === 'list' ? `list of ${c.audience.openids.length} openids` : `segment ${JSON.stringify(audienceRest)}`;
   out(`${c.name}  (${c._id})`);
   out(`status    ${c.status}${c.quarantineReason ? ` — ${c.quarantineReason}` : ''}`);
   out(`template  ${c.templateId}   page ${c.page ?? '-'}   ${c.miniprogramState}/${c.lang}`);

@@ -2,6 +2,7 @@
 // Mini program end to end: the real pages (miniprogram-simulate, official compiler) against the real functions in
 // the local emulator (a child process, see support/emulator-http.ts) — wx.cloud.callFunction, requestSubscribeMessage
 // and getSetting go to the emulator; assertions read both the pages' data and the emulator's state.
+import { loadApp } from './support/app';
 import { bridgeWx, startEmulatorChild, type EmulatorHttp, type SimUser } from './support/emulator-http';
 import { change, mount, node, sleep, tap, textOf, type, waitFor, type Comp } from './support/simulate';
 import { callsOf, installWx, type WxMock } from './support/wx-mock';
@@ -69,21 +70,25 @@ describe('pages/events against the real reminders / subscriptions / dispatch / t
     expect(await emu.quota('o-alice', REMINDER)).toBe(0);
     expect(await grantOf('o-alice', REMINDER)).toMatchObject({ remaining: 0 });
 
-    // The user taps the card: the events page opens with its query and reports the open once.
+    // The user taps the card: the mini program shows with the card's page and query; the app-level hook (app.ts
+    // onShow) reports the open once, and the events page highlights the event.
     const query = queryOf(String(inbox[0]!['page']));
     expect(query['eventId']).toBe('evt-demo-meditation');
     const deliveryId = decodeURIComponent(query['deliveryId'] ?? '');
     expect(deliveryId).not.toBe('');
+    const app = loadApp();
+    app.onShow?.({ path: 'pages/events/events', query, scene: 1014 });
     const opened = mount('pages/events/events');
     opened.instance['onLoad'](query);
     await waitFor(() => results.some((r) => r.name === 'track'), 'track.open', W);
+    app.onShow?.({ path: 'pages/events/events', query, scene: 1014 });
     expect(callsOf(wx, 'track', 'open')).toEqual([{ action: 'open', deliveryId }]);
     expect(results.find((r) => r.name === 'track')!.result).toEqual({ ok: true, data: { counted: true } });
     await waitFor(() => !opened.data['loading'] && opened.data['rows'].length > 0, 'events again', W);
     expect(opened.data['rows'].find((r: { id: string }) => r.id === 'evt-demo-meditation')).toMatchObject({ highlight: true });
     const delivery = (await emu.collections())['deliveries']?.find((d) => d['_id'] === deliveryId);
     expect(delivery).toMatchObject({ status: 'sent', openedAt: expect.any(Number) });
-  });
+  }, 90_000);
 
   it('a reject records the choice and creates no reminder', async () => {
     user.openid = 'o-dev';

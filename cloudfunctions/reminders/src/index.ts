@@ -2,9 +2,8 @@
 import { dispatchAction } from '../../../core/actions';
 import type { RemindersDeps } from '../../../core/reminders/ports';
 import { remindersTable } from '../../../core/reminders/table';
-import appConfig from '../../../config/tixing.json';
 import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
-import { currentCaller, initCloud } from '../../../adapters/runtime';
+import { appConfig, currentCaller, initCloud } from '../../../adapters/runtime';
 import { createReminderIds } from '../../../adapters/secret';
 import { createEventStore } from '../../../adapters/stores/events';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
@@ -14,7 +13,7 @@ initCloud();
 const registry = createTemplateLookup();
 const ledger = createGrantLedger();
 // Not adapters/sender's sendConfig: that module bundles the sending pipeline, which this function never uses.
-const config = appConfig as { zone: string; miniprogramState: RemindersDeps['miniprogramState']; lang: RemindersDeps['lang'] };
+const config = appConfig();
 const deps: RemindersDeps = {
   clock: systemClock,
   reminderIds: createReminderIds(),

@@ -4,9 +4,8 @@ import { action, ActionTable, dispatchAction } from '../../../core/actions';
 import { seedDemoEvents } from '../../../core/events';
 import { runSetup } from '../../../core/setup';
 import indexes from '../../../config/indexes.json';
-import appConfig from '../../../config/tixing.json';
 import { isAdmin } from '../../../adapters/admins';
-import { currentCaller, initCloud } from '../../../adapters/runtime';
+import { appConfig, currentCaller, initCloud } from '../../../adapters/runtime';
 import { setupStore } from '../../../adapters/setup-store';
 import { createEventStore } from '../../../adapters/stores/events';
 
@@ -19,9 +18,12 @@ const table: ActionTable<null> = {
     schema: z.object({ demo: z.boolean().optional() }).strict(),
     admin: true,
     run: async (_deps, input) => {
-      const report = await runSetup(setupStore, indexes.collections);
+      // Which configuration this environment runs with (config/tixing.json `environments`), so a deploy can be checked.
+      const c = appConfig();
+      const environment = { envId: c.envId, matched: c.matched, miniprogramState: c.miniprogramState, admins: c.admins.length, testWhitelist: c.testWhitelist.length };
+      const report = { ...(await runSetup(setupStore, indexes.collections)), environment };
       if (!input.demo) return report;
-      return { ...report, demoEvents: await seedDemoEvents(createEventStore(), Date.now(), appConfig.zone) };
+      return { ...report, demoEvents: await seedDemoEvents(createEventStore(), Date.now(), appConfig().zone) };
     },
   }),
 };

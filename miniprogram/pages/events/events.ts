@@ -1,15 +1,12 @@
 // Mini program page: 活动 (demo) — upcoming events; "提醒我" asks for TPL_EVENT_REMINDER and, on accept, creates a
-// personal reminder 10 minutes before the start. Opened from a reminder message, it reports the open once.
+// personal reminder 10 minutes before the start. Opened from a reminder message it highlights the event; the open
+// itself is counted by the app-level hook (app.ts onShow → lib/opens.ts), as for every page.
 import type { SubscribeResultDetail } from '../../components/subscribe-button/index';
-import { call, messageOf, isRetryable } from '../../lib/api';
+import { call, messageOf } from '../../lib/api';
 import { eventRows, queryValue, reminderLabel, REMIND_MINUTES_BEFORE, type EventRow } from '../../lib/event-view';
-import { sendWithRetry } from '../../lib/subscribe';
 import { EVENT_REMINDER_TEMPLATE } from '../../lib/template-kinds';
 import type { EventView } from '../../lib/types';
-import { alert, confirm, sleep, toast, type Ev, type Tap } from '../../lib/ui';
-
-/** Delivery ids whose open this app session already reported (the server counts once anyway). */
-const reportedOpens = new Set<string>();
+import { alert, confirm, toast, type Ev, type Tap } from '../../lib/ui';
 
 Component({
   data: {
@@ -23,21 +20,11 @@ Component({
   methods: {
     /** The dispatcher's page is `pages/events/events?eventId=<id>&deliveryId=<deliveryId>`. */
     onLoad(query: Record<string, string | undefined>) {
-      const deliveryId = queryValue(query['deliveryId']);
-      if (deliveryId) void this.reportOpen(deliveryId);
       this.setData({ highlight: queryValue(query['eventId']) });
       void this.refresh();
     },
     onPullDownRefresh() {
       void this.refresh().then(() => wx.stopPullDownRefresh());
-    },
-
-    async reportOpen(deliveryId: string) {
-      if (reportedOpens.has(deliveryId)) return;
-      reportedOpens.add(deliveryId);
-      const r = await sendWithRetry(() => call<{ counted: boolean }>('track', 'open', { deliveryId }),
-        { attempts: 2, delayMs: 1000, sleep, retryable: isRetryable });
-      if (!r.ok) console.warn('track open failed', r.error);
     },
 
     async refresh() {

@@ -61,6 +61,8 @@ export function buildMiniprogram(): string {
       fs.copyFileSync(file, path.join(root, rel));
     } else if (ext === '.ts' && fs.existsSync(file.slice(0, -3) + '.json') && !rel.startsWith('app')) {
       entries.push(file); // a page or component: has a sibling .json
+    } else if (rel === 'app.ts') {
+      entries.push(file); // app.js: tests load it with a stub App() to drive onLaunch/onShow (miniprogram-simulate does not)
     }
   }
   bundle(entries, root);

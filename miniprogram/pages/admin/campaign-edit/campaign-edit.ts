@@ -87,7 +87,11 @@ Component({
     onCapPerHours(e: Input) { this.patch({ capPerHours: e.detail.value }); },
     onState(e: Input) { this.patch({ miniprogramState: STATE_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
     onLang(e: Input) { this.patch({ lang: LANG_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
-    onAudienceKind(e: Input) { this.patch({ audienceKind: e.detail.value === 'segment' ? 'segment' : 'all' }); },
+    onAudienceKind(e: Input) { this.patch({ audienceKind: e.detail.value === 'segment' || e.detail.value === 'list' ? e.detail.value : 'all' }); },
+    onAnyTags(e: Input) { this.patch({ anyTags: e.detail.value }); },
+    onNotTags(e: Input) { this.patch({ notTags: e.detail.value }); },
+    onNotAttributes(e: Input) { this.patch({ notAttributes: e.detail.value }); },
+    onOpenids(e: Input) { this.patch({ openids: e.detail.value }); },
     onTemplate(e: Input) {
       const templateIndex = Number(e.detail.value);
       const tpl = this.data.templates[templateIndex];
