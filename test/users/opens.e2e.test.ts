@@ -24,7 +24,7 @@ it('a campaign that opens a non-events page: the open counts once, only for its 
   const id = deliveryIdOf(msg.page);
   expect(id).toBe(`campaign:${camp._id}:${a}`);
 
-  expect(await track(b!, { action: 'open', deliveryId: id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  expect(await track(b!, { action: 'open', deliveryId: id })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   expect(await track(a!, { action: 'open', deliveryId: id })).toEqual({ ok: true, data: { counted: true } });
   expect(await track(a!, { action: 'open', deliveryId: id })).toEqual({ ok: true, data: { counted: false } });
   expect(campaignOf(h.emu, camp._id).counters.opened).toBe(1);
