@@ -1,4 +1,5 @@
 // Mini program lib (pure): campaign status labels, progress and per-outcome counts for the admin pages.
+import { OUTCOME_TEXT as T } from './outcomes';
 import { formatSendAt } from './time';
 import type { CampaignStats, CampaignStatus, CampaignSummary, Progress } from './types';
 
@@ -50,7 +51,15 @@ export function percent(done: number, total: number): number {
 }
 
 export function progressPercent(p: Progress): number {
-  return percent(p.sent + p.skipped + p.failed, p.targeted);
+  return percent(p.targeted - p.pending, p.targeted);
+}
+
+/** The list's counts line, in the outcome vocabulary (lib/outcomes.ts): the same names and numbers as the detail. */
+export function countsText(p: Progress): string {
+  const parts = [`${T.targeted} ${p.targeted}`, `${T.sent} ${p.sent}`, `${T.skipped} ${p.skipped}`, `${T.failed} ${p.failed}`, `${T.unknown} ${p.unknown}`];
+  if (p.cancelled > 0) parts.push(`${T.cancelled} ${p.cancelled}`);
+  parts.push(`${T.pending} ${p.pending}`);
+  return parts.join(' · ');
 }
 
 export interface CampaignRow {
@@ -71,7 +80,7 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
     statusText: statusText(c.status),
     sendAtText: formatSendAt(c.sendAtLocal || c.sendAt),
     percent: progressPercent(c.progress),
-    countsText: `目标 ${c.progress.targeted} · 已发 ${c.progress.sent} · 跳过 ${c.progress.skipped} · 失败 ${c.progress.failed} · 待发 ${c.progress.pending}`,
+    countsText: countsText(c.progress),
   }));
 }
 
@@ -99,14 +108,14 @@ export function statsView(s: CampaignStats) {
     percent: percent(done, s.targeted),
     progressText: `${done} / ${s.targeted}`,
     totals: [
-      { label: '目标用户', value: s.targeted },
-      { label: '已发送', value: s.sent },
-      { label: '已跳过', value: skippedTotal },
-      { label: '发送失败', value: failedTotal },
-      { label: '结果未知', value: s.unknown },
-      { label: '待发送', value: s.pending },
-      ...(cancelled > 0 ? [{ label: '已取消', value: cancelled }] : []),
-      { label: '已打开', value: s.opened },
+      { label: T.targeted, value: s.targeted },
+      { label: T.sent, value: s.sent },
+      { label: T.skipped, value: skippedTotal },
+      { label: T.failed, value: failedTotal },
+      { label: T.unknown, value: s.unknown },
+      { label: T.pending, value: s.pending },
+      ...(cancelled > 0 ? [{ label: T.cancelled, value: cancelled }] : []),
+      { label: T.opened, value: s.opened },
     ] as CountRow[],
     openRate: s.sent > 0 ? `${percent(s.opened, s.sent)}%` : '—',
     skipped: Object.entries(s.skipped).map(([k, v]) => ({ label: SKIP_TEXT[k] ?? k, value: v })),

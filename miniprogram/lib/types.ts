@@ -64,7 +64,7 @@ export interface PreviewResponse {
   text: string;
 }
 
-export interface Progress { targeted: number; sent: number; skipped: number; failed: number; pending: number }
+export interface Progress { targeted: number; sent: number; skipped: number; failed: number; unknown: number; cancelled: number; pending: number }
 /** One item of campaigns.list. */
 export interface CampaignSummary {
   id: string;

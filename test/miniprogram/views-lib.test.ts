@@ -77,7 +77,7 @@ describe('events', () => {
 describe('campaign views', () => {
   it('list rows: progress percent and Beijing send time', () => {
     const [r] = campaignRows([{ id: 'c', name: 'n', templateId: 't', status: 'running', sendAt: T0, sendAtLocal: null, zone: 'Asia/Shanghai',
-      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, pending: 4 }, opened: 0, updatedAt: 0 }]);
+      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, unknown: 0, cancelled: 0, pending: 4 }, opened: 0, updatedAt: 0 }]);
     expect(r).toMatchObject({ percent: 50, statusText: '发送中', sendAtText: '2026-11-21 00:30' });
   });
   it('stats: totals, labelled reasons and errcodes, open rate', () => {

@@ -4,6 +4,7 @@ import type { CampaignDeps } from '../../../core/campaigns/ports';
 import { testSend } from '../../../core/sending/test-send';
 import { db } from '../../../adapters/db';
 import { sendConfig, sendingDeps } from '../../../adapters/sender';
+import { createAnalyticsSource } from '../../../adapters/stores/analytics';
 import { createCampaignStore } from '../../../adapters/stores/campaigns';
 import { createDeliveryStats } from '../../../adapters/stores/stats';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
@@ -17,6 +18,7 @@ export function createCampaignDeps(): CampaignDeps {
     campaigns: createCampaignStore(db),
     templates: createTemplateLookup(),
     deliveries: createDeliveryStats(db),
+    analytics: createAnalyticsSource(db),
     audience: createAudienceCounter(db),
     users: createUserDirectory(db),
     testSender: {
