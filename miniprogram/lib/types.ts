@@ -126,3 +126,22 @@ export interface CampaignDetail {
   lang: Lang;
   status: CampaignStatus;
 }
+
+/** core/outcomes.ts Outcome and FunnelStage. */
+export type Outcome = 'sent' | 'skipped' | 'failed' | 'unknown' | 'cancelled' | 'pending';
+export type FunnelStage = 'targeted' | 'sent' | 'delivered' | 'opened';
+/** campaigns.analytics (core/analytics.ts Analytics, with the zone to show hours in). */
+export interface AnalyticsResponse {
+  source: { sourceType: 'campaign' | 'notify'; sourceId: string };
+  outcomes: Record<Outcome, number>;
+  funnel: { stage: FunnelStage; n: number; rate: number | null }[];
+  ctr: number | null;
+  receiptFailed: number;
+  sendsPerHour: { hour: number; n: number }[];
+  placements: { page: string; button: string; taps: number; accepts: number; rate: number }[];
+  zone: string;
+  status: CampaignStatus | null;
+}
+
+/** One result of campaigns.testSend (core/campaigns/ports.ts TestSendResult). */
+export interface TestSendResult { openid: string; nickname?: string; outcome: string; errCode?: number; deliveryId: string }
