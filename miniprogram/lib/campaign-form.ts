@@ -74,7 +74,7 @@ export const cleanPage = (p: string): string => p.trim().replace(/^\/+/, '');
 /** Checks that need no server: name, template, every keyword filled (an empty value is 47003 [COMM-47003]). */
 export function localProblems(form: CampaignForm, tpl: TemplateView | undefined): string[] {
   const out: string[] = [];
-  if (!form.name.trim()) out.push('请填写活动名称');
+  if (!form.name.trim()) out.push('请填写推送名称');
   if (!tpl) out.push('请选择消息模板');
   for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
   if (form.page.trim() && !PAGE_RE.test(cleanPage(form.page))) out.push('页面路径格式不正确，如 pages/events/events?eventId=1');

@@ -70,6 +70,8 @@ export interface CampaignRow {
   sendAtText: string;
   percent: number;
   countsText: string;
+  /** Quarantined or paused: drawn in warning colour (a stopped campaign is not a green bar). */
+  warn: boolean;
 }
 
 export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
@@ -78,8 +80,9 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
     name: c.name,
     status: c.status,
     statusText: statusText(c.status),
-    sendAtText: formatSendAt(c.sendAtLocal || c.sendAt),
+    sendAtText: sendAtText(c),
     percent: progressPercent(c.progress),
+    warn: c.status === 'quarantined' || c.status === 'paused',
     countsText: countsText(c.progress),
   }));
 }
@@ -199,5 +202,15 @@ export function analyticsView(a: AnalyticsResponse) {
   const placements: Bar[] = a.placements.map((p) => ({
     label: `${p.page} · ${p.button}`, value: p.accepts, width: Math.round(100 * p.rate), text: `${p.taps} 次 → 同意 ${p.accepts}（${pctText(p.rate)}）`,
   }));
-  return { funnel, hours, placements, ctrText: pctText(a.ctr), receiptFailed: a.receiptFailed, hasReceipts: (a.funnel[2]?.n ?? 0) > 0 };
+  return { funnel, hours, placements, zoneText: zoneText(a.zone), ctrText: pctText(a.ctr), receiptFailed: a.receiptFailed, hasReceipts: (a.funnel[2]?.n ?? 0) > 0 };
+}
+
+/**
+ * A campaign's send time with its zone: the wall-clock time as entered in the campaign's zone, else the instant in
+ * Beijing time (said so), else 未排期.
+ */
+export function sendAtText(c: { sendAtLocal?: string | null; sendAt?: number | null; zone?: string }): string {
+  if (c.sendAtLocal) return `${c.sendAtLocal}（${zoneText(c.zone)}）`;
+  if (typeof c.sendAt === 'number') return `${formatSendAt(c.sendAt)}（北京时间）`;
+  return formatSendAt(null);
 }

@@ -5,9 +5,8 @@
 import { call, isApiError, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
 import {
-  actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, statsView, statusText, zoneText,
+  actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, sendAtText, statsView, statusText,
 } from '../../../lib/campaign-view';
-import { formatSendAt } from '../../../lib/time';
 import { debounce, stop } from '../../../lib/timers';
 import type { AnalyticsResponse, CampaignDetail, CampaignStatsResponse, PreviewResponse } from '../../../lib/types';
 import { alert, confirm, toast } from '../../../lib/ui';
@@ -44,7 +43,6 @@ Component({
     warn: false,
     next: null as { text: string; warn: boolean } | null,
     sendAtText: '',
-    zoneText: '',
     settings: [] as { label: string; value: string }[],
     stats: null as ReturnType<typeof statsView> | null,
     charts: null as ReturnType<typeof analyticsView> | null,
@@ -133,8 +131,7 @@ Component({
         statusText: statusText(status),
         warn: next?.warn ?? false,
         next,
-        sendAtText: formatSendAt(campaign.sendAtLocal ?? campaign.sendAt ?? null),
-        zoneText: zoneText(campaign.zone),
+        sendAtText: sendAtText(campaign),
         settings: settingsRows(campaign),
         stats: view,
         charts: analytics ? analyticsView(analytics) : null,
