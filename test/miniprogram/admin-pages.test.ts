@@ -475,3 +475,24 @@ describe('callFunction failures in Chinese, from one table', () => {
     expect(conflict.data['error']).toBe('当前状态不允许此操作，请刷新后重试');
   });
 });
+
+describe('pages/admin/campaign-detail — reads', () => {
+  it('re-reads the charts only when the numbers move, and keeps polling after a failed read', async () => {
+    camp.campaigns['p1'] = { _id: 'p1', name: 'x', templateId: 'TPL_EVENT_REMINDER', status: 'running', data: {} };
+    camp.stats['p1'] = { targeted: 10, sent: 1, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 9, cancelled: 0 };
+    const page = mount('pages/admin/campaign-detail/campaign-detail');
+    page.instance['onLoad']({ id: 'p1' });
+    page.instance['onShow']();
+    await waitFor(() => callsOf(wx, 'campaigns', 'stats').length === 2, 'two reads', 5000);
+    await settle();
+    expect(callsOf(wx, 'campaigns', 'analytics')).toHaveLength(1); // nothing moved on the second read
+    wx.failNext('campaigns', 1, 'down'); // the next read fails (a timeout)...
+    await waitFor(() => !!page.data['error'], 'error shown', 6000);
+    camp.stats['p1'] = { targeted: 10, sent: 5, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 5, cancelled: 0 };
+    await waitFor(() => page.data['stats'].progressText === '5 / 10', '...and polling goes on', 20000);
+    expect(page.data['error']).toBe('');
+    await settle();
+    expect(callsOf(wx, 'campaigns', 'analytics').length).toBeGreaterThanOrEqual(2);
+    page.instance['onUnload']();
+  }, 30000);
+});

@@ -103,17 +103,22 @@ Component({
           return;
         }
         this.setData({ error: messageOf(e), loaded: true });
+        // A failed read of a sending campaign is tried again, later each time (a blip must not stop the updates).
+        s.unchanged += 1;
+        const retry = nextPollMs(this.data.status, null, Date.now(), s.unchanged);
+        if (retry !== null && s.visible) debounce(this, 'poll', retry, () => void this.refresh());
         return;
       }
-      const [card, analytics] = await Promise.all([
-        this.preview(campaign),
-        call<AnalyticsResponse>('campaigns', 'analytics', { id }).catch(() => null),
-      ]);
-      const status: string = campaign.status ?? '';
-      const view = statsView(stats);
       const now = Date.now();
       const done = stats.targeted - stats.pending;
       const moved = s.last === null || s.last.done !== done;
+      // The charts are read again only when the numbers moved (five aggregations: not on every poll).
+      const [card, analytics] = await Promise.all([
+        this.preview(campaign),
+        moved || !this.data.charts || campaign.status !== this.data.status ? call<AnalyticsResponse>('campaigns', 'analytics', { id }).catch(() => null) : Promise.resolve(undefined),
+      ]);
+      const status: string = campaign.status ?? '';
+      const view = statsView(stats);
       const speed = rateAndEta(s.last, { at: now, done, pending: stats.pending });
       s.unchanged = moved ? 0 : s.unchanged + 1;
       s.last = { at: now, done };
@@ -134,7 +139,7 @@ Component({
         sendAtText: sendAtText(campaign),
         settings: settingsRows(campaign),
         stats: view,
-        charts: analytics ? analyticsView(analytics) : null,
+        charts: analytics === undefined ? this.data.charts : analytics ? analyticsView(analytics) : null,
         rateText: status === 'running' ? speed.rateText : '—',
         etaText: status === 'running' ? speed.etaText : '—',
         actions: actionsFor(status),
