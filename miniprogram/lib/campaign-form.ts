@@ -121,12 +121,16 @@ export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): 
 
 export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };
 
-/** The `campaigns.schedule` arguments: a Beijing wall-clock time that is still in the future. */
-export function schedulePayload(form: CampaignForm, now: number): ScheduleCheck {
+/**
+ * The `campaigns.schedule` arguments: a wall-clock time in the campaign's zone (Beijing time for a new one). In
+ * Beijing time it is checked here to be in the future; in another zone the campaigns function checks that (it
+ * resolves the local time in the zone and refuses a past one).
+ */
+export function schedulePayload(form: CampaignForm, now: number, zone: string = ZONE): ScheduleCheck {
   const ms = parseShanghai(form.date, form.time);
   if (ms === null) return { ok: false, message: '请选择发送日期和时间' };
-  if (ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
-  return { ok: true, sendAt: `${form.date} ${form.time}`, zone: ZONE };
+  if (zone === ZONE && ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
+  return { ok: true, sendAt: `${form.date} ${form.time}`, zone };
 }
 
 /** Fills the form from a stored campaign (campaigns.get). */

@@ -496,3 +496,20 @@ describe('pages/admin/campaign-detail — reads', () => {
     page.instance['onUnload']();
   }, 30000);
 });
+
+describe('pages/admin/campaign-edit — the campaign\'s zone', () => {
+  it('an existing campaign in another zone is shown and scheduled in that zone, not in Beijing time', async () => {
+    camp.campaigns['z1'] = { _id: 'z1', name: '柏林', templateId: 'TPL_APPLY_RESULT', data: { enum1: '已通过', name2: '张三' }, status: 'draft',
+      audience: { kind: 'all' }, zone: 'Europe/Berlin', quietHours: { start: '22:00', end: '08:00' } };
+    const page = mount('pages/admin/campaign-edit/campaign-edit');
+    void page.instance['onLoad']({ id: 'z1' });
+    await waitFor(() => page.data['id'] === 'z1' && page.data['fields'].length === 2, 'stored campaign');
+    expect(textOf(page)).toContain('发送时间（Europe/Berlin）');
+    expect(textOf(page)).not.toContain('北京时间');
+    change(page, '#date', '2030-01-01');
+    change(page, '#time', '08:30');
+    await tap(page, '#schedule');
+    await waitFor(() => callsOf(wx, 'campaigns', 'schedule').length === 1, 'schedule');
+    expect(callsOf(wx, 'campaigns', 'schedule')[0]).toEqual({ action: 'schedule', id: 'z1', sendAt: '2030-01-01 08:30', zone: 'Europe/Berlin' });
+  });
+});

@@ -41,6 +41,7 @@ Component({
     audience: null as AudiencePreview | null,
     testResult: '',
     saving: false,
+    zone: ZONE,
     zoneText: `${zoneText(ZONE)} ${ZONE}`,
     zoneShort: zoneText(ZONE),
     varHint: '按模板规则实时校验；可用 {{nickname}} 等用户变量，发送时按用户替换',
@@ -55,7 +56,7 @@ Component({
           const { campaign } = await call<{ campaign: Record<string, unknown> }>('campaigns', 'get', { id: query['id'] });
           const form = formFromCampaign(campaign);
           const zone = typeof campaign['zone'] === 'string' ? campaign['zone'] : ZONE;
-          this.setData({ id: query['id'], form, ...indexesOf(form), zoneText: `${zoneText(zone)} ${zone}`, zoneShort: zoneText(zone) });
+          this.setData({ id: query['id'], form, ...indexesOf(form), zone, zoneText: zone === ZONE ? `${zoneText(zone)} ${zone}` : zone, zoneShort: zoneText(zone) });
         }
         this.setData({ templateIndex: templates.findIndex((t) => t.templateId === this.data.form.templateId) });
         this.refreshFields();
@@ -173,7 +174,7 @@ Component({
       }
     },
     async onSchedule() {
-      const when = schedulePayload(this.data.form, Date.now());
+      const when = schedulePayload(this.data.form, Date.now(), this.data.zone);
       if (!when.ok) {
         this.setData({ problems: [when.message] });
         return;
