@@ -110,6 +110,8 @@ describe('tixing CLI against the emulator', () => {
 });
 
 describe('tixing CLI acts and reads analytics', () => {
+  // Each CLI run is a fresh tsx process (seconds each on a loaded machine): these tests run several.
+  const SLOW = 240_000;
   const HOUR = 3_600_000;
   const H0 = Date.parse('2026-05-01T01:00:00Z'); // 09:00 in Asia/Shanghai
   const dl = (type: string, source: string, openid: string, status: string, extra: Record<string, unknown> = {}) => ({
@@ -144,7 +146,7 @@ describe('tixing CLI acts and reads analytics', () => {
       tap('t3', 'pages/events/events', 'remind', 'reject'),
       tap('t4', 'pages/index/index', 'subscribe', 'reject'),
     ]);
-  });
+  }, SLOW);
 
   it('`campaigns` alone prints the usage, not an error', async () => {
     const r = await cli(['campaigns']);
@@ -153,7 +155,7 @@ describe('tixing CLI acts and reads analytics', () => {
     expect(r.stdout).toContain('campaigns pause <id>');
     expect(r.stderr).toBe('');
     expect((await cli(['notify'])).code).toBe(0);
-  });
+  }, SLOW);
 
   it('pause, resume and cancel a campaign with the admin pages\' rules', async () => {
     const pause = await cli(['campaigns', 'pause', 'c-ops']);
@@ -168,7 +170,7 @@ describe('tixing CLI acts and reads analytics', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('cannot resume c-ops: campaign c-ops is cancelled: cannot resume');
     expect((await cli(['campaigns', 'pause', 'nope'])).stderr).toContain('campaign nope not found');
-  });
+  }, SLOW);
 
   it('analytics: funnel with receipts, CTR, sends per hour, conversion per placement', async () => {
     const json = JSON.parse((await cli(['campaigns', 'analytics', 'c-stats', '--json'])).stdout);
@@ -190,7 +192,7 @@ describe('tixing CLI acts and reads analytics', () => {
     expect(text).toMatch(/delivered\s+3\s+75\.0% of previous/);
     expect(text).toContain('2026-05-01 09:00  ');
     expect(text).toMatch(/pages\/events\/events\s+remind\s+3\s+2\s+66\.7%/);
-  });
+  }, SLOW);
 
   it('notify status <key>: outcomes, funnel and recipients of one key', async () => {
     const r = await cli(['notify', 'status', 'order-42:shipped']);
@@ -201,7 +203,7 @@ describe('tixing CLI acts and reads analytics', () => {
     const none = await cli(['notify', 'status', 'nope']);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain('no notify deliveries with key "nope"');
-  });
+  }, SLOW);
 
   it('watch says the last deliveries wait on a retry instead of an ETA', async () => {
     const child = spawn(TSX, [CLI, 'campaigns', 'watch', 'c-retry', '--interval', '0.2'], { env: cliEnv(), cwd: ROOT });
@@ -214,5 +216,5 @@ describe('tixing CLI acts and reads analytics', () => {
     const first = stdout.split('\n')[0] ?? '';
     expect(first).toMatch(/1\/2\s+sent 1 .* waiting on a retry, next at \d{4}-\d\d-\d\d \d\d:\d\d Asia\/Shanghai \(in (\d+s|\dm\d\ds|10m00s)\)\s+running$/);
     expect(first).not.toContain('ETA');
-  });
+  }, SLOW);
 });
