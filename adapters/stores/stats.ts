@@ -10,22 +10,26 @@ import type { Database, Doc } from '../db';
 export const DELIVERIES = 'deliveries';
 const PAGE = 1000;
 
+/** Deliveries of one source grouped by (status, reason, errCode): one aggregation (campaigns, notify keys). */
+export async function deliveryGroups(database: Database, sourceType: string, sourceId: string): Promise<DeliveryGroup[]> {
+  // (status, reason, errCode) has a few dozen combinations at most: one page holds them all.
+  const res = await database
+    .collection(DELIVERIES)
+    .aggregate()
+    .match({ sourceType, sourceId })
+    .group({ _id: { status: '$status', reason: '$reason', errCode: '$errCode' }, n: { $sum: 1 } })
+    .limit(PAGE)
+    .end();
+  return res.list.map((row): DeliveryGroup => {
+    const key = (row._id ?? {}) as { status?: DeliveryStatus; reason?: string | null; errCode?: number | null };
+    return { status: key.status ?? 'pending', reason: key.reason ?? null, errCode: key.errCode ?? null, n: Number(row.n ?? 0) };
+  });
+}
+
 export function createDeliveryStats(database: () => Database): DeliveryStatsSource {
   const col = () => database().collection(DELIVERIES);
   return {
-    async groups(sourceId) {
-      // (status, reason, errCode) has a few dozen combinations at most: one page holds them all.
-      const res = await col()
-        .aggregate()
-        .match({ sourceType: 'campaign', sourceId })
-        .group({ _id: { status: '$status', reason: '$reason', errCode: '$errCode' }, n: { $sum: 1 } })
-        .limit(PAGE)
-        .end();
-      return res.list.map((row): DeliveryGroup => {
-        const key = (row._id ?? {}) as { status?: DeliveryStatus; reason?: string | null; errCode?: number | null };
-        return { status: key.status ?? 'pending', reason: key.reason ?? null, errCode: key.errCode ?? null, n: Number(row.n ?? 0) };
-      });
-    },
+    groups: (sourceId) => deliveryGroups(database(), 'campaign', sourceId),
     async opened(sourceId) {
       const _ = database().command;
       return (await col().where({ sourceType: 'campaign', sourceId, openedAt: _.gt(0) }).count()).total;

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { action, type ActionTable } from '../actions';
 import { id } from '../schema';
 import type { CampaignDeps } from './ports';
-import { createSchema, idSchema, listSchema, scheduleSchema, testSendSchema, updateSchema } from './schema';
+import { analyticsSchema, createSchema, idSchema, listSchema, scheduleSchema, testSendSchema, updateSchema } from './schema';
 import { createCampaign, scheduleCampaign, updateCampaign } from './edit';
 import { cancelCampaign, pauseCampaign, resumeCampaign } from './lifecycle';
-import { campaignStats, getCampaign, listCampaigns, previewAudience, testSendCampaign } from './read';
+import { analyticsOf, campaignStats, getCampaign, listCampaigns, previewAudience, testSendCampaign } from './read';
 import { clickThrough, OPEN_SOURCES, reportOpen, type TrackDeps } from './track';
 
 export const campaignActions: ActionTable<CampaignDeps> = {
@@ -21,6 +21,7 @@ export const campaignActions: ActionTable<CampaignDeps> = {
   previewAudience: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => previewAudience(d, i) }),
   testSend: action({ schema: testSendSchema, admin: true, run: (d, i: z.infer<typeof testSendSchema>, caller) => testSendCampaign(d, i, caller) }),
   stats: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => campaignStats(d, i) }),
+  analytics: action({ schema: analyticsSchema, admin: true, run: (d, i: z.infer<typeof analyticsSchema>) => analyticsOf(d, i) }),
 };
 
 const openSchema = z.object({ deliveryId: id() }).strict();

@@ -6,6 +6,9 @@ import { canTransitionCampaign, type Campaign, type CampaignStatus } from './mod
 import type { CampaignDeps } from './ports';
 import { loadCampaign } from './edit';
 
+/** What pause, resume and cancel need (the operator CLI composes just these on its own database connection). */
+export type LifecycleDeps = Pick<CampaignDeps, 'clock' | 'campaigns' | 'deliveries'>;
+
 export interface LifecycleResult {
   id: string;
   status: CampaignStatus;
@@ -19,7 +22,7 @@ export function resumeTarget(c: Pick<Campaign, 'startedAt'>): CampaignStatus {
 }
 
 async function move(
-  deps: CampaignDeps,
+  deps: LifecycleDeps,
   id: string,
   verb: string,
   from: readonly CampaignStatus[],
@@ -43,11 +46,11 @@ async function move(
   throw new DomainError('CONFLICT', `campaign ${id} changed while trying to ${verb}; try again`);
 }
 
-export function pauseCampaign(deps: CampaignDeps, input: { id: string }): Promise<LifecycleResult> {
+export function pauseCampaign(deps: LifecycleDeps, input: { id: string }): Promise<LifecycleResult> {
   return move(deps, input.id, 'pause', ['scheduled', 'running'], () => 'paused', (c) => c.status === 'paused');
 }
 
-export function resumeCampaign(deps: CampaignDeps, input: { id: string }): Promise<LifecycleResult> {
+export function resumeCampaign(deps: LifecycleDeps, input: { id: string }): Promise<LifecycleResult> {
   return move(deps, input.id, 'resume', ['paused'], resumeTarget, (c) => c.status === 'running' || c.status === 'scheduled');
 }
 
@@ -56,7 +59,7 @@ export function resumeCampaign(deps: CampaignDeps, input: { id: string }): Promi
  * `cancelled`. Deliveries already `sending` finish their attempt. Calling cancel again sweeps again — it also
  * catches deliveries a dispatcher run created in the instant before it saw the new status.
  */
-export async function cancelCampaign(deps: CampaignDeps, input: { id: string }): Promise<LifecycleResult & { cancelledDeliveries: number }> {
+export async function cancelCampaign(deps: LifecycleDeps, input: { id: string }): Promise<LifecycleResult & { cancelledDeliveries: number }> {
   const res = await move(deps, input.id, 'cancel', ['draft', 'scheduled', 'running', 'paused', 'quarantined'], () => 'cancelled', (c) => c.status === 'cancelled', (now) => ({ completedAt: now }));
   const cancelledDeliveries = await deps.deliveries.cancelPending(input.id, deps.clock.now());
   return { ...res, cancelledDeliveries };

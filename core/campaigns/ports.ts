@@ -1,6 +1,7 @@
 // Core (pure): the ports the campaign use cases depend on. Adapters implement them on the database
 // (adapters/stores/*); unit tests implement them in memory.
 import type { Caller } from '../actions';
+import type { AnalyticsSource } from '../analytics';
 import type { TemplateDoc, TemplateLookup } from '../template/registry';
 import type { Clock, IdSource } from '../ports';
 import type { DeliveryStatus } from '../delivery';
@@ -63,6 +64,8 @@ export interface UserDirectory {
 /** The sending helper's whitelist test-send path (core/sending/test-send.ts), seen from campaigns. */
 export interface TestSendResult {
   openid: string;
+  /** The tester's nickname from the `users` profile, when there is one (the admin pages show it, not the openid). */
+  nickname?: string;
   outcome: string;
   errCode?: number;
   deliveryId: string;
@@ -81,6 +84,8 @@ export interface CampaignDeps {
   campaigns: CampaignStore;
   templates: TemplateCatalog;
   deliveries: DeliveryStatsSource;
+  /** Funnel, sends per hour and placement conversion (core/analytics.ts), read by aggregations. */
+  analytics: AnalyticsSource;
   audience: AudienceCounter;
   users: UserDirectory;
   testSender: TestSender;

@@ -1,5 +1,6 @@
 // Core (pure): what admins see — list with progress, one campaign, exact stats, audience preview — and test sends.
 import type { Caller } from '../actions';
+import { readAnalytics, type Analytics } from '../analytics';
 import { DomainError } from '../envelope';
 import type { Campaign, CampaignStatus } from './model';
 import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
@@ -64,9 +65,29 @@ export async function testSendCampaign(
   const results: TestSendResult[] = [];
   // One at a time: a handful of testers, and WeChat refuses concurrent sends to one user (43108) anyway.
   for (const openid of openids) {
-    const data = resolveForUser(c.data, await deps.users.get(openid));
+    const profile = await deps.users.get(openid);
+    const data = resolveForUser(c.data, profile);
     const request = { templateId: c.templateId, data, openid, sourceId: c._id };
-    results.push(await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller));
+    const result = await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller);
+    results.push(profile?.nickname ? { ...result, nickname: profile.nickname } : result);
   }
   return { results };
+}
+
+/**
+ * Analytics of a campaign (`id`: grant conversion for its template) or of a notify key (`notifyKey`: deliveries with
+ * `sourceType: 'notify'`, conversion for `templateId` when given, else for every template); with the zone to show
+ * hours in.
+ */
+export async function analyticsOf(
+  deps: CampaignDeps,
+  input: { id?: string; notifyKey?: string; templateId?: string },
+): Promise<Analytics & { zone: string; status: CampaignStatus | null }> {
+  if (input.id !== undefined) {
+    const c = await loadCampaign(deps, input.id);
+    const a = await readAnalytics(deps.analytics, { sourceType: 'campaign', sourceId: c._id }, c.templateId);
+    return { ...a, zone: c.zone, status: c.status };
+  }
+  const a = await readAnalytics(deps.analytics, { sourceType: 'notify', sourceId: input.notifyKey ?? '' }, input.templateId);
+  return { ...a, zone: deps.config.zone, status: null };
 }

@@ -8,6 +8,16 @@ import { PAGE } from './validate';
 const hhmm = z.string().refine(isClockHHmm, 'must be HH:mm (00:00–23:59)');
 const openid = () => z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-]+$/, 'must be an openid');
 
+/** `campaigns.analytics`: one campaign (`id`) or one notify key (`notifyKey`, as the `notify` function's callers name it). */
+export const analyticsSchema = z
+  .object({
+    id: id().optional(),
+    notifyKey: id().optional(),
+    templateId: templateId().optional(),
+  })
+  .strict()
+  .refine((i) => (i.id === undefined) !== (i.notifyKey === undefined), 'give exactly one of id, notifyKey');
+
 export const dataSchema = z
   .record(z.string().min(1).max(32).regex(/^[A-Za-z_]+\d+$/, 'must be a template keyword key like thing1'), str(200))
   .refine((d) => Object.keys(d).length <= 20, 'at most 20 keywords');

@@ -19,11 +19,14 @@ export interface CampaignStats {
   cancelled: number;
 }
 
+/** Counts in the outcome vocabulary of core/outcomes.ts: `failed` and `unknown` apart, `cancelled` apart. */
 export interface Progress {
   targeted: number;
   sent: number;
   skipped: number;
   failed: number;
+  unknown: number;
+  cancelled: number;
   pending: number;
 }
 
@@ -64,11 +67,16 @@ export const total = (rec: Readonly<Record<string, number>>): number => Object.v
 
 const FINAL: readonly CampaignStatus[] = ['completed', 'cancelled'];
 
-/** Progress from counters: pending = targeted − every final outcome (0 once the campaign itself is final). */
+/**
+ * Progress from counters: pending = targeted − every final outcome (0 once the campaign itself is final). The
+ * counters do not count cancelled deliveries: in a cancelled campaign, what never reached an outcome was cancelled.
+ */
 export function progressOf(status: CampaignStatus, c: CampaignCounters): Progress {
   const done = c.sent + c.skipped + c.failed + c.unknown;
-  const pending = FINAL.includes(status) ? 0 : Math.max(0, c.targeted - done);
-  return { targeted: c.targeted, sent: c.sent, skipped: c.skipped, failed: c.failed + c.unknown, pending };
+  const rest = Math.max(0, c.targeted - done);
+  const pending = FINAL.includes(status) ? 0 : rest;
+  const cancelled = status === 'cancelled' ? rest : 0;
+  return { targeted: c.targeted, sent: c.sent, skipped: c.skipped, failed: c.failed, unknown: c.unknown, cancelled, pending };
 }
 
 /** Share of the targeted audience that reached a final outcome, 0..1 (0 while nothing is targeted). */

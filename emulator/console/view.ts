@@ -4,6 +4,14 @@
 /** Final delivery statuses drawn in the chart (core/delivery.ts FINAL_STATUSES minus cancelled). */
 export const OUTCOMES = ['sent', 'skipped', 'failed', 'unknown'] as const;
 
+/**
+ * The outcome vocabulary (a copy of core/outcomes.ts OUTCOMES with its English labels: the emulator imports nothing
+ * from core; test/campaigns/outcomes.test.ts checks they agree). The console shows counts in this order.
+ */
+export const OUTCOME_LABELS = {
+  sent: 'sent', skipped: 'skipped', failed: 'failed', unknown: 'unknown', cancelled: 'cancelled', pending: 'pending',
+} as const;
+
 export interface CampaignView {
   id: string;
   name: string;

@@ -5,8 +5,12 @@ export type ServerErrorCode =
   | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'
   | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'MISSING_PERMISSION' | 'NO_CLOUD_CALL_TOKEN'
   | 'INTERNAL' | 'MISSING_ACTION' | 'UNKNOWN_FIELD' | 'TOO_LARGE' | 'TOO_DEEP' | 'UNKNOWN_PAGE';
-/** Client-side codes: the call never reached the function, or its answer was not an envelope. */
-export type ClientErrorCode = 'NETWORK' | 'BAD_RESPONSE';
+/**
+ * Client-side codes: the call never reached the function (no network, the function is not deployed, it timed out),
+ * or its answer was not an envelope.
+ */
+export type ClientErrorCode = 'NETWORK' | 'FUNCTION_NOT_FOUND' | 'TIMEOUT' | 'BAD_RESPONSE';
+const CLIENT_CODES: readonly string[] = ['NETWORK', 'FUNCTION_NOT_FOUND', 'TIMEOUT', 'BAD_RESPONSE'];
 export type ApiErrorCode = ServerErrorCode | ClientErrorCode;
 
 export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
@@ -30,11 +34,13 @@ export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   TOO_DEEP: '提交的内容层级过深',
   UNKNOWN_PAGE: '跳转页面不是本小程序的页面',
   NETWORK: '网络异常，请检查网络后重试',
+  FUNCTION_NOT_FOUND: '云函数未部署，请在开发者工具中上传并部署云函数',
+  TIMEOUT: '请求超时，请稍后重试',
   BAD_RESPONSE: '服务返回了无法识别的结果',
 };
 
 /** Failures worth retrying with the same payload: transport errors and server-side crashes. */
-const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>(['NETWORK', 'INTERNAL', 'BAD_RESPONSE']);
+const RETRYABLE: ReadonlySet<ApiErrorCode> = new Set<ApiErrorCode>(['NETWORK', 'TIMEOUT', 'INTERNAL', 'BAD_RESPONSE']);
 
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
@@ -65,7 +71,23 @@ export function messageOf(e: unknown): string {
 }
 
 const isCode = (c: unknown): c is ServerErrorCode =>
-  typeof c === 'string' && c in ERROR_MESSAGES && c !== 'NETWORK' && c !== 'BAD_RESPONSE';
+  typeof c === 'string' && Object.prototype.hasOwnProperty.call(ERROR_MESSAGES, c) && !CLIENT_CODES.includes(c);
+
+/**
+ * What a failed wx.cloud.callFunction means, from its `errCode` / `errMsg`: a function the environment does not have
+ * (errCode -501000, or FUNCTION_NOT_FOUND / "FunctionName parameter could not be found" in the message), a timeout
+ * (the SDK's -501002 / -601008 timeouts, or "timeout" in the message), else the network.
+ */
+export function transportError(err: unknown): ApiError {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
+  const msg = String(e.errMsg ?? e.message ?? (typeof err === 'string' ? err : ''));
+  const code = Number(e.errCode);
+  if (code === -501000 || /FUNCTION_NOT_FOUND|ResourceNotFound\.Function|FunctionName parameter could not be found|function not found/i.test(msg)) {
+    return new ApiError('FUNCTION_NOT_FOUND', msg);
+  }
+  if (code === -501002 || code === -601008 || /time(d)? ?out|超时/i.test(msg)) return new ApiError('TIMEOUT', msg);
+  return new ApiError('NETWORK', msg);
+}
 
 /** `{ ok: true, data } → data`; `{ ok: false, error } → throw ApiError`; anything else → BAD_RESPONSE. */
 export function unwrap<T>(result: unknown): T {

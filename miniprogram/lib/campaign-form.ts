@@ -73,7 +73,7 @@ export const cleanPage = (p: string): string => p.trim().replace(/^\/+/, '');
 /** Checks that need no server: name, template, every keyword filled (an empty value is 47003 [COMM-47003]). */
 export function localProblems(form: CampaignForm, tpl: TemplateView | undefined): string[] {
   const out: string[] = [];
-  if (!form.name.trim()) out.push('请填写活动名称');
+  if (!form.name.trim()) out.push('请填写推送名称');
   if (!tpl) out.push('请选择消息模板');
   for (const k of tpl?.keywords ?? []) if (!(form.data[k.key] ?? '').trim()) out.push(`请填写“${k.label}”`);
   if (form.page.trim() && !PAGE_RE.test(cleanPage(form.page))) out.push('页面路径格式不正确，如 pages/events/events?eventId=1');
@@ -112,12 +112,16 @@ export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): 
 
 export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };
 
-/** The `campaigns.schedule` arguments: a Beijing wall-clock time that is still in the future. */
-export function schedulePayload(form: CampaignForm, now: number): ScheduleCheck {
+/**
+ * The `campaigns.schedule` arguments: a wall-clock time in the campaign's zone (Beijing time for a new one). In
+ * Beijing time it is checked here to be in the future; in another zone the campaigns function checks that (it
+ * resolves the local time in the zone and refuses a past one).
+ */
+export function schedulePayload(form: CampaignForm, now: number, zone: string = ZONE): ScheduleCheck {
   const ms = parseShanghai(form.date, form.time);
   if (ms === null) return { ok: false, message: '请选择发送日期和时间' };
-  if (ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
-  return { ok: true, sendAt: `${form.date} ${form.time}`, zone: ZONE };
+  if (zone === ZONE && ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
+  return { ok: true, sendAt: `${form.date} ${form.time}`, zone };
 }
 
 /** Fills the form from a stored campaign (campaigns.get). */

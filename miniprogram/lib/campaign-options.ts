@@ -2,6 +2,7 @@
 // language and segment attributes: parsing, local checks (Chinese), payload pieces and the detail page's labels.
 // Limits mirror core/campaigns/schema.ts (the campaigns function checks them again).
 
+import { zoneText } from './campaign-view';
 export interface OptionsForm {
   quietEnabled: boolean;
   quietStart: string;
@@ -139,7 +140,7 @@ export function settingsRows(c: Record<string, any>): { label: string; value: st
   const cap = c['frequencyCap'] as { max: number; perHours: number } | null | undefined;
   return [
     { label: '受众', value: audience },
-    { label: '免打扰时段', value: q ? `${q.start}–${q.end}（北京时间，期间的消息顺延到结束后发送）` : '未设置' },
+    { label: '免打扰时段', value: q ? `${q.start}–${q.end}（${zoneText(c['zone'])}，期间的消息顺延到结束后发送）` : '未设置' },
     { label: '频次上限', value: cap ? `每 ${cap.perHours} 小时最多 ${cap.max} 条` : '不限' },
     { label: '版本', value: choiceLabel(STATE_CHOICES, c['miniprogramState']) },
     { label: '语言', value: choiceLabel(LANG_CHOICES, c['lang']) },

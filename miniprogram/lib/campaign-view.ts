@@ -1,6 +1,7 @@
 // Mini program lib (pure): campaign status labels, progress and per-outcome counts for the admin pages.
-import { formatSendAt } from './time';
-import type { CampaignStats, CampaignStatus, CampaignSummary, Progress } from './types';
+import { OUTCOME_TEXT as T, reasonText } from './outcomes';
+import { formatSendAt, formatShanghai } from './time';
+import type { AnalyticsResponse, CampaignStats, CampaignStatus, CampaignSummary, Progress } from './types';
 
 export const STATUS_TEXT: Readonly<Record<CampaignStatus, string>> = {
   draft: '草稿', scheduled: '已排期', running: '发送中', paused: '已暂停', completed: '已完成', cancelled: '已取消',
@@ -50,7 +51,15 @@ export function percent(done: number, total: number): number {
 }
 
 export function progressPercent(p: Progress): number {
-  return percent(p.sent + p.skipped + p.failed, p.targeted);
+  return percent(p.targeted - p.pending, p.targeted);
+}
+
+/** The list's counts line, in the outcome vocabulary (lib/outcomes.ts): the same names and numbers as the detail. */
+export function countsText(p: Progress): string {
+  const parts = [`${T.targeted} ${p.targeted}`, `${T.sent} ${p.sent}`, `${T.skipped} ${p.skipped}`, `${T.failed} ${p.failed}`, `${T.unknown} ${p.unknown}`];
+  if (p.cancelled > 0) parts.push(`${T.cancelled} ${p.cancelled}`);
+  parts.push(`${T.pending} ${p.pending}`);
+  return parts.join(' · ');
 }
 
 export interface CampaignRow {
@@ -61,6 +70,8 @@ export interface CampaignRow {
   sendAtText: string;
   percent: number;
   countsText: string;
+  /** Quarantined or paused: drawn in warning colour (a stopped campaign is not a green bar). */
+  warn: boolean;
 }
 
 export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
@@ -69,17 +80,13 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
     name: c.name,
     status: c.status,
     statusText: statusText(c.status),
-    sendAtText: formatSendAt(c.sendAtLocal || c.sendAt),
+    sendAtText: sendAtText(c),
     percent: progressPercent(c.progress),
-    countsText: `目标 ${c.progress.targeted} · 已发 ${c.progress.sent} · 跳过 ${c.progress.skipped} · 失败 ${c.progress.failed} · 待发 ${c.progress.pending}`,
+    warn: c.status === 'quarantined' || c.status === 'paused',
+    countsText: countsText(c.progress),
   }));
 }
 
-/** Skip reasons in Tixing's delivery vocabulary (core/delivery.ts `reason`). */
-const SKIP_TEXT: Record<string, string> = {
-  no_grant: '没有剩余订阅', frequency_cap: '超出频次上限', validation: '内容不合规', rejected: '用户已拒绝',
-  banned: '用户已屏蔽', invalid_openid: 'openid 无效', paused: '活动暂停', cancelled: '活动取消',
-};
 
 /** [SEND-NEW-MIRROR] [SEND-OLD] [MMM-MIRROR] send errcodes. */
 const ERRCODE_TEXT: Record<string, string> = {
@@ -99,17 +106,111 @@ export function statsView(s: CampaignStats) {
     percent: percent(done, s.targeted),
     progressText: `${done} / ${s.targeted}`,
     totals: [
-      { label: '目标用户', value: s.targeted },
-      { label: '已发送', value: s.sent },
-      { label: '已跳过', value: skippedTotal },
-      { label: '发送失败', value: failedTotal },
-      { label: '结果未知', value: s.unknown },
-      { label: '待发送', value: s.pending },
-      ...(cancelled > 0 ? [{ label: '已取消', value: cancelled }] : []),
-      { label: '已打开', value: s.opened },
+      { label: T.targeted, value: s.targeted },
+      { label: T.sent, value: s.sent },
+      { label: T.skipped, value: skippedTotal },
+      { label: T.failed, value: failedTotal },
+      { label: T.unknown, value: s.unknown },
+      { label: T.pending, value: s.pending },
+      ...(cancelled > 0 ? [{ label: T.cancelled, value: cancelled }] : []),
+      { label: T.opened, value: s.opened },
     ] as CountRow[],
     openRate: s.sent > 0 ? `${percent(s.opened, s.sent)}%` : '—',
-    skipped: Object.entries(s.skipped).map(([k, v]) => ({ label: SKIP_TEXT[k] ?? k, value: v })),
+    skipped: Object.entries(s.skipped).map(([k, v]) => ({ label: reasonText(k), value: v })),
     failed: Object.entries(s.failed).map(([k, v]) => ({ label: `${ERRCODE_TEXT[k] ?? '错误'}（${k}）`, value: v })),
   };
+}
+
+/** A zone for people: Beijing time by its Chinese name, any other IANA zone as it is. */
+export function zoneText(zone: string | undefined): string {
+  if (!zone || zone === 'Asia/Shanghai') return '北京时间';
+  return zone;
+}
+
+/** What an admin should do about a campaign in this status (shown in warning colour when `warn`). */
+export function nextStep(status: string, quarantineReason?: string): { text: string; warn: boolean } | null {
+  if (status === 'quarantined') {
+    const why = quarantineReason ? `原因：${quarantineReason}。` : '';
+    return { warn: true, text: `微信拒收了本活动的消息内容，发送已停止。${why}请点“编辑”修改消息内容后重新排期，或取消活动。` };
+  }
+  if (status === 'paused') return { warn: true, text: '活动已暂停，未发送的消息不会发出。点“继续”恢复发送。' };
+  return null;
+}
+
+export const POLL_MIN_MS = 2000;
+export const POLL_MAX_MS = 30_000;
+/** A scheduled campaign further away than this is not polled: its numbers cannot move before its send time. */
+export const SCHEDULED_WATCH_MS = 10 * 60_000;
+
+/**
+ * When to read the campaign again, or null to stop: only while something can move. Running: every 2 s, doubling
+ * (up to 30 s) for each read in which nothing changed. Scheduled: not at all while the send time is far; near it,
+ * at the send time. Anything else (draft, paused, final) does not move by itself.
+ */
+export function nextPollMs(status: string, sendAt: number | null | undefined, now: number, unchanged: number): number | null {
+  if (status === 'running') return Math.min(POLL_MAX_MS, POLL_MIN_MS * 2 ** Math.max(0, unchanged));
+  if (status === 'scheduled' && typeof sendAt === 'number') {
+    const until = sendAt - now;
+    if (until > SCHEDULED_WATCH_MS) return null;
+    return Math.max(POLL_MIN_MS, until);
+  }
+  return null;
+}
+
+/** Rate (finished per second) and ETA from two reads of the same campaign; null while unknown. */
+export function rateAndEta(
+  prev: { at: number; done: number } | null,
+  cur: { at: number; done: number; pending: number },
+): { rate: number | null; rateText: string; etaText: string } {
+  if (cur.pending === 0) return { rate: null, rateText: '—', etaText: '已完成' };
+  if (!prev || cur.at <= prev.at) return { rate: null, rateText: '计算中', etaText: '计算中' };
+  const rate = Math.max(0, cur.done - prev.done) / ((cur.at - prev.at) / 1000);
+  if (rate === 0) return { rate: 0, rateText: '0 条/秒', etaText: '暂无进展' };
+  const s = Math.round(cur.pending / rate);
+  const eta = s < 60 ? `约 ${s} 秒` : s < 3600 ? `约 ${Math.round(s / 60)} 分钟` : `约 ${Math.floor(s / 3600)} 小时 ${Math.round((s % 3600) / 60)} 分`;
+  return { rate, rateText: `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)} 条/秒`, etaText: eta };
+}
+
+const pctText = (r: number | null): string => (r === null ? '—' : `${Math.round(r * 1000) / 10}%`);
+
+/** An hour bucket (epoch ms) as `MM-DD HH:00` in the campaign's zone. */
+export function hourText(ms: number, zone: string): string {
+  if (zone === 'Asia/Shanghai') return formatShanghai(ms).slice(5, 13) + ':00';
+  try {
+    const p = new Intl.DateTimeFormat('en-CA', { timeZone: zone, month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(ms));
+    const get = (t: string) => p.find((x) => x.type === t)?.value ?? '';
+    return `${get('month')}-${get('day')} ${get('hour')}:00`;
+  } catch {
+    return `${new Date(ms).toISOString().slice(5, 13).replace('T', ' ')}:00 UTC`;
+  }
+}
+
+export interface Bar { label: string; value: number; width: number; text: string }
+
+/**
+ * The charts of the detail page, drawn as bars (views whose width is a share of the largest): the funnel with each
+ * stage's rate of the previous one, sends per hour, and grant conversion per placement (taps → accepts).
+ */
+export function analyticsView(a: AnalyticsResponse) {
+  const top = Math.max(1, ...a.funnel.map((f) => f.n));
+  const funnel: Bar[] = a.funnel.map((f) => ({
+    label: T[f.stage], value: f.n, width: Math.round((100 * f.n) / top),
+    text: f.rate === null ? `${f.n}` : `${f.n}（${pctText(f.rate)}）`,
+  }));
+  const peak = Math.max(1, ...a.sendsPerHour.map((h) => h.n));
+  const hours: Bar[] = a.sendsPerHour.map((h) => ({ label: hourText(h.hour, a.zone), value: h.n, width: Math.round((100 * h.n) / peak), text: `${h.n}` }));
+  const placements: Bar[] = a.placements.map((p) => ({
+    label: `${p.page} · ${p.button}`, value: p.accepts, width: Math.round(100 * p.rate), text: `${p.taps} 次 → 同意 ${p.accepts}（${pctText(p.rate)}）`,
+  }));
+  return { funnel, hours, placements, zoneText: zoneText(a.zone), ctrText: pctText(a.ctr), receiptFailed: a.receiptFailed, hasReceipts: (a.funnel[2]?.n ?? 0) > 0 };
+}
+
+/**
+ * A campaign's send time with its zone: the wall-clock time as entered in the campaign's zone, else the instant in
+ * Beijing time (said so), else 未排期.
+ */
+export function sendAtText(c: { sendAtLocal?: string | null; sendAt?: number | null; zone?: string }): string {
+  if (c.sendAtLocal) return `${c.sendAtLocal}（${zoneText(c.zone)}）`;
+  if (typeof c.sendAt === 'number') return `${formatSendAt(c.sendAt)}（北京时间）`;
+  return formatSendAt(null);
 }

@@ -64,7 +64,7 @@ export interface PreviewResponse {
   text: string;
 }
 
-export interface Progress { targeted: number; sent: number; skipped: number; failed: number; pending: number }
+export interface Progress { targeted: number; sent: number; skipped: number; failed: number; unknown: number; cancelled: number; pending: number }
 /** One item of campaigns.list. */
 export interface CampaignSummary {
   id: string;
@@ -152,3 +152,22 @@ export interface AddTemplateResponse {
   template: TemplateView | null;
   synced: { added: number; updated: number; removed: number };
 }
+
+/** core/outcomes.ts Outcome and FunnelStage. */
+export type Outcome = 'sent' | 'skipped' | 'failed' | 'unknown' | 'cancelled' | 'pending';
+export type FunnelStage = 'targeted' | 'sent' | 'delivered' | 'opened';
+/** campaigns.analytics (core/analytics.ts Analytics, with the zone to show hours in). */
+export interface AnalyticsResponse {
+  source: { sourceType: 'campaign' | 'notify'; sourceId: string };
+  outcomes: Record<Outcome, number>;
+  funnel: { stage: FunnelStage; n: number; rate: number | null }[];
+  ctr: number | null;
+  receiptFailed: number;
+  sendsPerHour: { hour: number; n: number }[];
+  placements: { page: string; button: string; taps: number; accepts: number; rate: number }[];
+  zone: string;
+  status: CampaignStatus | null;
+}
+
+/** One result of campaigns.testSend (core/campaigns/ports.ts TestSendResult). */
+export interface TestSendResult { openid: string; nickname?: string; outcome: string; errCode?: number; deliveryId: string }

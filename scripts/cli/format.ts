@@ -2,6 +2,7 @@
 import type { CampaignSummary, CampaignStats, Progress } from '../../core/campaigns/stats';
 import { completion, total } from '../../core/campaigns/stats';
 import { epochToLocal } from '../../core/campaigns/schedule';
+import { OUTCOME_LABELS as L } from '../../core/outcomes';
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
@@ -33,25 +34,27 @@ export function campaignsTable(list: readonly CampaignSummary[]): string {
     `${n(c.progress.sent)}/${n(c.progress.targeted)}`,
     n(c.progress.skipped),
     n(c.progress.failed),
+    n(c.progress.unknown),
     n(c.progress.pending),
     n(c.opened),
   ]);
-  return table(['ID', 'NAME', 'STATUS', 'SEND AT', 'SENT', 'SKIPPED', 'FAILED', 'PENDING', 'OPENED'], rows);
+  return table(['ID', 'NAME', 'STATUS', 'SEND AT', ...(['sent', 'skipped', 'failed', 'unknown', 'pending', 'opened'] as const).map((k) => L[k].en.toUpperCase())], rows);
 }
 
 const breakdown = (rec: Readonly<Record<string, number>>): string =>
   Object.keys(rec).length === 0 ? '' : ` (${Object.entries(rec).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${n(v)}`).join(', ')})`;
 
 export function statsLines(s: CampaignStats): string[] {
+  const k = (key: keyof typeof L) => L[key].en.padEnd(10);
   return [
-    `targeted  ${n(s.targeted)}`,
-    `sent      ${n(s.sent)}`,
-    `skipped   ${n(total(s.skipped))}${breakdown(s.skipped)}`,
-    `failed    ${n(total(s.failed))}${breakdown(s.failed)}`,
-    `unknown   ${n(s.unknown)}`,
-    `pending   ${n(s.pending)}`,
-    `cancelled ${n(s.cancelled)}`,
-    `opened    ${n(s.opened)}${s.sent > 0 ? ` (${((100 * s.opened) / s.sent).toFixed(1)}% of sent)` : ''}`,
+    `${k('targeted')}${n(s.targeted)}`,
+    `${k('sent')}${n(s.sent)}`,
+    `${k('skipped')}${n(total(s.skipped))}${breakdown(s.skipped)}`,
+    `${k('failed')}${n(total(s.failed))}${breakdown(s.failed)}`,
+    `${k('unknown')}${n(s.unknown)}`,
+    `${k('pending')}${n(s.pending)}`,
+    `${k('cancelled')}${n(s.cancelled)}`,
+    `${k('opened')}${n(s.opened)}${s.sent > 0 ? ` (${((100 * s.opened) / s.sent).toFixed(1)}% of sent)` : ''}`,
   ];
 }
 
@@ -85,10 +88,25 @@ export class RateMeter {
   }
 }
 
-export function progressLine(status: string, p: Progress, rate: number | null): string {
+/** What the pending deliveries wait for when none can move now: `at` as local text, `inMs` from now. */
+export interface Wait {
+  retry: boolean;
+  at: string;
+  inMs: number;
+}
+
+/**
+ * One progress line. With `wait` (nothing can move before then), the ETA is replaced by what the last deliveries
+ * wait on — a retry's backoff would otherwise read "ETA 0s" and then jump to minutes.
+ */
+export function progressLine(status: string, p: Progress, rate: number | null, wait?: Wait | null): string {
   const f = completion(p);
   const finished = p.targeted - p.pending;
-  const eta = rate && rate > 0 ? duration(p.pending / rate) : '--';
+  const eta = wait
+    ? `${wait.retry ? 'waiting on a retry' : 'waiting'}, next at ${wait.at} (in ${duration(wait.inMs / 1000)})`
+    : `ETA ${rate && rate > 0 ? duration(p.pending / rate) : '--'}`;
   const r = rate === null ? '-' : `${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)}/s`;
-  return `${bar(f)} ${(f * 100).toFixed(0).padStart(3)}%  ${n(finished)}/${n(p.targeted)}  sent ${n(p.sent)} skipped ${n(p.skipped)} failed ${n(p.failed)}  ${r}  ETA ${eta}  ${status}`;
+  const counts = (['sent', 'skipped', 'failed', 'unknown'] as const).map((o) => `${L[o].en} ${n(p[o])}`);
+  if (p.cancelled > 0) counts.push(`${L.cancelled.en} ${n(p.cancelled)}`);
+  return `${bar(f)} ${(f * 100).toFixed(0).padStart(3)}%  ${n(finished)}/${n(p.targeted)}  ${counts.join(' ')}  ${r}  ${eta}  ${status}`;
 }

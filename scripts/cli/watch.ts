@@ -3,8 +3,8 @@
 import type { CampaignStatus } from '../../core/campaigns/model';
 import { progressOf, ZERO_COUNTERS } from '../../core/campaigns/stats';
 import type { Database } from '../../adapters/db';
-import { exactStats, loadCampaign, type Out } from './commands';
-import { progressLine, RateMeter, statsLines, when } from './format';
+import { exactStats, loadCampaign, nextWait, type Out } from './commands';
+import { progressLine, RateMeter, statsLines, when, type Wait } from './format';
 
 const FINAL: readonly CampaignStatus[] = ['completed', 'cancelled', 'quarantined'];
 
@@ -23,17 +23,26 @@ export async function watchCommand(database: Database, id: string, intervalMs: n
   const out: Out = (line) => io.write(`${line}\n`);
   let lastPlain = '';
   let lastPlainAt = -Infinity;
+  let lastFinished = -1;
   for (;;) {
     const c = await loadCampaign(database, id);
     const p = progressOf(c.status, { ...ZERO_COUNTERS, ...c.counters });
-    const rate = meter.sample(io.now(), p.targeted - p.pending);
+    const finished = p.targeted - p.pending;
+    const rate = meter.sample(io.now(), finished);
+    // Nothing finished since the last refresh while some are pending: do they all wait on a later attempt?
+    let wait: Wait | null = null;
+    if (c.status === 'running' && p.pending > 0 && (lastFinished === -1 || finished === lastFinished)) {
+      const w = await nextWait(database, id, io.now());
+      if (w) wait = { retry: w.retry, at: `${when(w.at, c.zone)} ${c.zone}`, inMs: w.at - io.now() };
+    }
+    lastFinished = finished;
     const label = c.status === 'scheduled' && c.sendAt !== undefined ? `scheduled for ${when(c.sendAt, c.zone)} ${c.zone}` : c.status;
-    const line = progressLine(label, p, rate);
+    const line = progressLine(label, p, rate, wait);
     if (io.isTTY) {
       io.write(`\r${line}\x1b[K`);
     } else {
       // Plain text (logs, CI): a line when the numbers change, and a heartbeat every 30 s.
-      const key = `${c.status} ${p.targeted} ${p.pending} ${p.sent}`;
+      const key = `${c.status} ${p.targeted} ${p.pending} ${p.sent} ${wait ? 'wait' : ''}`;
       if (key !== lastPlain || io.now() - lastPlainAt >= 30_000) {
         out(line);
         lastPlain = key;

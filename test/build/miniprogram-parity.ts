@@ -6,7 +6,9 @@
 // Behaviour that types cannot see (which actions each status allows, the template kinds) is compared with core at
 // run time in test/miniprogram/parity.test.ts.
 import type { CampaignStatus as CoreCampaignStatus, Campaign, Audience as CoreAudience, FrequencyCap as CoreFrequencyCap, QuietHours as CoreQuietHours } from '../../core/campaigns/model';
-import type { campaignStats, CampaignView, listCampaigns, previewAudience } from '../../core/campaigns/read';
+import type { analyticsOf, campaignStats, CampaignView, listCampaigns, previewAudience } from '../../core/campaigns/read';
+import type { TestSendResult as CoreTestSendResult } from '../../core/campaigns/ports';
+import type { FunnelStage as CoreFunnelStage, Outcome as CoreOutcome } from '../../core/outcomes';
 import type { CampaignStats as CoreCampaignStats, Progress as CoreProgress } from '../../core/campaigns/stats';
 import type { DeliveryStatus as CoreDeliveryStatus } from '../../core/delivery';
 import type { ErrorCode } from '../../core/envelope';
@@ -85,6 +87,10 @@ export type Checks = [
 
   // ---- campaigns ----
   Assert<Same<mp.Progress, CoreProgress>>,
+  Assert<Same<mp.Outcome, CoreOutcome>>,
+  Assert<Same<mp.FunnelStage, CoreFunnelStage>>,
+  Assert<Same<mp.AnalyticsResponse, Flat<Result<typeof analyticsOf>>>>,
+  Assert<Same<mp.TestSendResult, CoreTestSendResult>>,
   Assert<Same<mp.CampaignSummary, Result<typeof listCampaigns>['campaigns'][number]>>,
   Assert<Same<mp.CampaignStats, CoreCampaignStats>>,
   Assert<Same<Flat<mp.CampaignStatsResponse>, Flat<Result<typeof campaignStats>>>>,

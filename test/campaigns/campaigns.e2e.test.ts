@@ -32,7 +32,7 @@ async function createId(emu: Emulator, extra: Record<string, unknown> = {}): Pro
 
 describe('campaigns function (emulator)', () => {
   it('refuses every action to a non-admin', async () => {
-    const actions = ['list', 'get', 'create', 'update', 'schedule', 'pause', 'resume', 'cancel', 'previewAudience', 'testSend', 'stats'];
+    const actions = ['list', 'get', 'create', 'update', 'schedule', 'pause', 'resume', 'cancel', 'previewAudience', 'testSend', 'stats', 'analytics'];
     for (const action of actions) {
       const r = await h.emu.call<Env>('campaigns', 'o-alice', { ...CREATE, action, id: 'x' });
       expect([action, r.error?.code]).toEqual([action, 'FORBIDDEN']);

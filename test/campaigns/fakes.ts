@@ -58,6 +58,13 @@ export function makeFakes(): Fakes {
         return 7;
       },
     },
+    analytics: {
+      groups: async () => groups,
+      receipts: async () => ({ delivered: 0, failed: 0 }),
+      opened: async () => 4,
+      sendsPerHour: async () => [],
+      placements: async () => [],
+    },
     audience: { count: async () => audience },
     users: { get: async (openid) => users.get(openid) ?? null },
     testSender: {

@@ -15,9 +15,9 @@ describe('CLI formatting', () => {
     expect(m.sample(2_000, 200)).toBe(100); // 200 in 2 s
     expect(m.sample(4_000, 300)).toBe(75); // instant 50, EWMA 0.5
     expect(m.sample(4_000, 999)).toBe(75); // same instant: ignored
-    const line = progressLine('running', { targeted: 1000, sent: 280, skipped: 15, failed: 5, pending: 700 }, 70);
-    expect(line).toMatch(/^\[█{9}░{21}\]\s+30%\s+300\/1,000\s+sent 280 skipped 15 failed 5\s+70\/s\s+ETA 10s\s+running$/);
-    expect(progressLine('scheduled', { targeted: 0, sent: 0, skipped: 0, failed: 0, pending: 0 }, null)).toContain('-  ETA --  scheduled');
+    const line = progressLine('running', { targeted: 1000, sent: 280, skipped: 15, failed: 3, unknown: 2, cancelled: 0, pending: 700 }, 70);
+    expect(line).toMatch(/^\[█{9}░{21}\]\s+30%\s+300\/1,000\s+sent 280 skipped 15 failed 3 unknown 2\s+70\/s\s+ETA 10s\s+running$/);
+    expect(progressLine('scheduled', { targeted: 0, sent: 0, skipped: 0, failed: 0, unknown: 0, cancelled: 0, pending: 0 }, null)).toContain('-  ETA --  scheduled');
   });
 
   it('aligns tables containing Chinese text by display width', () => {

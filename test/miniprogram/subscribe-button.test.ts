@@ -128,7 +128,8 @@ describe('subscribe-button', () => {
     await tap(comp, '#btn');
     await waitFor(() => results.length === 1, 'result event');
     expect(callsOf(wx, 'subscriptions', 'record')).toHaveLength(3);
-    expect(results[0]).toMatchObject({ reported: false, reportError: '网络异常，请检查网络后重试' });
+    // The mock's transport failure is a request timeout: said so, not 网络异常 (lib/api-errors.ts transportError).
+    expect(results[0]).toMatchObject({ reported: false, reportError: '请求超时，请稍后重试' });
     expect(comp.data['busy']).toBe(false);
   });
 

@@ -3,7 +3,8 @@ import {
   createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, schedulePayload, tagsOf, updatePatch,
 } from '../../miniprogram/lib/campaign-form';
 import { emptyOptions, optionProblems, optionsPayload, parseAttributes, positiveInt, settingsRows } from '../../miniprogram/lib/campaign-options';
-import { actionsFor, campaignRows, statsView } from '../../miniprogram/lib/campaign-view';
+import { actionsFor, campaignRows, nextPollMs, rateAndEta, statsView } from '../../miniprogram/lib/campaign-view';
+import { transportError } from '../../miniprogram/lib/api-errors';
 import { eventRows, queryValue } from '../../miniprogram/lib/event-view';
 import { grantRows, keepState, remainingText, settingsPayload } from '../../miniprogram/lib/grant-view';
 import { formatSendAt, formatShanghai, parseShanghai } from '../../miniprogram/lib/time';
@@ -77,13 +78,13 @@ describe('events', () => {
 describe('campaign views', () => {
   it('list rows: progress percent and Beijing send time', () => {
     const [r] = campaignRows([{ id: 'c', name: 'n', templateId: 't', status: 'running', sendAt: T0, sendAtLocal: null, zone: 'Asia/Shanghai',
-      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, pending: 4 }, opened: 0, updatedAt: 0 }]);
-    expect(r).toMatchObject({ percent: 50, statusText: '发送中', sendAtText: '2026-11-21 00:30' });
+      progress: { targeted: 8, sent: 2, skipped: 1, failed: 1, unknown: 0, cancelled: 0, pending: 4 }, opened: 0, updatedAt: 0 }]);
+    expect(r).toMatchObject({ percent: 50, statusText: '发送中', sendAtText: '2026-11-21 00:30（北京时间）' });
   });
   it('stats: totals, labelled reasons and errcodes, open rate', () => {
     const v = statsView({ targeted: 10, sent: 4, skipped: { no_grant: 2, odd: 1 }, failed: { '47003': 1 }, unknown: 1, opened: 1, pending: 1, cancelled: 0 });
     expect(v.percent).toBe(90);
-    expect(v.skipped).toEqual([{ label: '没有剩余订阅', value: 2 }, { label: 'odd', value: 1 }]);
+    expect(v.skipped).toEqual([{ label: '没有剩余订阅', value: 2 }, { label: '其他原因（odd）', value: 1 }]);
     expect(v.failed).toEqual([{ label: '模板参数不合规（47003）', value: 1 }]);
     expect(v.openRate).toBe('25%');
     expect(statsView({ targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 0, cancelled: 0 }).percent).toBe(0);
@@ -149,5 +150,31 @@ describe('campaign options', () => {
   it('detail rows for a campaign without options', () => {
     expect(settingsRows({ audience: { kind: 'all' }, miniprogramState: 'developer' }).map((r) => r.value))
       .toEqual(['所有可触达的订阅用户', '未设置', '不限', '开发版', '默认']);
+  });
+});
+
+describe('polling, rate and transport errors (pure)', () => {
+  it('polls only while something moves, backing off while nothing changes', () => {
+    expect([0, 1, 2, 3, 4, 10].map((u) => nextPollMs('running', null, T0, u))).toEqual([2000, 4000, 8000, 16000, 30000, 30000]);
+    expect(nextPollMs('scheduled', T0 + 30 * 86_400_000, T0, 0)).toBeNull(); // a month ahead
+    expect(nextPollMs('scheduled', T0 + 5 * 60_000, T0, 0)).toBe(5 * 60_000); // near: at the send time
+    expect(nextPollMs('scheduled', T0 - 1000, T0, 0)).toBe(2000); // due: the dispatcher is about to start it
+    for (const s of ['draft', 'paused', 'completed', 'cancelled', 'quarantined']) expect(nextPollMs(s, T0, T0, 0)).toBeNull();
+  });
+
+  it('rate and ETA from two reads', () => {
+    expect(rateAndEta(null, { at: T0, done: 10, pending: 90 })).toMatchObject({ rateText: '计算中' });
+    expect(rateAndEta({ at: T0, done: 10 }, { at: T0 + 2000, done: 30, pending: 70 })).toEqual({ rate: 10, rateText: '10 条/秒', etaText: '约 7 秒' });
+    expect(rateAndEta({ at: T0, done: 10 }, { at: T0 + 2000, done: 10, pending: 70 })).toMatchObject({ etaText: '暂无进展' });
+    expect(rateAndEta({ at: T0, done: 0 }, { at: T0 + 1000, done: 1, pending: 7200 }).etaText).toBe('约 2 小时 0 分');
+  });
+
+  it('maps callFunction failures: not deployed, timeout, network', () => {
+    expect(transportError({ errCode: -501000, errMsg: 'cloud.callFunction:fail requestID , errCode -501000' }).code).toBe('FUNCTION_NOT_FOUND');
+    expect(transportError({ errCode: -1, errMsg: 'cloud.callFunction:fail FUNCTION_NOT_FOUND' }).code).toBe('FUNCTION_NOT_FOUND');
+    expect(transportError({ errCode: -501002, errMsg: 'x' }).code).toBe('TIMEOUT');
+    expect(transportError({ errMsg: 'cloud.callFunction:fail request timeout' }).code).toBe('TIMEOUT');
+    expect(transportError({ errMsg: 'cloud.callFunction:fail network offline' }).code).toBe('NETWORK');
+    expect(transportError('boom').message).toBe('网络异常，请检查网络后重试');
   });
 });

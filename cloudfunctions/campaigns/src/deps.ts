@@ -5,6 +5,7 @@ import { testSend } from '../../../core/sending/test-send';
 import { APP_PAGES } from '../../../adapters/app-pages';
 import { db } from '../../../adapters/db';
 import { sendConfig, sendingDeps } from '../../../adapters/sender';
+import { createAnalyticsSource } from '../../../adapters/stores/analytics';
 import { createCampaignStore } from '../../../adapters/stores/campaigns';
 import { createDeliveryStats } from '../../../adapters/stores/stats';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
@@ -18,6 +19,7 @@ export function createCampaignDeps(): CampaignDeps {
     campaigns: createCampaignStore(db),
     templates: createTemplateLookup(),
     deliveries: createDeliveryStats(db),
+    analytics: createAnalyticsSource(db),
     audience: createAudienceCounter(db),
     users: createUserDirectory(db),
     testSender: {

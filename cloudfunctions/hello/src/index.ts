@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { action, ActionTable, dispatchAction } from '../../../core/actions';
 import { str } from '../../../core/schema';
+import { isAdmin } from '../../../adapters/admins';
 import { db } from '../../../adapters/db';
 import { currentCaller, initCloud } from '../../../adapters/runtime';
 
@@ -24,6 +25,11 @@ const table: ActionTable<null> = {
       const visits = (data as { visits?: number } | null)?.visits ?? 0;
       return { greeting: `你好，${input.name ?? caller.openid}`, visits, source: caller.source, env: cloud.getWXContext().ENV };
     },
+  }),
+  /** Whether the caller is on the admin list (the home page shows the admin entry only then). Writes nothing. */
+  me: action({
+    schema: z.object({}).strict(),
+    run: async (_deps, _input, caller) => ({ isAdmin: await isAdmin(caller) }),
   }),
 };
 

@@ -5,7 +5,7 @@ import htm from 'htm';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { OUTCOMES, type CampaignView } from '../view';
+import { OUTCOME_LABELS, OUTCOMES, type CampaignView } from '../view';
 
 const html = htm.bind(h);
 
@@ -732,7 +732,7 @@ function SendsChart({ series }: { series: CampaignView['series'] }) {
       scales: { x: { time: true } },
       // Virtual time in UTC+8; milliseconds when the whole campaign took less than ten seconds.
       axes: [{ space: 110, values: (_u, ticks) => ticks.map((t) => fmtTime(t * 1000, span < 10_000).slice(11)) }, {}],
-      series: [{}, ...OUTCOMES.map((o) => ({ label: o, stroke: COLORS[o], width: 2, points: { show: false } }))],
+      series: [{}, ...OUTCOMES.map((o) => ({ label: OUTCOME_LABELS[o], stroke: COLORS[o], width: 2, points: { show: false } }))],
     };
     const data: uPlot.AlignedData = [series.t.map((t) => t / 1000), ...OUTCOMES.map((o) => series[o])];
     const plot = new uPlot(opts, data, host);

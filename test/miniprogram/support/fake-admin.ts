@@ -36,9 +36,12 @@ export function fakeTemplates() {
   return { handler, previews };
 }
 
+const x = (o: Obj, k: string): string | undefined => (typeof o[k] === 'string' ? o[k] : undefined);
+
 export function fakeCampaigns() {
   const campaigns: Record<string, Obj> = {};
   const stats: Record<string, Obj> = {};
+  const analytics: Record<string, Obj> = {};
   const calls: Obj[] = [];
   let n = 0;
   const handler = (d: Obj) => {
@@ -48,7 +51,8 @@ export function fakeCampaigns() {
       case 'list':
         return ok({ campaigns: Object.values(campaigns).map((x) => ({
           id: x['_id'], name: x['name'], templateId: x['templateId'], status: x['status'], sendAt: x['sendAt'] ?? null,
-          zone: 'Asia/Shanghai', progress: x['progress'] ?? { targeted: 0, sent: 0, skipped: 0, failed: 0, pending: 0 }, updatedAt: 1,
+          sendAtLocal: x['sendAtLocal'] ?? null, zone: x['zone'] ?? 'Asia/Shanghai',
+          progress: { targeted: 0, sent: 0, skipped: 0, failed: 0, unknown: 0, cancelled: 0, pending: 0, ...x['progress'] }, updatedAt: 1,
         })) });
       case 'create': {
         const id = `c${++n}`;
@@ -57,7 +61,7 @@ export function fakeCampaigns() {
         return ok({ id });
       }
       case 'get':
-        return c ? ok({ campaign: c }) : fail('NOT_FOUND', 'campaign');
+        return c ? ok({ campaign: { id: c['_id'], ...c } }) : fail('NOT_FOUND', `campaign ${String(d['id'])} not found`);
       case 'update':
         if (!c) return fail('NOT_FOUND', 'campaign');
         Object.assign(c, d['patch']);
@@ -75,12 +79,20 @@ export function fakeCampaigns() {
       case 'testSend':
         return ok({ results: [{ openid: 'o-admin', outcome: 'sent', deliveryId: 'test:1:o-admin' }] });
       case 'stats':
+        if (!c) return fail('NOT_FOUND', `campaign ${String(d['id'])} not found`);
         return ok(stats[d['id']] ?? { targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened: 0, pending: 0 });
+      case 'analytics':
+        if (!c) return fail('NOT_FOUND', `campaign ${String(d['id'])} not found`);
+        return ok(analytics[d['id']] ?? {
+          source: { sourceType: 'campaign', sourceId: d['id'] }, outcomes: { sent: 0, skipped: 0, failed: 0, unknown: 0, cancelled: 0, pending: 0 },
+          funnel: [{ stage: 'targeted', n: 0, rate: null }, { stage: 'sent', n: 0, rate: null }, { stage: 'delivered', n: 0, rate: null }, { stage: 'opened', n: 0, rate: null }],
+          ctr: null, receiptFailed: 0, sendsPerHour: [], placements: [], zone: x(c, 'zone') ?? 'Asia/Shanghai', status: c['status'],
+        });
       default:
         return fail('UNKNOWN_ACTION', String(d['action']));
     }
   };
-  return { handler, campaigns, stats, calls };
+  return { handler, campaigns, stats, analytics, calls };
 }
 
 /**

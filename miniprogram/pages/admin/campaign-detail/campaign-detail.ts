@@ -1,84 +1,151 @@
-// Mini program admin page: campaign detail — live progress (polls `campaigns.stats` while the campaign moves),
-// counts by outcome, opens; the campaign's audience and delivery options; pause / resume / cancel.
-import { call, messageOf } from '../../../lib/api';
+// Mini program admin page: campaign detail — the template's title and the message as it will read, progress with
+// rate and ETA (polled only while something moves, backing off while nothing changes), counts by outcome, the
+// analytics charts (funnel, sends per hour, grant conversion per placement), what to do next when the campaign is
+// quarantined or paused, and pause / resume / cancel. An unknown id shows 未找到该活动 and no actions.
+import { call, isApiError, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
-import { actionsFor, LIVE_STATUSES, statsView, statusText } from '../../../lib/campaign-view';
-import { formatSendAt } from '../../../lib/time';
-import { every, stop } from '../../../lib/timers';
-import type { CampaignDetail, CampaignStatsResponse } from '../../../lib/types';
+import {
+  actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, sendAtText, statsView, statusText,
+} from '../../../lib/campaign-view';
+import { debounce, stop } from '../../../lib/timers';
+import type { AnalyticsResponse, CampaignDetail, CampaignStatsResponse, PreviewResponse } from '../../../lib/types';
 import { alert, confirm, toast } from '../../../lib/ui';
 
-const POLL_MS = 2000;
-/** Page instances currently polling (so a refresh does not restart the interval every tick). */
-const polling = new WeakSet<object>();
+interface PollState {
+  /** The last read's finished count and time (for the rate). */
+  last: { at: number; done: number } | null;
+  /** Reads in a row in which nothing changed (for the back-off). */
+  unchanged: number;
+  /** The template preview, read once per page. */
+  preview: { key: string; title: string; lines: { label: string; value: string }[] } | null;
+  /** False once the page is hidden: a read in flight schedules nothing. */
+  visible: boolean;
+}
+const state = new WeakMap<object, PollState>();
+const stateOf = (page: object): PollState => {
+  let s = state.get(page);
+  if (!s) state.set(page, (s = { last: null, unchanged: 0, preview: null, visible: true }));
+  return s;
+};
 
 Component({
   data: {
     id: '',
+    loaded: false,
+    notFound: false,
     error: '',
     name: '',
     templateId: '',
+    templateTitle: '',
+    content: [] as { label: string; value: string }[],
     status: '',
     statusText: '',
+    warn: false,
+    next: null as { text: string; warn: boolean } | null,
     sendAtText: '',
     settings: [] as { label: string; value: string }[],
     stats: null as ReturnType<typeof statsView> | null,
+    charts: null as ReturnType<typeof analyticsView> | null,
+    rateText: '—',
+    etaText: '—',
     actions: actionsFor(''),
-    live: false,
-    pollSeconds: POLL_MS / 1000,
+    pollText: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
       this.setData({ id: decodeURIComponent(query['id'] ?? '') });
     },
     onShow() {
+      stateOf(this).visible = true;
       void this.refresh();
     },
     onHide() {
-      this.stopPolling();
+      stateOf(this).visible = false;
+      stop(this, 'poll');
     },
     onUnload() {
-      this.stopPolling();
+      stateOf(this).visible = false;
+      stop(this, 'poll');
     },
     onPullDownRefresh() {
       void this.refresh().then(() => wx.stopPullDownRefresh());
     },
 
+    /** Title and rendered lines of the campaign's message (templates.preview); the raw id if that fails. */
+    async preview(c: CampaignDetail): Promise<NonNullable<PollState['preview']>> {
+      const s = stateOf(this);
+      const key = JSON.stringify([c.templateId, c.data, c.page ?? null]);
+      if (s.preview?.key === key) return s.preview;
+      try {
+        const r = await call<PreviewResponse>('templates', 'preview', { templateId: c.templateId, data: c.data ?? {}, ...(c.page ? { page: c.page } : {}) });
+        s.preview = { key, title: r.card.title, lines: r.card.lines };
+      } catch {
+        s.preview = { key, title: c.templateId, lines: Object.entries(c.data ?? {}).map(([label, value]) => ({ label, value })) };
+      }
+      return s.preview;
+    },
+
     async refresh() {
       const id = this.data.id;
       if (!id) return;
+      const s = stateOf(this);
+      stop(this, 'poll');
+      let campaign: CampaignDetail & { quarantineReason?: string };
+      let stats: CampaignStatsResponse;
       try {
-        const [{ campaign }, stats] = await Promise.all([
-          call<{ campaign: CampaignDetail }>('campaigns', 'get', { id }),
+        [{ campaign }, stats] = await Promise.all([
+          call<{ campaign: CampaignDetail & { quarantineReason?: string } }>('campaigns', 'get', { id }),
           call<CampaignStatsResponse>('campaigns', 'stats', { id }),
         ]);
-        const status: string = campaign.status ?? '';
-        const live = LIVE_STATUSES.some((s) => s === status);
-        this.setData({
-          error: '',
-          name: campaign.name ?? '',
-          templateId: campaign.templateId ?? '',
-          status,
-          statusText: statusText(status),
-          sendAtText: formatSendAt(campaign.sendAtLocal ?? campaign.sendAt ?? null),
-          settings: settingsRows(campaign),
-          stats: statsView(stats),
-          actions: actionsFor(status),
-          live,
-        });
-        if (!live) this.stopPolling();
-        else if (!polling.has(this)) this.startPolling();
       } catch (e) {
-        this.setData({ error: messageOf(e) });
+        if (isApiError(e) && e.code === 'NOT_FOUND') {
+          this.setData({ loaded: true, notFound: true, error: '', stats: null, charts: null, actions: actionsFor(''), pollText: '' });
+          return;
+        }
+        this.setData({ error: messageOf(e), loaded: true });
+        // A failed read of a sending campaign is tried again, later each time (a blip must not stop the updates).
+        s.unchanged += 1;
+        const retry = nextPollMs(this.data.status, null, Date.now(), s.unchanged);
+        if (retry !== null && s.visible) debounce(this, 'poll', retry, () => void this.refresh());
+        return;
       }
-    },
-    startPolling() {
-      polling.add(this);
-      every(this, 'poll', POLL_MS, () => void this.refresh());
-    },
-    stopPolling() {
-      polling.delete(this);
-      stop(this, 'poll');
+      const now = Date.now();
+      const done = stats.targeted - stats.pending;
+      const moved = s.last === null || s.last.done !== done;
+      // The charts are read again only when the numbers moved (five aggregations: not on every poll).
+      const [card, analytics] = await Promise.all([
+        this.preview(campaign),
+        moved || !this.data.charts || campaign.status !== this.data.status ? call<AnalyticsResponse>('campaigns', 'analytics', { id }).catch(() => null) : Promise.resolve(undefined),
+      ]);
+      const status: string = campaign.status ?? '';
+      const view = statsView(stats);
+      const speed = rateAndEta(s.last, { at: now, done, pending: stats.pending });
+      s.unchanged = moved ? 0 : s.unchanged + 1;
+      s.last = { at: now, done };
+      const next = nextStep(status, campaign.quarantineReason);
+      const wait = nextPollMs(status, campaign.sendAt ?? null, now, s.unchanged);
+      this.setData({
+        loaded: true,
+        notFound: false,
+        error: '',
+        name: campaign.name ?? '',
+        templateId: campaign.templateId ?? '',
+        templateTitle: card.title,
+        content: card.lines,
+        status,
+        statusText: statusText(status),
+        warn: next?.warn ?? false,
+        next,
+        sendAtText: sendAtText(campaign),
+        settings: settingsRows(campaign),
+        stats: view,
+        charts: analytics === undefined ? this.data.charts : analytics ? analyticsView(analytics) : null,
+        rateText: status === 'running' ? speed.rateText : '—',
+        etaText: status === 'running' ? speed.etaText : '—',
+        actions: actionsFor(status),
+        pollText: wait === null ? (status === 'scheduled' ? '发送时间临近时自动刷新，也可下拉刷新' : '') : `${Math.round(wait / 1000)} 秒后自动刷新`,
+      });
+      if (wait !== null && s.visible) debounce(this, 'poll', wait, () => void this.refresh());
     },
 
     async act(action: 'pause' | 'resume' | 'cancel', done: string) {
@@ -88,6 +155,7 @@ Component({
       } catch (e) {
         await alert('操作失败', messageOf(e));
       }
+      stateOf(this).unchanged = 0;
       await this.refresh();
     },
     onPause() { void this.act('pause', '已暂停'); },

@@ -1,6 +1,6 @@
 // Mini program admin page: campaign editor — template picker, keyword fields checked live by `templates.preview`
 // (debounced), page, audience (tags / attributes) and its preview, delivery options (quiet hours, frequency cap,
-// version, language), card preview, test send, schedule in Asia/Shanghai.
+// version, language), card preview, test send (results by nickname, in Chinese), schedule in Asia/Shanghai.
 import { call, messageOf } from '../../../lib/api';
 import {
   cleanPage, createPayload, emptyForm, errorsByKey, fieldViews, formFromCampaign, localProblems, PAGE_RE, schedulePayload,
@@ -8,9 +8,11 @@ import {
   type CampaignForm, type FieldView,
 } from '../../../lib/campaign-form';
 import { choiceIndex, LANG_CHOICES, STATE_CHOICES } from '../../../lib/campaign-options';
-import { shanghaiParts } from '../../../lib/time';
+import { zoneText } from '../../../lib/campaign-view';
+import { testSendLine } from '../../../lib/outcomes';
+import { shanghaiParts, ZONE } from '../../../lib/time';
 import { debounce } from '../../../lib/timers';
-import type { AudiencePreview, PreviewResponse, TemplateView } from '../../../lib/types';
+import type { AudiencePreview, PreviewResponse, TemplateView, TestSendResult } from '../../../lib/types';
 import { alert, toast } from '../../../lib/ui';
 
 const PREVIEW_DEBOUNCE_MS = 400;
@@ -39,7 +41,9 @@ Component({
     audience: null as AudiencePreview | null,
     testResult: '',
     saving: false,
-    zoneText: '北京时间 Asia/Shanghai',
+    zone: ZONE,
+    zoneText: `${zoneText(ZONE)} ${ZONE}`,
+    zoneShort: zoneText(ZONE),
     varHint: '按模板规则实时校验；可用 {{nickname}} 等用户变量，发送时按用户替换',
     today: shanghaiParts(Date.now()).date,
   },
@@ -51,7 +55,8 @@ Component({
         if (query['id']) {
           const { campaign } = await call<{ campaign: Record<string, unknown> }>('campaigns', 'get', { id: query['id'] });
           const form = formFromCampaign(campaign);
-          this.setData({ id: query['id'], form, ...indexesOf(form) });
+          const zone = typeof campaign['zone'] === 'string' ? campaign['zone'] : ZONE;
+          this.setData({ id: query['id'], form, ...indexesOf(form), zone, zoneText: zone === ZONE ? `${zoneText(zone)} ${zone}` : zone, zoneShort: zoneText(zone) });
         }
         this.setData({ templateIndex: templates.findIndex((t) => t.templateId === this.data.form.templateId) });
         this.refreshFields();
@@ -164,16 +169,16 @@ Component({
       const id = await this.save();
       if (!id) return;
       try {
-        const r = await call<{ results?: { openid: string; outcome: string; errCode?: number }[] }>('campaigns', 'testSend', { id });
+        const r = await call<{ results?: TestSendResult[] }>('campaigns', 'testSend', { id });
         const results = r.results ?? [];
-        const lines = results.map((x) => `${x.openid}：${x.outcome}${x.errCode ? `（${x.errCode}）` : ''}`);
-        this.setData({ testResult: `测试发送 ${results.length} 条：${lines.join('；')}` });
+        // The tester's nickname (or a masked openid) and the result in Chinese (lib/outcomes.ts REASON_TEXT).
+        this.setData({ testResult: `测试发送 ${results.length} 条：${results.map(testSendLine).join('；')}` });
       } catch (e) {
         await alert('测试发送失败', messageOf(e));
       }
     },
     async onSchedule() {
-      const when = schedulePayload(this.data.form, Date.now());
+      const when = schedulePayload(this.data.form, Date.now(), this.data.zone);
       if (!when.ok) {
         this.setData({ problems: [when.message] });
         return;
