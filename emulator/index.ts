@@ -14,6 +14,7 @@ import { createStorageService, type StorageService } from './storage';
 import type { InvocationKind } from './runner/env';
 import { loadTimeouts } from './runner/functions';
 import { exportDatabase, importDatabase } from './export';
+import { createPushRouter, loadPushRows, type PushRouter } from './push';
 import { startServer } from './server';
 import { AdvanceOptions, AdvanceResult, createTimers, FireRecord, Timers } from './timers';
 import { createWechatSimulator } from './wechat';
@@ -51,6 +52,8 @@ export interface StartOptions {
   /** Workers per function at most (default 16) and idle exit (default 10 min). */
   maxWorkers?: number;
   idleMs?: number;
+  /** The 消息推送 rows (default config/message-push.json). */
+  messagePushPath?: string;
   /** Replace the database / WeChat simulator (tests that need a fake). */
   services?: {
     db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
@@ -78,6 +81,8 @@ export interface Emulator {
   readonly storage: StorageService;
   readonly runner: Runner;
   readonly timers: Timers;
+  /** WeChat's message pushes to the configured function (emulator/push.ts): mode, delivery, log. */
+  readonly pushes: PushRouter;
   /** Environment a plain Node script sets to use the real wx-server-sdk against this emulator. */
   sdkEnv(opts?: { openid?: string; withToken?: boolean }): Record<string, string>;
   /** wx.cloud.callFunction from the mini program as `openid`: resolves to main's return value, rejects on failure. */
@@ -145,8 +150,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       throw err;
     }
   }
+  let pushes: PushRouter | undefined;
   const wechat = (opts.services?.wechat ?? createWechatSimulator)({
     clock,
+    push: (msg) => pushes?.push(msg) ?? Promise.resolve(),
     appJsonPath: opts.appJsonPath ?? join(ROOT, 'miniprogram', 'app.json'),
     faults: opts.faults,
     random: opts.random,
@@ -165,6 +172,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     idleMs: opts.idleMs,
   });
   onMoved = () => runner.syncClock();
+  pushes = createPushRouter({ rows: loadPushRows(opts.messagePushPath ?? join(ROOT, 'config', 'message-push.json')), runner, now: () => clock.now(), log });
+  const pushRouter = pushes;
   let timers: Timers;
   try {
     timers = createTimers({ runner, clock, mode: opts.timers ?? 'manual', log, onClockMoved: () => runner.syncClock() });
@@ -180,6 +189,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     db.reset();
     storage.reset();
     wechat.reset();
+    pushRouter.reset();
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
   };
@@ -216,6 +226,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     storage,
     runner,
     timers,
+    pushes: pushRouter,
     sdkEnv(o = {}) {
       const env = baseEnv(port);
       if (o.openid !== undefined) {

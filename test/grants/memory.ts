@@ -5,7 +5,8 @@ import { createLedgerCore } from '../../core/grants/ledger';
 import { grantId, type GrantDoc } from '../../core/grants/model';
 import { DECLARED } from '../support/templates';
 import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
-import type { ReceiptStore } from '../../core/grants/push';
+import type { PushDeps } from '../../core/grants/push';
+import type { Receipt } from '../../core/sending/receipts';
 
 export type Gate = () => Promise<void>;
 const open: Gate = () => Promise.resolve();
@@ -98,9 +99,9 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
   const claims = new Map<string, { openid: string; state: string }>();
   const rate = new Map<string, number>();
   const users = new Map<string, UserSettings & { openid: string }>();
-  const receipts: Parameters<ReceiptStore['record']>[0][] = [];
+  const receipts: Receipt[] = [];
   const counter = { writes: 0 };
-  const deps: GrantsDeps & { receipts: ReceiptStore } = {
+  const deps: PushDeps = {
     clock,
     ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)),
     grants: { listByOpenid: async (openid) => [...store.docs.values()].filter((d) => d.openid === openid).map((d) => structuredClone(d)) },
@@ -155,7 +156,13 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
         return 0;
       },
     },
-    receipts: { record: async (r) => void receipts.push(r) },
+    receipts: {
+      save: async (r) => void (counter.writes++, receipts.push(r)),
+      findDelivery: async () => null,
+      markDelivery: async () => false,
+      markJoined: async () => undefined,
+      waiting: async () => [],
+    },
     limits: { recordPerMinute: opts.recordPerMinute ?? 30, maxTemplatesPerRequest: 3 },
   };
   const writes = () => counter.writes + store.ops; // store.ops also counts reads; only used as "nothing happened"
