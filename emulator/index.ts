@@ -54,6 +54,8 @@ export interface StartOptions {
   idleMs?: number;
   /** The 消息推送 rows (default config/message-push.json). */
   messagePushPath?: string;
+  /** `auto` (default): WeChat's pushes are delivered as they happen; `manual`: queued until `pushes.deliver()`. */
+  messagePush?: 'auto' | 'manual';
   /** Replace the database / WeChat simulator (tests that need a fake). */
   services?: {
     db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
@@ -172,7 +174,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     idleMs: opts.idleMs,
   });
   onMoved = () => runner.syncClock();
-  pushes = createPushRouter({ rows: loadPushRows(opts.messagePushPath ?? join(ROOT, 'config', 'message-push.json')), runner, now: () => clock.now(), log });
+  pushes = createPushRouter({ rows: loadPushRows(opts.messagePushPath ?? join(ROOT, 'config', 'message-push.json')), runner, now: () => clock.now(), log, mode: opts.messagePush });
   const pushRouter = pushes;
   let timers: Timers;
   try {
@@ -186,6 +188,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     // [WXCTX] a mini-program call's event is the data plus userInfo {appId, openId}; SOURCE wx_client.
     runner.invoke({ fn, kind: 'client', openid, event: { ...data, userInfo: { appId: APP_ID, openId: openid } } });
   const reset = async (o: { recycleWorkers?: boolean } = {}) => {
+    // A push in flight would write into the fresh database.
+    await pushRouter.idle();
     db.reset();
     storage.reset();
     wechat.reset();

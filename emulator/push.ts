@@ -29,8 +29,13 @@ export interface PushRouter {
   setMode(mode: 'auto' | 'manual'): void;
   /** Delivers every queued push (manual mode) and waits for every push in flight. */
   deliver(): Promise<PushDelivery[]>;
+  /** Waits for the pushes in flight (queued ones stay queued). */
+  idle(): Promise<void>;
+  /** Pushes waiting for `deliver()` (manual mode). */
+  queued(): PushMessage[];
   /** Every push so far (newest last), with where it went. */
   log(): PushDelivery[];
+  /** Drops queued pushes and the log; the mode goes back to the one given at start. */
   reset(): void;
 }
 
@@ -42,8 +47,8 @@ export function loadPushRows(path: string): PushRow[] {
   );
 }
 
-export function createPushRouter(opts: { rows: PushRow[]; runner: Runner; now: () => number; log: Logger }): PushRouter {
-  let mode: 'auto' | 'manual' = 'auto';
+export function createPushRouter(opts: { rows: PushRow[]; runner: Runner; now: () => number; log: Logger; mode?: 'auto' | 'manual' }): PushRouter {
+  let mode: 'auto' | 'manual' = opts.mode ?? 'auto';
   let queued: PushMessage[] = [];
   const inFlight = new Set<Promise<void>>();
   let history: PushDelivery[] = [];
@@ -90,11 +95,15 @@ export function createPushRouter(opts: { rows: PushRow[]; runner: Runner; now: (
       while (inFlight.size) await Promise.all([...inFlight]);
       return history.slice(from);
     },
+    async idle() {
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
+    queued: () => queued.map((m) => structuredClone(m)),
     log: () => history.map((h) => ({ ...h })),
     reset() {
       queued = [];
       history = [];
-      mode = 'auto';
+      mode = opts.mode ?? 'auto';
     },
   };
 }

@@ -6,6 +6,7 @@ import type { UserProfile } from '../campaigns/variables';
 import type { Delivery, DeliveryWrite } from '../delivery';
 import type { GrantHolds } from '../grants/holds';
 import type { Clock, SendRequest, WechatSender } from '../ports';
+import type { ReceiptPort } from '../sending/receipts';
 import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
@@ -88,6 +89,8 @@ export interface DispatchDeps {
   /** The template registry (one list per run). */
   templates: Pick<TemplateLookup, 'list'>;
   wechat: WechatSender;
+  /** Sent receipts that arrived before a flush wrote their msgids are joined after it (core/sending/receipts.ts). */
+  receipts?: ReceiptPort;
   config: DispatchConfig;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };
   log(line: string): void;

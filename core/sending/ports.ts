@@ -1,4 +1,5 @@
 // Core layer (pure): the ports of the sending pipeline — delivery storage and the dependencies of one send.
+import type { ReceiptPort } from './receipts';
 import type { Delivery, DeliveryStatus } from '../delivery';
 import type { GrantHolds } from '../grants/holds';
 import type { Clock, IdSource, SendRequest, WechatSender } from '../ports';
@@ -47,6 +48,8 @@ export interface SenderDeps {
   random: () => number;
   config: SendConfig;
   retryPolicy?: RetryPolicy;
+  /** Sent receipts that arrived before the msgid was written are joined once it is (core/sending/receipts.ts). */
+  receipts?: ReceiptPort;
   /** Called once per WeChat attempt with the outcome (logging, metrics). */
   onOutcome?: (event: { deliveryId?: string; openid: string; templateId: string; errCode: number | null; reason: string; operator: string }) => void;
 }

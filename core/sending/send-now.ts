@@ -15,6 +15,7 @@ import { newDelivery } from '../delivery';
 import { DEFAULT_RETRY_POLICY } from './backoff';
 import { enqueue, prepareMessage } from './outbox';
 import { outcomeOf } from './outcomes';
+import { joinWaiting } from './receipts';
 import type { SendingDeps } from './ports';
 import { afterAttempt, applySettlement, attemptSend, early, planSettlement, sendRequestOf, type GrantEffect, type Result } from './settle';
 
@@ -103,6 +104,8 @@ export async function sendNow(
     result = { ...rest, status: 'failed' };
   }
   await applySettlement({ grants: deps.holds, deliveries: deps.deliveries }, planSettlement([result], deps.clock.now(), { withMsgid: true }), token);
+  // The msgid is written now: a sent receipt that raced ahead of it joins here.
+  if (deps.receipts && result.msgid) await joinWaiting(deps.receipts, [{ deliveryId: delivery._id, openid: delivery.openid, msgid: result.msgid }]);
   if (noToken && !options.fallbackToOutbox) throw noTokenError(`errcode ${result.errCode}`);
   const out: SendNowResult = {
     deliveryId: delivery._id,

@@ -90,6 +90,8 @@ export interface CampaignStats {
   failed: Record<string, number>;
   unknown: number;
   opened: number;
+  /** Sent messages by WeChat's receipt: delivered, failed after acceptance, no receipt yet. */
+  receipts?: { delivered: number; failed: number; awaiting: number };
   pending: number;
   /** Deliveries dropped by a campaign cancel. */
   cancelled: number;
