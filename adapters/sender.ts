@@ -5,6 +5,7 @@ import type { Caller } from '../core/actions';
 import type { SendRequest } from '../core/ports';
 import type { SendConfig, SendingDeps } from '../core/sending/ports';
 import { createReceiptPort } from './stores/receipts';
+import { createMainSwitches } from './stores/switches';
 import { sendNow, type SendNowInput, type SendNowResult } from '../core/sending/send-now';
 import appConfig from '../config/tixing.json';
 import { createHolds } from './grant-ledger';
@@ -46,6 +47,7 @@ export function createSendingDeps(options: SendingDepsOptions = {}): SendingDeps
     random: Math.random,
     config: sendConfig(),
     receipts: createReceiptPort(),
+    switches: createMainSwitches(),
     onOutcome: (e) => {
       if (e.reason !== 'sent') console.warn(`send ${e.templateId} → ${e.openid}: ${e.errCode} ${e.reason} — ${e.operator}`);
     },

@@ -61,6 +61,9 @@ export function hasCloudCallToken(caller: Pick<Caller, 'source'>): boolean {
 
 const NO_TOKEN_REASONS = new Set(['no_cloud_call_token']);
 
+/** Skip reason: the user's main switch of subscription messages is off (reported by getSetting). */
+export const MAIN_SWITCH_OFF = 'main_switch_off';
+
 function noTokenError(detail: string): DomainError {
   return new DomainError(
     'NO_CLOUD_CALL_TOKEN',
@@ -130,6 +133,8 @@ export async function sendNow(
 export async function sendClaimed(deps: SendingDeps, d: Delivery, template: TemplateDoc): Promise<{ result: Result; operator?: string }> {
   const owner = d.claimToken;
   if (!owner) throw new Error(`delivery ${d._id} is not claimed`);
+  // Before any reservation: a user whose main switch is off keeps their grant for when it is on again.
+  if (deps.switches && (await deps.switches.off([d.openid])).has(d.openid)) return { result: early(d, 'skipped', MAIN_SWITCH_OFF) };
   let held = false;
   if (template.kind !== 'long-term') held = (await deps.holds.reserve([grantOf(d)], owner)) === 1;
   if (!held) {

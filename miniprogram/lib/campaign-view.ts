@@ -79,6 +79,7 @@ export function campaignRows(list: CampaignSummary[]): CampaignRow[] {
 const SKIP_TEXT: Record<string, string> = {
   no_grant: '没有剩余订阅', frequency_cap: '超出频次上限', validation: '内容不合规', rejected: '用户已拒绝',
   banned: '用户已屏蔽', invalid_openid: 'openid 无效', paused: '活动暂停', cancelled: '活动取消',
+  main_switch_off: '用户关闭了订阅消息总开关',
 };
 
 /** [SEND-NEW-MIRROR] [SEND-OLD] [MMM-MIRROR] send errcodes. */
