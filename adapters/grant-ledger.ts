@@ -7,7 +7,8 @@ import { grantId } from '../core/grants/model';
 import type { GrantsDeps, TemplateRegistry } from '../core/grants/ports';
 import type { PushDeps } from '../core/grants/push';
 import appConfig from '../config/tixing.json';
-import { createConsentLog } from './stores/consent-log';
+import { createConsentLog, createConsentQueries } from './stores/consent-log';
+import type { SubscriptionsDeps } from '../core/grants/table';
 import { createGrantDocStore } from './stores/grants';
 import { createTemplateLookup } from './stores/templates';
 import { createRateLimiter, createRequestLog } from './stores/grants-requests';
@@ -45,7 +46,7 @@ function limits(): GrantsDeps['limits'] {
 }
 
 /** Everything the subscriptions and subscriptionEvents use cases need, on cloud.database(). */
-export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps {
+export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps & SubscriptionsDeps {
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? createTemplateLookup();
   const docs = createGrantDocStore();
@@ -60,6 +61,7 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps {
     registry,
     eraser: createEraser(),
     receipts: createReceiptPort(),
+    history: createConsentQueries(),
     limits: limits(),
   };
 }

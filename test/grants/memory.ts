@@ -6,6 +6,7 @@ import { grantId, type GrantDoc } from '../../core/grants/model';
 import { DECLARED } from '../support/templates';
 import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
 import type { PushDeps } from '../../core/grants/push';
+import type { SubscriptionsDeps } from '../../core/grants/table';
 import type { Receipt } from '../../core/sending/receipts';
 
 export type Gate = () => Promise<void>;
@@ -101,7 +102,7 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
   const users = new Map<string, UserSettings & { openid: string }>();
   const receipts: Receipt[] = [];
   const counter = { writes: 0 };
-  const deps: PushDeps = {
+  const deps: PushDeps & SubscriptionsDeps = {
     clock,
     ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)),
     grants: { listByOpenid: async (openid) => [...store.docs.values()].filter((d) => d.openid === openid).map((d) => structuredClone(d)) },
@@ -162,6 +163,13 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
       markDelivery: async () => false,
       markJoined: async () => undefined,
       waiting: async () => [],
+    },
+    history: {
+      async history(openid, cursor, limit) {
+        const order = (a: ConsentEntry, b: ConsentEntry) => b.at - a.at || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+        const after = (e: ConsentEntry) => !cursor || e.at < cursor.at || (e.at === cursor.at && e._id < cursor.id);
+        return consent.filter((e) => e.openid === openid && after(e)).sort(order).slice(0, limit).map((e) => structuredClone(e));
+      },
     },
     limits: { recordPerMinute: opts.recordPerMinute ?? 30, maxTemplatesPerRequest: 3 },
   };
