@@ -11,6 +11,7 @@ import type { CampaignStats as CoreCampaignStats, Progress as CoreProgress } fro
 import type { DeliveryStatus as CoreDeliveryStatus } from '../../core/delivery';
 import type { ErrorCode } from '../../core/envelope';
 import type { GrantResult as CoreGrantResult, GrantView as CoreGrantView, TemplateKind as CoreGrantKind } from '../../core/grants/model';
+import type { ConsentHistoryEntry as CoreConsentHistoryEntry, exportHistory, readHistory } from '../../core/grants/history';
 import type { recordTap } from '../../core/grants/record';
 import type { grantViews } from '../../core/grants/views';
 import type { listEvents } from '../../core/reminders/use-cases';
@@ -76,6 +77,11 @@ export type Checks = [
   Assert<Same<mp.TemplateView, CoreTemplateView>>,
   Assert<Same<mp.PreviewError, ValidationError>>,
   Assert<Same<mp.PreviewResponse, PreviewResult>>,
+
+  // ---- consent history (我的订阅 → 授权记录) ----
+  Assert<Same<mp.ConsentHistoryEntry, CoreConsentHistoryEntry>>,
+  Assert<Same<mp.HistoryResponse, Result<typeof readHistory>>>,
+  Assert<Same<mp.ExportResponse, Result<typeof exportHistory>>>,
 
   // ---- campaigns ----
   Assert<Same<mp.Progress, CoreProgress>>,
