@@ -46,8 +46,8 @@ describe('main switch', () => {
 
 describe('consent history', () => {
   it('the user reads and exports their history (client reports and WeChat pushes); an admin reads and exports any user\'s', async () => {
-    h.emu.requestSubscribe('o-hist', [TPL], { [TPL]: 'accept' });
-    expect(await record(h.emu, 'o-hist', 'hist-000001', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    h.emu.requestSubscribe('o-hist', ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
+    expect(await record(h.emu, 'o-hist', 'hist-000001', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     await h.emu.pushes.deliver();
     h.emu.clock.advance(2000);
     expect(await subs(h.emu, 'o-hist', { action: 'revoke', templateId: TPL })).toMatchObject({ ok: true });
@@ -69,18 +69,18 @@ describe('consent history', () => {
   });
 
   it('entries older than the retention setting are purged on a later write, idempotently', async () => {
-    expect(await record(h.emu, 'o-old', 'old-0000001', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    expect(await record(h.emu, 'o-old', 'old-0000001', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     expect(h.emu.db.find('consent_log', { openid: 'o-old' })).toHaveLength(1);
     h.emu.clock.advance(retentionDays() * 86_400_000 - PURGE_EVERY_MS);
     // Within the retention: kept.
-    expect(await record(h.emu, 'o-new', 'new-0000001', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    expect(await record(h.emu, 'o-new', 'new-0000001', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     expect(h.emu.db.find('consent_log', { openid: 'o-old' })).toHaveLength(1);
     h.emu.clock.advance(2 * PURGE_EVERY_MS);
-    expect(await record(h.emu, 'o-new', 'new-0000002', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    expect(await record(h.emu, 'o-new', 'new-0000002', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     expect(h.emu.db.find('consent_log', { openid: 'o-old' })).toHaveLength(0);
     expect(h.emu.db.find('consent_log', { openid: 'o-new' })).toHaveLength(2);
     h.emu.clock.advance(2 * PURGE_EVERY_MS);
-    expect(await record(h.emu, 'o-new', 'new-0000003', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    expect(await record(h.emu, 'o-new', 'new-0000003', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     expect(h.emu.db.find('consent_log', { openid: 'o-new' })).toHaveLength(3);
     // The grants themselves are not consent history: kept.
     expect(ledger(h.emu, 'o-old')).toBe(1);
@@ -91,7 +91,7 @@ describe('deleteMyData', () => {
   it('answers a receipt of what it removed, per collection; nothing of the user is left; a retry answers zeros', async () => {
     seedAudience(h.emu, 1, { from: 900 });
     const o = 'o-u000900';
-    expect(await record(h.emu, o, 'del-0000001', { [TPL]: 'accept' })).toMatchObject({ ok: true });
+    expect(await record(h.emu, o, 'del-0000001', { TPL_EVENT_REMINDER: 'accept' })).toMatchObject({ ok: true });
     seedCampaign(h.emu);
     await dispatchRuns(h.emu, 1);
     await h.emu.pushes.deliver();

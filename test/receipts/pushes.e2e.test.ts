@@ -22,10 +22,10 @@ describe('message push (e2e)', () => {
   });
 
   it('popup: the user\'s answers reach subscriptionEvents as WeChat sends them (List object for one, array for several)', async () => {
-    h.emu.requestSubscribe('o-pop', [TPL], { [TPL]: 'accept' });
+    h.emu.requestSubscribe('o-pop', ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
     // Popup pushes carry no id: two identical ones in the same second (CreateTime) are one push replayed.
     h.emu.clock.advance(1000);
-    h.emu.requestSubscribe('o-pop', [TPL, T2], { [TPL]: 'accept', [T2]: 'reject' });
+    h.emu.requestSubscribe('o-pop', ['TPL_EVENT_REMINDER', 'TPL_ORDER_STATUS'], { TPL_EVENT_REMINDER: 'accept', TPL_ORDER_STATUS: 'reject' });
     const queued: PushMessage[] = h.emu.pushes.queued();
     expect(queued.map((m) => [m.Event, Array.isArray(m.List)])).toEqual([
       ['subscribe_msg_popup_event', false],
@@ -45,9 +45,9 @@ describe('message push (e2e)', () => {
   });
 
   it('change: the user sets 拒收 in WeChat; the change event zeroes the grant', async () => {
-    h.emu.requestSubscribe('o-chg', [TPL], { [TPL]: 'accept' });
+    h.emu.requestSubscribe('o-chg', ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
     h.emu.clock.advance(1000);
-    h.emu.requestSubscribe('o-chg', [TPL], { [TPL]: 'accept' });
+    h.emu.requestSubscribe('o-chg', ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
     await h.emu.pushes.deliver();
     expect(await remaining(h.emu, 'o-chg', TPL)).toBe(2);
     h.emu.wechat.changeSubscription('o-chg', TPL);
