@@ -80,6 +80,16 @@ describe('message push (e2e)', () => {
     expect(await stats(h.emu, c._id)).toMatchObject({ receipts: { delivered: 2, failed: 1, awaiting: 0 } });
   });
 
+  it('the HTTP endpoints: 拒收 pushes a change event; a delivery failure is set and cleared', async () => {
+    const post = async (path: string, body: unknown = {}) =>
+      (await fetch(`${h.emu.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json();
+    expect(await post('/wx/reject/o-http/TPL_EVENT_REMINDER')).toMatchObject({ itemSettings: { TPL_EVENT_REMINDER: 'reject' } });
+    expect(h.emu.pushes.queued()).toEqual([expect.objectContaining({ FromUserName: 'o-http', Event: 'subscribe_msg_change_event' })]);
+    expect(await post('/wx/deliveryFailure/o-http', { errorCode: 7 })).toEqual({ openid: 'o-http', failing: true });
+    expect(await post('/wx/deliveryFailure/o-http', { errorCode: 'x' })).toMatchObject({ error: expect.anything() });
+    expect(await post('/wx/deliveryFailure/o-http', {})).toEqual({ openid: 'o-http', failing: false });
+  });
+
   it('a receipt for a msgid of another user marks nothing of theirs', async () => {
     const [alice] = seedAudience(h.emu, 1) as [string];
     const c = seedCampaign(h.emu);
