@@ -4,6 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig } from '../core/dispatch/config';
 import type { DispatchDeps } from '../core/dispatch/ports';
+import { createReceiptPort } from './stores/receipts';
+import { createMainSwitches } from './stores/switches';
 import { runDispatch, type RunSummary } from '../core/dispatch/run';
 import type { WechatSender } from '../core/ports';
 import { createHolds } from './grant-ledger';
@@ -38,6 +40,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     templates: createTemplateLookup(),
     // The send deadline stays below the budget's margin: a hung call ends as `unknown` before the run must stop.
     wechat: options.wechat ?? createWechatSender({ timeoutMs: 5000 }),
+    receipts: createReceiptPort(),
+    switches: createMainSwitches(),
     config,
     send: { miniprogramState: send.miniprogramState, lang: send.lang },
     log: options.log ?? ((line) => console.log(`dispatch: ${line}`)),

@@ -5,12 +5,14 @@ import { createLedgerCore, type LedgerCore } from '../core/grants/ledger';
 import { createGrantHolds, type GrantHolds } from '../core/grants/holds';
 import { grantId } from '../core/grants/model';
 import type { GrantsDeps, TemplateRegistry } from '../core/grants/ports';
-import type { ReceiptStore } from '../core/grants/push';
+import type { PushDeps } from '../core/grants/push';
 import { appConfig } from './runtime';
-import { createConsentLog } from './stores/consent-log';
+import { createConsentLog, createConsentQueries } from './stores/consent-log';
+import type { SubscriptionsDeps } from '../core/grants/table';
 import { createGrantDocStore } from './stores/grants';
 import { createTemplateLookup } from './stores/templates';
-import { createRateLimiter, createReceiptStore, createRequestLog } from './stores/grants-requests';
+import { createRateLimiter, createRequestLog } from './stores/grants-requests';
+import { createReceiptPort } from './stores/receipts';
 import { createEraser, createUserStore } from './stores/grants-users';
 
 /** Wall clock (the emulator shifts workers' Date to its virtual time). */
@@ -44,7 +46,7 @@ function limits(): GrantsDeps['limits'] {
 }
 
 /** Everything the subscriptions and subscriptionEvents use cases need, on cloud.database(). */
-export function createGrantsDeps(options: GrantLedgerOptions = {}): GrantsDeps & { receipts: ReceiptStore } {
+export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps & SubscriptionsDeps {
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? createTemplateLookup();
   const docs = createGrantDocStore();
@@ -58,7 +60,8 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): GrantsDeps &
     users: createUserStore(),
     registry,
     eraser: createEraser(),
-    receipts: createReceiptStore(),
+    receipts: createReceiptPort(),
+    history: createConsentQueries(),
     limits: limits(),
   };
 }

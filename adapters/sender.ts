@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../core/actions';
 import type { SendRequest } from '../core/ports';
 import type { SendConfig, SendingDeps } from '../core/sending/ports';
+import { createReceiptPort } from './stores/receipts';
+import { createMainSwitches } from './stores/switches';
 import { sendNow, type SendNowInput, type SendNowResult } from '../core/sending/send-now';
 import { appConfig } from './runtime';
 import { createHolds } from './grant-ledger';
@@ -44,6 +46,8 @@ export function createSendingDeps(options: SendingDepsOptions = {}): SendingDeps
     ids: { next: () => randomUUID() },
     random: Math.random,
     config: sendConfig(),
+    receipts: createReceiptPort(),
+    switches: createMainSwitches(),
     onOutcome: (e) => {
       if (e.reason !== 'sent') console.warn(`send ${e.templateId} → ${e.openid}: ${e.errCode} ${e.reason} — ${e.operator}`);
     },

@@ -57,6 +57,14 @@ export interface Delivery {
   updatedAt: number;
   sentAt?: number;
   openedAt?: number;
+  /**
+   * WeChat's sent receipt joined by msgid (core/sending/receipts.ts): `delivered`, or `failed` after WeChat accepted
+   * the send. Absent until the push arrives (or when it never does).
+   */
+  receipt?: 'delivered' | 'failed';
+  receiptAt?: number;
+  /** The push's ErrorCode (0 when delivered). */
+  receiptErrorCode?: number;
 }
 
 /** Deterministic delivery id: the same (source, user) always maps to the same document. */

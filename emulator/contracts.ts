@@ -118,8 +118,27 @@ export interface FaultSpec {
   timeoutRate?: number;
 }
 
+/**
+ * A WeChat message push (JSON mode) as the configured receiver gets it ([PUSH-CLOUDFN] [SUBMSG-GUIDE-COPY]):
+ * `List` is one object for one item and an array for several ([WXJAVA-PR] [COMM-CHANGE]).
+ */
+export interface PushMessage {
+  ToUserName: string;
+  FromUserName: string;
+  /** Seconds, as a string like the documented JSON sample. */
+  CreateTime: string;
+  MsgType: 'event';
+  Event: 'subscribe_msg_popup_event' | 'subscribe_msg_change_event' | 'subscribe_msg_sent_event';
+  List: Record<string, string> | Record<string, string>[];
+}
+
 export interface WechatSimulatorOptions {
   clock: Clock;
+  /**
+   * Where WeChat's message pushes go (the emulator routes them to the function configured in
+   * config/message-push.json). Resolves when the push has been handled (or queued, in manual mode).
+   */
+  push?: (msg: PushMessage) => Promise<void>;
   /** Path of the mini program's app.json (pages checked for `page`, 41030). */
   appJsonPath: string;
   /** Seed with the account's private templates, default emulator/seed/wechat.json. */
@@ -158,6 +177,8 @@ export interface ClientSubscribeRequest {
   choices?: Record<string, string>;
   /** Simulated settings: "always keep" ticked, main switch. */
   alwaysKeep?: boolean;
+  /** The popup's scene for the push (0 = a mini program page, the default). */
+  popupScene?: number;
 }
 export type ClientSubscribeResult =
   | { ok: true; result: Record<string, string> & { errMsg: string } }
@@ -198,5 +219,11 @@ export interface WechatSimulator {
   pendingAnswers(): number;
   templates(): { priTmplId: string; title: string; content: string; type: number }[];
   stats(): { sends: number; delivered: number; byErrCode: Record<string, number> };
+  /** The user sets a template to 拒收 (service-notification card menu / settings): pushes a change event. */
+  changeSubscription(openid: string, templateId: string): void;
+  /** Accepted sends to this user fail after acceptance (sent push with a non-zero ErrorCode); null = deliver again. */
+  setDeliveryFailure(openid: string, failure: Partial<{ errorCode: number; errorStatus: string }> | null): void;
+  /** `before-answer`: the sent push reaches the push function before the sender gets the send's answer. */
+  setSentPushTiming(timing: 'after-answer' | 'before-answer'): void;
   reset(): void;
 }

@@ -14,6 +14,7 @@ import { createStorageService, type StorageService } from './storage';
 import type { InvocationKind } from './runner/env';
 import { loadTimeouts } from './runner/functions';
 import { exportDatabase, importDatabase } from './export';
+import { createPushRouter, loadPushRows, type PushRouter } from './push';
 import { startServer } from './server';
 import { AdvanceOptions, AdvanceResult, createTimers, FireRecord, Timers } from './timers';
 import { createWechatSimulator } from './wechat';
@@ -53,6 +54,10 @@ export interface StartOptions {
   /** Workers per function at most (default 16) and idle exit (default 10 min). */
   maxWorkers?: number;
   idleMs?: number;
+  /** The 消息推送 rows (default config/message-push.json). */
+  messagePushPath?: string;
+  /** `auto` (default): WeChat's pushes are delivered as they happen; `manual`: queued until `pushes.deliver()`. */
+  messagePush?: 'auto' | 'manual';
   /** Replace the database / WeChat simulator (tests that need a fake). */
   services?: {
     db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
@@ -80,6 +85,8 @@ export interface Emulator {
   readonly storage: StorageService;
   readonly runner: Runner;
   readonly timers: Timers;
+  /** WeChat's message pushes to the configured function (emulator/push.ts): mode, delivery, log. */
+  readonly pushes: PushRouter;
   /** Environment a plain Node script sets to use the real wx-server-sdk against this emulator. */
   sdkEnv(opts?: { openid?: string; withToken?: boolean }): Record<string, string>;
   /** wx.cloud.callFunction from the mini program as `openid`: resolves to main's return value, rejects on failure. */
@@ -147,8 +154,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       throw err;
     }
   }
+  let pushes: PushRouter | undefined;
   const wechat = (opts.services?.wechat ?? createWechatSimulator)({
     clock,
+    push: (msg) => pushes?.push(msg) ?? Promise.resolve(),
     appJsonPath: opts.appJsonPath ?? join(ROOT, 'miniprogram', 'app.json'),
     faults: opts.faults,
     random: opts.random,
@@ -168,6 +177,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     idleMs: opts.idleMs,
   });
   onMoved = () => runner.syncClock();
+  pushes = createPushRouter({ rows: loadPushRows(opts.messagePushPath ?? join(ROOT, 'config', 'message-push.json')), runner, now: () => clock.now(), log, mode: opts.messagePush });
+  const pushRouter = pushes;
   let timers: Timers;
   try {
     timers = createTimers({ runner, clock, mode: opts.timers ?? 'manual', log, onClockMoved: () => runner.syncClock() });
@@ -180,9 +191,12 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     // [WXCTX] a mini-program call's event is the data plus userInfo {appId, openId}; SOURCE wx_client.
     runner.invoke({ fn, kind: 'client', openid, event: { ...data, userInfo: { appId: APP_ID, openId: openid } } });
   const reset = async (o: { recycleWorkers?: boolean } = {}) => {
+    // A push in flight would write into the fresh database.
+    await pushRouter.idle();
     db.reset();
     storage.reset();
     wechat.reset();
+    pushRouter.reset();
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
   };
@@ -219,6 +233,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     storage,
     runner,
     timers,
+    pushes: pushRouter,
     sdkEnv(o = {}) {
       const env = baseEnv(port, undefined, opts.envId ?? ENV_ID);
       if (o.openid !== undefined) {

@@ -1,13 +1,57 @@
-// Adapters (grants stores): the append-only `consent_log` collection (deterministic ids: a retry logs once).
-import type { ConsentLog } from '../../core/grants/ports';
+// Adapters (grants stores): the append-only `consent_log` collection (deterministic ids: a retry logs once), the
+// consent history queries (core/grants/history.ts) and the retention setting (config/tixing.json
+// `consent.retentionDays`): entries older than that are purged on write, at most once an hour per container.
+import type { ConsentQueries } from '../../core/grants/history';
+import type { ConsentEntry, ConsentLog } from '../../core/grants/ports';
+import appConfig from '../../config/tixing.json';
 import { db, type Doc } from '../db';
-import { insertOnce } from './grants-db';
+import { orIfMissing } from '../db-errors';
+import { insertOnce, removeWhere } from './grants-db';
 
-export function createConsentLog(): ConsentLog {
+const COLLECTION = 'consent_log';
+const DAY_MS = 86_400_000;
+/** How often one warm container purges at most (a purge is one multi-document remove). */
+export const PURGE_EVERY_MS = 3_600_000;
+
+/** config/tixing.json `consent.retentionDays` (default 730 days; 0 or absent key = the default). */
+export function retentionDays(): number {
+  const d = (appConfig as { consent?: { retentionDays?: unknown } }).consent?.retentionDays;
+  return typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : 730;
+}
+
+let lastPurgeAt = Number.NEGATIVE_INFINITY;
+
+/** Removes every entry older than the retention (any user). Idempotent; resolves how many it removed. */
+export async function purgeExpiredConsent(now: number, days = retentionDays()): Promise<number> {
+  const _ = db().command;
+  return removeWhere(COLLECTION, { at: _.lt(now - days * DAY_MS) });
+}
+
+export function createConsentLog(opts: { now?: () => number } = {}): ConsentLog {
+  const now = opts.now ?? (() => Date.now());
   return {
     async append(entries) {
-      const coll = db().collection('consent_log');
+      const coll = db().collection(COLLECTION);
       await Promise.all(entries.map((e) => insertOnce(coll, e as unknown as Doc & { _id: string })));
+      const t = now();
+      if (t - lastPurgeAt >= PURGE_EVERY_MS) {
+        lastPurgeAt = t;
+        await purgeExpiredConsent(t);
+      }
+    },
+  };
+}
+
+export function createConsentQueries(): ConsentQueries {
+  return {
+    async history(openid, cursor, limit) {
+      const _ = db().command;
+      const where = cursor ? _.and([{ openid }, _.or([{ at: _.lt(cursor.at) }, { at: cursor.at, _id: _.lt(cursor.id) }])]) : { openid };
+      const res = await orIfMissing(
+        () => db().collection(COLLECTION).where(where as unknown as Doc).orderBy('at', 'desc').orderBy('_id', 'desc').limit(limit).get(),
+        { data: [] as Doc[] },
+      );
+      return res.data as unknown as ConsentEntry[];
     },
   };
 }

@@ -1,6 +1,5 @@
-// Adapters (grants stores): request claims (`request_log`), per-openid rate limits (`rate_limits`) and
-// sent receipts (`sent_events`) on cloud.database().
-import type { ReceiptStore } from '../../core/grants/push';
+// Adapters (grants stores): request claims (`request_log`) and per-openid rate limits (`rate_limits`) on
+// cloud.database(). Sent receipts: adapters/stores/receipts.ts.
 import type { ClaimState, RateLimiter, RequestLog } from '../../core/grants/ports';
 import { db, type Doc } from '../db';
 import { insertOnce } from './grants-db';
@@ -40,19 +39,6 @@ export function createRateLimiter(): RateLimiter {
         if (((existing.data as { count?: number } | null)?.count ?? 0) >= limit) return false;
       }
       return false;
-    },
-  };
-}
-
-export function createReceiptStore(): ReceiptStore {
-  const coll = () => db().collection('sent_events');
-  return {
-    async record(r) {
-      // One document per (openid, msgid): a replayed push rewrites the same one, and a push naming one user can only
-      // ever write that user's own receipt — never another user's, whatever MsgID it carries.
-      const id = r.msgid ? `m:${r.openid}:${r.msgid}` : `m:${r.openid}:${r.templateId}:${r.at}`;
-      const { msgid, openid, templateId, errorCode, errorStatus, at } = r;
-      await coll().doc(id).set({ data: { msgid, openid, templateId, errorCode, errorStatus, at } });
     },
   };
 }

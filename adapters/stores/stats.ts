@@ -12,17 +12,17 @@ const PAGE = 1000;
 
 /** Deliveries of one source grouped by (status, reason, errCode): one aggregation (campaigns, notify keys). */
 export async function deliveryGroups(database: Database, sourceType: string, sourceId: string): Promise<DeliveryGroup[]> {
-  // (status, reason, errCode) has a few dozen combinations at most: one page holds them all.
+  // (status, reason, errCode, receipt) has a few dozen combinations at most: one page holds them all.
   const res = await database
     .collection(DELIVERIES)
     .aggregate()
     .match({ sourceType, sourceId })
-    .group({ _id: { status: '$status', reason: '$reason', errCode: '$errCode' }, n: { $sum: 1 } })
+    .group({ _id: { status: '$status', reason: '$reason', errCode: '$errCode', receipt: '$receipt' }, n: { $sum: 1 } })
     .limit(PAGE)
     .end();
   return res.list.map((row): DeliveryGroup => {
-    const key = (row._id ?? {}) as { status?: DeliveryStatus; reason?: string | null; errCode?: number | null };
-    return { status: key.status ?? 'pending', reason: key.reason ?? null, errCode: key.errCode ?? null, n: Number(row.n ?? 0) };
+    const key = (row._id ?? {}) as { status?: DeliveryStatus; reason?: string | null; errCode?: number | null; receipt?: DeliveryGroup['receipt'] };
+    return { status: key.status ?? 'pending', reason: key.reason ?? null, errCode: key.errCode ?? null, receipt: key.receipt ?? null, n: Number(row.n ?? 0) };
   });
 }
 

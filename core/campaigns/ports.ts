@@ -30,11 +30,13 @@ export interface DeliveryGroup {
   status: DeliveryStatus;
   reason?: string | null;
   errCode?: number | null;
+  /** WeChat's sent receipt joined to the delivery (core/sending/receipts.ts), if any. */
+  receipt?: 'delivered' | 'failed' | null;
   n: number;
 }
 
 export interface DeliveryStatsSource {
-  /** Deliveries of `sourceId` grouped by (status, reason, errCode) — one aggregation. */
+  /** Deliveries of `sourceId` grouped by (status, reason, errCode, receipt) — one aggregation. */
   groups(sourceId: string): Promise<DeliveryGroup[]>;
   /** Deliveries of `sourceId` with `openedAt` set. */
   opened(sourceId: string): Promise<number>;

@@ -14,6 +14,12 @@ export interface CampaignStats {
   /** Sends whose result is unknown (lease expired mid-send: may or may not have reached WeChat). */
   unknown: number;
   opened: number;
+  /**
+   * Sent messages by WeChat's receipt (`subscribe_msg_sent_event`, joined by msgid): `delivered`, `failed` after
+   * acceptance, and `awaiting` (sent, no receipt yet — or none will come). delivered + failed + awaiting = sent.
+   * Always set by foldStats (optional in the type so older readers' fixtures still type-check).
+   */
+  receipts?: { delivered: number; failed: number; awaiting: number };
   /** Not final yet: `pending` + `sending`. */
   pending: number;
   cancelled: number;
@@ -35,12 +41,16 @@ const add = (rec: Record<string, number>, key: string, n: number): void => {
 };
 
 export function foldStats(groups: readonly DeliveryGroup[], opened: number): CampaignStats {
-  const s: CampaignStats = { targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened, pending: 0, cancelled: 0 };
+  const receipts = { delivered: 0, failed: 0, awaiting: 0 };
+  const s: CampaignStats = { targeted: 0, sent: 0, skipped: {}, failed: {}, unknown: 0, opened, receipts, pending: 0, cancelled: 0 };
   for (const g of groups) {
     s.targeted += g.n;
     switch (g.status) {
       case 'sent':
         s.sent += g.n;
+        if (g.receipt === 'delivered') receipts.delivered += g.n;
+        else if (g.receipt === 'failed') receipts.failed += g.n;
+        else receipts.awaiting += g.n;
         break;
       case 'skipped':
         add(s.skipped, g.reason ?? 'unspecified', g.n);

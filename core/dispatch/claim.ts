@@ -5,6 +5,7 @@
 import type { Campaign } from '../campaigns/model';
 import type { Delivery } from '../delivery';
 import { grantOf, holdsToken, type GrantState } from '../grants/holds';
+import { MAIN_SWITCH_OFF } from '../sending/send-now';
 import { early, type Result } from '../sending/settle';
 import type { TemplateDoc } from '../template/registry';
 import { validateMessage } from '../template/validate';
@@ -70,6 +71,7 @@ async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): P
     else if (!validateMessage(t, d.data).valid) done.push(early(d, 'failed', 'validation'));
     else live.push(d);
   }
+  live = await skipSwitchedOff(ctx, live, done);
   live = await applyCaps(ctx, live, done);
   const oneTime = live.filter((d) => ctx.templates.get(d.templateId)?.kind !== 'long-term');
   const reserved = oneTime.length ? await deps.grants.reserve(oneTime.map(grantOf), token) : 0;
@@ -84,6 +86,21 @@ async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): P
     else done.push(early(d, 'skipped', 'no_grant'));
   }
   return { ready, done };
+}
+
+/**
+ * [SUBSETTING] users whose reported main switch is off are skipped (`main_switch_off`) before any grant is reserved:
+ * one read for the batch. A later campaign targets them again once the mini program reports the switch on.
+ */
+async function skipSwitchedOff(ctx: ClaimContext, live: Delivery[], done: Result[]): Promise<Delivery[]> {
+  const switches = ctx.deps.switches;
+  if (!switches || !live.length) return live;
+  const off = await switches.off([...new Set(live.map((d) => d.openid))]);
+  if (!off.size) return live;
+  return live.filter((d) => {
+    if (off.has(d.openid)) done.push(early(d, 'skipped', MAIN_SWITCH_OFF));
+    return !off.has(d.openid);
+  });
 }
 
 /** Frequency caps of the batch's campaigns: one read of the users' campaign load (core/dispatch/windows.ts). */

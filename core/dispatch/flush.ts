@@ -2,6 +2,7 @@
 // each result means and the order of the writes), plus what only the dispatcher keeps: campaign counters, the
 // per-flush msgid log, and quarantines.
 import { applySettlement, planSettlement, type Result } from '../sending/settle';
+import { joinWaiting } from '../sending/receipts';
 import type { CounterInc, DispatchDeps } from './ports';
 
 export interface FlushExtras {
@@ -35,7 +36,11 @@ export async function applyFlush(deps: DispatchDeps, results: readonly Result[])
   await applySettlement({ grants: deps.grants, deliveries: deps.deliveries }, planSettlement(results, now), deps.runId);
   const extras = planExtras(results);
   await Promise.all([...extras.counters].map(([id, inc]) => deps.campaigns.bumpCounters(id, inc, now)));
-  if (extras.sends.length) await deps.deliveries.logSends(deps.runId, extras.sends, now);
+  if (extras.sends.length) {
+    await deps.deliveries.logSends(deps.runId, extras.sends, now);
+    // The msgids are written now: sent receipts that raced ahead of them join here.
+    if (deps.receipts) await joinWaiting(deps.receipts, extras.sends);
+  }
   for (const [id, reason] of extras.quarantine) {
     if (await deps.campaigns.quarantine(id, reason, now)) deps.log(`campaign ${id} quarantined: ${reason}`);
   }

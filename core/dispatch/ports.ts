@@ -6,6 +6,8 @@ import type { UserProfile } from '../campaigns/variables';
 import type { Delivery, DeliveryWrite } from '../delivery';
 import type { GrantHolds } from '../grants/holds';
 import type { Clock, SendRequest, WechatSender } from '../ports';
+import type { MainSwitches } from '../sending/ports';
+import type { ReceiptPort } from '../sending/receipts';
 import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
@@ -88,6 +90,10 @@ export interface DispatchDeps {
   /** The template registry (one list per run). */
   templates: Pick<TemplateLookup, 'list'>;
   wechat: WechatSender;
+  /** Sent receipts that arrived before a flush wrote their msgids are joined after it (core/sending/receipts.ts). */
+  receipts?: ReceiptPort;
+  /** Main switches reported off: those users are skipped `main_switch_off` before any grant is reserved. */
+  switches?: MainSwitches;
   config: DispatchConfig;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };
   log(line: string): void;

@@ -59,9 +59,23 @@ export async function revoke(deps: GrantsDeps, openid: string, templateId: strin
   return { templateId, remaining: 0 };
 }
 
-/** Removes everything of the caller's openid, collection by collection; nothing of anyone else's. */
-export async function deleteMyData(deps: GrantsDeps, openid: string): Promise<{ deleted: Record<string, number> }> {
-  const deleted: Record<string, number> = {};
+/** What `deleteMyData` answers: the documents removed per collection, their total, and when. */
+export interface DeletionReceipt {
+  deleted: Record<(typeof PERSONAL_COLLECTIONS)[number], number>;
+  total: number;
+  /** Every collection that was searched (each has a count in `deleted`, 0 when nothing was there). */
+  collections: readonly string[];
+  at: number;
+}
+
+/**
+ * Removes everything of the caller's openid, collection by collection; nothing of anyone else's. Idempotent: run
+ * again (a retry after a timeout) it removes what is left and answers zeros for the rest. The receipt is the only
+ * record of the deletion: nothing about the user is kept to remember it.
+ */
+export async function deleteMyData(deps: GrantsDeps, openid: string): Promise<DeletionReceipt> {
+  const deleted = {} as DeletionReceipt['deleted'];
   for (const c of PERSONAL_COLLECTIONS) deleted[c] = await deps.eraser.eraseOpenid(c, openid);
-  return { deleted };
+  const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+  return { deleted, total, collections: PERSONAL_COLLECTIONS, at: deps.clock.now() };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Caller } from '../actions';
 import { DomainError, Envelope, fail, ok } from '../envelope';
 import { describeIssues, inspectInput, templateId } from '../schema';
+import { acceptReceipt, type ReceiptPort } from '../sending/receipts';
 import type { AcceptOutcome } from './ledger';
 import { normaliseStatus } from './model';
 import type { ConsentEntry, GrantsDeps } from './ports';
@@ -33,9 +34,39 @@ const pushSchema = z.object({
 });
 type Item = z.infer<typeof item>;
 
-/** Sent receipts (`subscribe_msg_sent_event`), kept by msgid for the campaign stats to join. */
-export interface ReceiptStore {
-  record(r: { msgid: string; openid: string; templateId: string; errorCode: number; errorStatus: string; at: number }): Promise<void>;
+/** Sent receipts (`subscribe_msg_sent_event`) are stored and joined to their delivery (core/sending/receipts.ts). */
+export type PushDeps = GrantsDeps & { receipts: ReceiptPort };
+
+/**
+ * SOURCE values a user or a developer can start ([WXCTX]): a mini program's callFunction (`wx_client`), devtools
+ * (`wx_devtools`, `wx_localdebug`), WeChat's HTTP API and crawler, timers and pay callbacks. None of them is a
+ * message push. The SOURCE of a push itself is **NOT FOUND** in the table, so the rule refuses these rather than
+ * naming the push's value.
+ */
+const NOT_A_PUSH = new Set(['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_http', 'wx_crawler', 'wx_trigger', 'wx_paycallback', 'scf']);
+
+/**
+ * Whether this invocation is WeChat's message push, or why not. A mini program user can call any function with any
+ * data, but their call always has SOURCE `wx_client` (or `wx_devtools`) and its event always carries `userInfo`
+ * ([WXCTX] [USERINFO-DOC]); a push's event is the push JSON alone ([PUSH-CLOUDFN]). A chained SOURCE (`…,scf`) is a
+ * function calling this one: it could forward anything. The push's OPENID is the user it is about ([PUSH-CLOUDFN]).
+ */
+export function pushOrigin(caller: Caller, event: Record<string, unknown>, fromUser: unknown): string | null {
+  const chain = caller.source.split(',').map((s) => s.trim());
+  if (caller.source === '' || chain.length > 1 || chain.some((s) => NOT_A_PUSH.has(s))) return `SOURCE ${caller.source.slice(0, 64) || '(none)'} is not WeChat's message push`;
+  if ('userInfo' in event) return 'a callFunction event (userInfo) is not a push';
+  if (!caller.openid || caller.openid !== fromUser) return 'FromUserName is not the user of this push';
+  return null;
+}
+
+/** FNV-1a of the items (pure, deterministic): two different pushes of one user in one second get different claims. */
+function digest(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
 }
 
 export interface PushResult {
@@ -45,9 +76,12 @@ export interface PushResult {
   duplicate: boolean;
 }
 
-export async function handlePush(deps: GrantsDeps & { receipts: ReceiptStore }, raw: unknown, caller: Caller): Promise<Envelope<PushResult | { ignored: true; event: string }>> {
+export async function handlePush(deps: PushDeps, raw: unknown, caller: Caller): Promise<Envelope<PushResult | { ignored: true; event: string }>> {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return fail('INVALID_INPUT', 'a push is an object');
   const event: Record<string, unknown> = { ...(raw as Record<string, unknown>) };
+  // Checked before anything else, so a refused call writes nothing (not even a rate-limit count).
+  const notPush = pushOrigin(caller, event, event.FromUserName);
+  if (notPush) return fail('FORBIDDEN', `only WeChat's message push is accepted: ${notPush}`);
   delete event.userInfo;
   const defect = inspectInput(event);
   if (defect) return fail(defect.code, defect.message);
@@ -59,9 +93,6 @@ export async function handlePush(deps: GrantsDeps & { receipts: ReceiptStore }, 
   if (!parsed.success) return fail('INVALID_INPUT', `invalid ${name} push`, describeIssues(parsed.error));
   const push = parsed.data;
   const openid = push.FromUserName;
-  // [WXCTX] a push handled by a cloud function carries the user's OPENID; a mini program calling this function
-  // directly can only speak for itself (and is rate-limited like `record`).
-  if (caller.openid && caller.openid !== openid) return fail('FORBIDDEN', 'FromUserName is not the caller');
   try {
     return ok(await apply(deps, push.Event, openid, Number(push.CreateTime), Array.isArray(push.List) ? push.List : [push.List]));
   } catch (err) {
@@ -70,12 +101,14 @@ export async function handlePush(deps: GrantsDeps & { receipts: ReceiptStore }, 
   }
 }
 
-async function apply(deps: GrantsDeps & { receipts: ReceiptStore }, name: PushEvent, openid: string, createTime: number, items: Item[]): Promise<PushResult> {
+async function apply(deps: PushDeps, name: PushEvent, openid: string, createTime: number, items: Item[]): Promise<PushResult> {
   if (!(await deps.rateLimiter.hit(openid, 'event', deps.limits.recordPerMinute, RATE_WINDOW_MS, deps.clock.now()))) {
     throw new DomainError('RATE_LIMITED', 'too many pushes for this user');
   }
   const now = deps.clock.now();
-  const claimId = `ev:${openid}:${createTime}:${name}`;
+  // CreateTime has second precision: the items tell two pushes of one second apart (two sends, two popups).
+  const key = items.map((i) => `${i.TemplateId}|${i.SubscribeStatusString ?? ''}|${String(i.MsgID ?? '')}|${String(i.ErrorCode ?? '')}`).join(';');
+  const claimId = `ev:${openid}:${createTime}:${name}:${digest(key)}`;
   const state = await deps.requests.claim(claimId, { openid, kind: name, at: now, detail: { createTime, items: items.length } });
   const result: PushResult = { event: name, handled: 0, ignored: 0, duplicate: state === 'done' };
   if (state === 'done') return result;
@@ -89,13 +122,15 @@ async function apply(deps: GrantsDeps & { receipts: ReceiptStore }, name: PushEv
     }
     const key = { openid, templateId: t._id, kind: t.kind };
     if (name === 'subscribe_msg_sent_event') {
-      await deps.receipts.record({
+      // [SUBMSG-GUIDE-COPY] ErrorCode 0 = delivered; any other value (or none parseable) = failed after acceptance.
+      const code = Number(it.ErrorCode ?? 0);
+      await acceptReceipt(deps.receipts, {
         msgid: String(it.MsgID ?? ''),
         openid,
         templateId: t._id,
-        errorCode: Number(it.ErrorCode ?? 0),
+        errorCode: Number.isFinite(code) ? code : -1,
         errorStatus: it.ErrorStatus ?? '',
-        at: now,
+        at: createTime * 1000,
       });
       result.handled++;
       continue;

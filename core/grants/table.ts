@@ -3,8 +3,12 @@ import { z } from 'zod';
 import { action, ActionTable, Caller } from '../actions';
 import { DomainError } from '../envelope';
 import { str, templateId } from '../schema';
+import { exportHistory, HISTORY_PAGE_MAX, readHistory, type ConsentQueries } from './history';
 import { deleteMyData, revoke, syncSettings } from './manage';
 import type { GrantsDeps } from './ports';
+
+/** The subscriptions function's dependencies: the grants use cases plus the consent history queries. */
+export type SubscriptionsDeps = GrantsDeps & { history: ConsentQueries };
 import { recordTap } from './record';
 import { grantViews } from './views';
 
@@ -32,7 +36,14 @@ export function recordSchema(maxTemplates: number) {
     .strict();
 }
 
-export function subscriptionsTable(limits: GrantsDeps['limits']): ActionTable<GrantsDeps> {
+const historyPage = {
+  /** The `next` of the previous page. */
+  cursor: z.string().min(3).max(160).regex(/^\d{1,16}:[A-Za-z0-9_\-.:]+$/, 'must be a `next` value of an earlier answer').optional(),
+  limit: z.number().int().min(1).max(HISTORY_PAGE_MAX).optional(),
+};
+const openidField = () => z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an openid');
+
+export function subscriptionsTable(limits: GrantsDeps['limits']): ActionTable<SubscriptionsDeps> {
   return {
     record: action({
       schema: recordSchema(limits.maxTemplatesPerRequest),
@@ -53,6 +64,28 @@ export function subscriptionsTable(limits: GrantsDeps['limits']): ActionTable<Gr
     deleteMyData: action({
       schema: z.object({ confirm: z.literal(true) }).strict(),
       run: (deps: GrantsDeps, _input, caller) => deleteMyData(deps, userOf(caller)),
+    }),
+    /** My consent history, newest first (我的订阅 → 授权记录). */
+    history: action({
+      schema: z.object(historyPage).strict(),
+      run: (deps: SubscriptionsDeps, input, caller) => readHistory(deps, userOf(caller), input),
+    }),
+    /** My whole consent history as CSV. */
+    exportHistory: action({
+      schema: z.object({}).strict(),
+      run: (deps: SubscriptionsDeps, _input, caller) => exportHistory(deps, userOf(caller)),
+    }),
+    /** Any user's consent history (admins). */
+    userHistory: action({
+      admin: true,
+      schema: z.object({ openid: openidField(), ...historyPage }).strict(),
+      run: (deps: SubscriptionsDeps, input) => readHistory(deps, input.openid, input),
+    }),
+    /** Any user's consent history as CSV (admins). */
+    exportUserHistory: action({
+      admin: true,
+      schema: z.object({ openid: openidField() }).strict(),
+      run: (deps: SubscriptionsDeps, input) => exportHistory(deps, input.openid),
     }),
   };
 }

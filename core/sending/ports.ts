@@ -1,4 +1,5 @@
 // Core layer (pure): the ports of the sending pipeline — delivery storage and the dependencies of one send.
+import type { ReceiptPort } from './receipts';
 import type { Delivery, DeliveryStatus } from '../delivery';
 import type { GrantHolds } from '../grants/holds';
 import type { Clock, IdSource, SendRequest, WechatSender } from '../ports';
@@ -26,6 +27,15 @@ export interface InlineDeliveryStore extends DeliveryStore, SettleDeliveries {
   markStarted(ids: readonly string[], owner: string, now: number): Promise<void>;
 }
 
+/**
+ * [SUBSETTING] getSetting's `mainSwitch` as the mini program last reported it (subscriptions.syncSettings). WeChat
+ * delivers nothing to a user who turned it off ([RSM-W3C] 20004), so sending would only spend a grant.
+ */
+export interface MainSwitches {
+  /** Those of `openids` whose reported main switch is off (unknown = on). One read. */
+  off(openids: readonly string[]): Promise<Set<string>>;
+}
+
 /** Per-environment send settings, config/tixing.json ([SEND-NEW] §1.2 miniprogram_state, lang). */
 export interface SendConfig {
   miniprogramState: SendRequest['miniprogramState'];
@@ -47,6 +57,10 @@ export interface SenderDeps {
   random: () => number;
   config: SendConfig;
   retryPolicy?: RetryPolicy;
+  /** Sent receipts that arrived before the msgid was written are joined once it is (core/sending/receipts.ts). */
+  receipts?: ReceiptPort;
+  /** Users whose main switch of subscription messages is off: not sent to (skipped `main_switch_off`). */
+  switches?: MainSwitches;
   /** Called once per WeChat attempt with the outcome (logging, metrics). */
   onOutcome?: (event: { deliveryId?: string; openid: string; templateId: string; errCode: number | null; reason: string; operator: string }) => void;
 }

@@ -15,6 +15,7 @@ import { newDelivery } from '../delivery';
 import { DEFAULT_RETRY_POLICY } from './backoff';
 import { enqueue, prepareMessage } from './outbox';
 import { outcomeOf } from './outcomes';
+import { joinWaiting } from './receipts';
 import type { SendingDeps } from './ports';
 import { afterAttempt, applySettlement, attemptSend, early, planSettlement, sendRequestOf, type GrantEffect, type Result } from './settle';
 
@@ -60,6 +61,9 @@ export function hasCloudCallToken(caller: Pick<Caller, 'source'>): boolean {
 
 const NO_TOKEN_REASONS = new Set(['no_cloud_call_token']);
 
+/** Skip reason: the user's main switch of subscription messages is off (reported by getSetting). */
+export const MAIN_SWITCH_OFF = 'main_switch_off';
+
 function noTokenError(detail: string): DomainError {
   return new DomainError(
     'NO_CLOUD_CALL_TOKEN',
@@ -103,6 +107,8 @@ export async function sendNow(
     result = { ...rest, status: 'failed' };
   }
   await applySettlement({ grants: deps.holds, deliveries: deps.deliveries }, planSettlement([result], deps.clock.now(), { withMsgid: true }), token);
+  // The msgid is written now: a sent receipt that raced ahead of it joins here.
+  if (deps.receipts && result.msgid) await joinWaiting(deps.receipts, [{ deliveryId: delivery._id, openid: delivery.openid, msgid: result.msgid }]);
   if (noToken && !options.fallbackToOutbox) throw noTokenError(`errcode ${result.errCode}`);
   const out: SendNowResult = {
     deliveryId: delivery._id,
@@ -127,6 +133,8 @@ export async function sendNow(
 export async function sendClaimed(deps: SendingDeps, d: Delivery, template: TemplateDoc): Promise<{ result: Result; operator?: string }> {
   const owner = d.claimToken;
   if (!owner) throw new Error(`delivery ${d._id} is not claimed`);
+  // Before any reservation: a user whose main switch is off keeps their grant for when it is on again.
+  if (deps.switches && (await deps.switches.off([d.openid])).has(d.openid)) return { result: early(d, 'skipped', MAIN_SWITCH_OFF) };
   let held = false;
   if (template.kind !== 'long-term') held = (await deps.holds.reserve([grantOf(d)], owner)) === 1;
   if (!held) {

@@ -12,7 +12,17 @@ export const FAKE_CREDENTIALS = {
   TENCENTCLOUD_SESSIONTOKEN: 'localfakesessiontoken',
 } as const;
 
-export type InvocationKind = 'client' | 'timer' | 'scf';
+/** `push`: WeChat's message push delivering an event to the function configured for it (emulator/push.ts). */
+export type InvocationKind = 'client' | 'timer' | 'scf' | 'push';
+
+/**
+ * getWXContext().SOURCE of a message-push invocation. The documented SOURCE table names no value for pushes
+ * ([WXCTX], **NOT FOUND**); `wx_unknown` ("微信未知来源调用") is this emulator's GUESS. Tixing's push function does not
+ * depend on it: it refuses the sources a user can start (core/grants/push.ts pushOrigin), whatever WeChat uses.
+ */
+export const PUSH_SOURCE = 'wx_unknown';
+/** The mini program's original id (`gh_…`): `ToUserName` of every push ([SUBMSG-GUIDE-COPY] "小程序帐号ID"). */
+export const ORIGINAL_ID = 'gh_tixinglocal0';
 
 export interface EnvInput {
   kind: InvocationKind;
@@ -70,6 +80,7 @@ export function invocationEnv(input: EnvInput): Record<string, string> {
     env.WX_APPID = input.appid ?? APP_ID;
     env.WX_UNIONID = '';
   }
+  // [WXCTX] CLIENTIP is the mini program client's address: only calls made by the client have one.
   if (input.kind === 'client') env.WX_CLIENTIP = '127.0.0.1';
   const token = `local-${input.kind}-token-${input.invocationId ?? 'script'}`;
   if (input.withToken && input.kind === 'timer') {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock, InvocationInfo, Logger } from '../contracts';
 import { bootstrapPath } from './compile';
-import { baseEnv, invocationEnv } from './env';
+import { baseEnv, invocationEnv, PUSH_SOURCE } from './env';
 import { execute, Killable } from './execute';
 import { discoverFunctions, FunctionSpec, FunctionTimeouts } from './functions';
 import { FunctionPool, PooledWorker } from './pool';
@@ -158,12 +158,14 @@ export function createRunner(opts: RunnerOptions): Runner {
     if (req.source !== undefined) return req.source;
     if (req.kind === 'client') return 'wx_client';
     if (req.kind === 'timer') return 'wx_trigger';
+    if (req.kind === 'push') return PUSH_SOURCE;
     // [WXCTX] function-to-function: SOURCE chained with commas, e.g. wx_client,scf.
     return parent ? `${parent.source},scf` : 'scf';
   }
 
   function callerOf(req: InvokeRequest, info: InvocationInfo, parent?: InvocationInfo): string {
     if (req.kind === 'timer') return `timer:${req.triggerName ?? '?'}`;
+    if (req.kind === 'push') return `push(${info.openid ?? '-'})`;
     if (req.kind === 'scf') return `scf:${parent?.fn ?? 'script'}${info.openid ? `(${info.openid})` : ''}`;
     return info.openid ?? '-';
   }

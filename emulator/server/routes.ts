@@ -30,6 +30,8 @@ export const ENDPOINTS: [string, string][] = [
   ['GET  /wx/inbox/<openid>', 'subscription messages delivered to that user'],
   ['GET  /wx/quota/<openid>/<tmplId>', "WeChat's own one-time quota for (user, template)"],
   ['GET  /wx/setting/<openid>', 'wx.getSetting({withSubscriptions:true}) for that user; POST {"mainSwitch":false} flips the main switch'],
+  ['POST /wx/reject/<openid>/<tmplId>', 'the user sets that template to 拒收 (card menu / settings): pushes subscribe_msg_change_event'],
+  ['POST /wx/deliveryFailure/<openid>', '{"errorCode":1,"errorStatus":"failed:user block"} accepted sends to that user fail afterwards; {} or null clears'],
   ['POST /wx/faults', 'set (GET: read) fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0}'],
   ['GET  /storage', 'cloud storage: every file (fileID, cloudPath, size, contentType)'],
   ['GET  /storage/file/<path>', 'a temporary download URL from getTempFileURL (signed, expires)'],
@@ -49,6 +51,8 @@ const METHODS: [RegExp, string][] = [
   [/^\/clock\/advance$/, 'POST'],
   [/^\/wx\/requestSubscribeMessage$/, 'POST'],
   [/^\/wx\/faults$/, 'GET, POST'],
+  [/^\/wx\/reject\/[^/]+\/[^/]+$/, 'POST'],
+  [/^\/wx\/deliveryFailure\/[^/]+$/, 'POST'],
   [/^\/wx\/inbox\/[^/]+$/, 'GET'],
   [/^\/wx\/setting\/[^/]+$/, 'GET, POST'],
   [/^\/wx\/quota\/[^/]+\/[^/]+$/, 'GET'],
@@ -249,6 +253,23 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
       if (typeof body.mainSwitch !== 'boolean') throw new HttpError(400, 'body needs {"mainSwitch": true | false}');
       deps.wechat.setMainSwitch(c, body.mainSwitch);
       return sendJson(res, 200, deps.wechat.getSetting(c));
+    }
+    if (method === 'POST' && b === 'reject' && c && parts[3]) {
+      try {
+        deps.wechat.changeSubscription(c, parts[3]);
+      } catch (err) {
+        if (err instanceof RangeError) throw new HttpError(404, err.message);
+        throw err;
+      }
+      return sendJson(res, 200, deps.wechat.getSetting(c));
+    }
+    if (method === 'POST' && b === 'deliveryFailure' && c) {
+      const code = body.errorCode;
+      if (code !== undefined && (typeof code !== 'number' || !Number.isInteger(code))) throw new HttpError(400, 'errorCode must be an integer');
+      const status = typeof body.errorStatus === 'string' ? body.errorStatus.slice(0, 64) : undefined;
+      const clear = code === undefined && status === undefined;
+      deps.wechat.setDeliveryFailure(c, clear ? null : { ...(code !== undefined && { errorCode: code as number }), ...(status && { errorStatus: status }) });
+      return sendJson(res, 200, { openid: c, failing: !clear });
     }
     if (b === 'faults' && !c) {
       if (method === 'GET') return sendJson(res, 200, { faults: deps.wechat.faults() });

@@ -13,7 +13,15 @@ const fail = (errCode: number, text: string): ClientSubscribeResult => ({
 /** [RSM-CNBLOGS] [COMM-ACCEPTWITH]: any status starting with "accept" (acceptWithAlert, acceptWithAudio…) is consent. */
 export const isAccept = (status: string): boolean => status.startsWith('accept');
 
-export function requestSubscribeMessage(core: SimCore, req: ClientSubscribeRequest): ClientSubscribeResult {
+/**
+ * `answered` (optional) collects the templates the user answered in a shown popup — what the popup push reports.
+ * Answers replayed from "always keep", `ban` and `filter` showed no choice to the user.
+ */
+export function requestSubscribeMessage(
+  core: SimCore,
+  req: ClientSubscribeRequest,
+  answered: { templateId: string; status: string }[] = [],
+): ClientSubscribeResult {
   // Error codes and texts: [RSM-W3C] [RSM-CSDN] [RSM-MINIGAME-MIRROR].
   const raw: unknown = (req as { tmplIds?: unknown }).tmplIds;
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0)) return fail(10001, "TmplIds can't be empty");
@@ -49,6 +57,7 @@ export function requestSubscribeMessage(core: SimCore, req: ClientSubscribeReque
     const status = saved ?? req.choices?.[id] ?? 'accept';
     if (saved === undefined && req.alwaysKeep) user.itemSettings.set(id, status);
     result[id] = status;
+    if (saved === undefined) answered.push({ templateId: id, status });
     if (t.type === 3) {
       // [SUBMSG-OVERVIEW] long-term: one accept allows sending until the user turns it off.
       if (isAccept(status)) user.longTerm.set(id, true);

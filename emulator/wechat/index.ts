@@ -14,6 +14,7 @@ import { type ApiAnswer, type SecCheckRule } from './apis';
 import { decodeCommApiData, encodeGatewayError, encodeWechatBuffer, encodeWechatJson, OpenApiDecodeError } from './codec';
 import { SimCore, type AccountPolicy } from './core';
 import { DEFAULT_SEED_PATH, loadSeed } from './seed';
+import { DEFAULT_DELIVERY_FAILURE, pushMessage, popupItems, sentItem, type DeliveryFailure } from './push';
 import { handleSend } from './send';
 import * as tpl from './templates';
 import { Delays, HANG_MS, pickLatency, roll } from './timers';
@@ -44,6 +45,18 @@ export interface WechatSimulatorExt extends WechatSimulator {
   setPolicy(policy: Partial<{ sensitiveWords: string[]; bannedTemplates: string[]; accountBanned: boolean; secCheckRules: SecCheckRule[] }>): void;
   /** Answers still held back by latency or a simulated timeout. */
   pendingAnswers(): number;
+  /**
+   * The user sets a template to 拒收 from the service-notification card menu or the settings page: WeChat keeps
+   * "always reject", the grant is gone, and a `subscribe_msg_change_event` (reject) is pushed ([COMM-CHANGE]).
+   */
+  changeSubscription(openid: string, templateId: string): void;
+  /** Accepted sends to this user fail afterwards (not delivered; the sent push reports the error). null = deliver. */
+  setDeliveryFailure(openid: string, failure: Partial<DeliveryFailure> | null): void;
+  /**
+   * When the sent push of an accepted send goes out: `after-answer` (default) or `before-answer` — WeChat's push can
+   * reach the push function before the sender has the msgid (the race receipts must survive).
+   */
+  setSentPushTiming(timing: 'after-answer' | 'before-answer'): void;
 }
 
 export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimulatorExt {
@@ -52,6 +65,10 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
   const delays = new Delays();
   let faults: FaultSpec = { ...opts.faults };
   let stats = { sends: 0, delivered: 0, byErrCode: {} as Record<string, number> };
+  const failures = new Map<string, DeliveryFailure>();
+  let sentTiming: 'after-answer' | 'before-answer' = 'after-answer';
+  const emit = (msg: ReturnType<typeof pushMessage>): Promise<void> =>
+    (opts.push ? opts.push(msg) : Promise.resolve()).catch((err: unknown) => core.log(`wechat push failed: ${String(err)}`));
 
   const count = (api: string, code: number | string, detail = ''): void => {
     core.log(`wechat ${api}${detail} → ${code}`);
@@ -107,17 +124,52 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     const out = handleSend(core, params);
     // The ambiguous case: WeChat processed the send (delivered if it passed) but the answer never arrives in time.
     const hang = roll(faults.timeoutRate, random);
-    if (out.delivered) stats.delivered += 1;
+    let sentPush: ReturnType<typeof pushMessage> | undefined;
+    if (out.delivered) {
+      const touser = String(params.touser);
+      const failure = failures.get(touser);
+      // [COMM-ASYNC] an accepted send is not yet a delivered one: the result comes later as subscribe_msg_sent_event.
+      if (failure) core.users.get(touser).inbox.pop();
+      else stats.delivered += 1;
+      const msg = pushMessage(core, touser, 'subscribe_msg_sent_event', [sentItem(out.delivered.templateId, out.delivered.msgid, failure)]);
+      if (sentTiming === 'before-answer') await emit(msg);
+      else sentPush = msg;
+    }
     count(api, hang ? 'timeout' : out.body.errcode, ` ${String(params.touser)} ${String(params.template_id)}`);
     await delays.wait(latency);
     if (out.lockedOpenid) core.inflight.release(out.lockedOpenid);
+    // Pushed as the answer leaves (the push function may see it before or after the sender reads the answer).
+    if (sentPush) void emit(sentPush);
     if (hang) await delays.wait(HANG_MS);
     return encodeWechatJson(out.body);
   }
 
   return {
     handleOpenApi,
-    requestSubscribeMessage: (req: ClientSubscribeRequest) => requestSubscribeMessage(core, req),
+    requestSubscribeMessage(req: ClientSubscribeRequest) {
+      const answered: { templateId: string; status: string }[] = [];
+      const r = requestSubscribeMessage(core, req, answered);
+      // [SUBMSG-GUIDE-COPY] the popup's choices are pushed as subscribe_msg_popup_event (PopupScene 0: a page).
+      if (r.ok && answered.length) void emit(pushMessage(core, req.openid, 'subscribe_msg_popup_event', popupItems(answered, req.popupScene ?? 0)));
+      return r;
+    },
+    changeSubscription(openid, templateId) {
+      const t = core.templates.get(templateId);
+      if (!t) throw new RangeError(`changeSubscription: unknown template ${templateId}`);
+      const u = core.users.get(openid);
+      u.itemSettings.set(templateId, 'reject');
+      if (t.type === 3) u.longTerm.set(templateId, false);
+      else u.quota.set(templateId, 0);
+      // [COMM-CHANGE] only cancellations are pushed.
+      void emit(pushMessage(core, openid, 'subscribe_msg_change_event', [{ TemplateId: templateId, SubscribeStatusString: 'reject' }]));
+    },
+    setDeliveryFailure(openid, f) {
+      if (f === null) failures.delete(openid);
+      else failures.set(openid, { ...DEFAULT_DELIVERY_FAILURE, ...f });
+    },
+    setSentPushTiming(t) {
+      sentTiming = t;
+    },
     getSetting(openid) {
       const u = core.users.peek(openid);
       return { mainSwitch: u?.mainSwitch ?? true, itemSettings: Object.fromEntries(u?.itemSettings ?? []) };
@@ -163,6 +215,8 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       core.restoreSeed();
       faults = { ...opts.faults };
       stats = { sends: 0, delivered: 0, byErrCode: {} };
+      failures.clear();
+      sentTiming = 'after-answer';
     },
     setPolicy(p) {
       const pol: AccountPolicy = core.policy;

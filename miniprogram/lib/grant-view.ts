@@ -39,11 +39,15 @@ export function remainingText(g: Pick<GrantView, 'kind' | 'remaining'>): string 
 export function grantRows(items: GrantView[], local: LocalSetting | null, mainSwitch: boolean | null): GrantRow[] {
   return items.map((g) => {
     const keep = local ? keepState(local.itemSettings?.[g.templateId]) : g.alwaysKeep;
-    const keepText =
-      keep === 'accept' ? '总是接收（不再弹窗，但每次点击仍只增加 1 条）'
+    // [SUBMSG-OVERVIEW] a long-term subscription has no count: "always accept" only skips the popup.
+    const acceptText = g.kind === 'long-term' ? '总是接收（不再弹窗）' : '总是接收（不再弹窗，但每次点击仍只增加 1 条）';
+    const keepChoice =
+      keep === 'accept' ? acceptText
         : keep === 'reject' ? '总是拒绝（需在设置中修改）'
           : keep === 'ban' ? '已屏蔽（需在设置中修改）'
             : '未勾选“总是保持以上选择”';
+    // [SUBSETTING] with the main switch off no message arrives, whatever was kept per template.
+    const keepText = mainSwitch === false && keep !== null ? `${keepChoice}；总开关已关闭，暂不生效` : keepChoice;
     const needsSettings = keep === 'reject' || keep === 'ban' || mainSwitch === false;
     return {
       templateId: g.templateId,

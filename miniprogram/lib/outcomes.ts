@@ -27,6 +27,7 @@ export const REASON_TEXT: Readonly<Record<string, string>> = {
   sent: '已发送',
   no_grant: '没有剩余订阅',
   frequency_cap: '超出频次上限',
+  main_switch_off: '用户关闭了订阅消息总开关',
   validation: '内容不合规',
   invalid_data: '模板参数不合规',
   sensitive_words: '命中敏感词',

@@ -38,6 +38,24 @@ export interface RecordResponse { counted: boolean; grants: GrantView[] }
 /** subscriptions.list */
 export interface ListResponse { items: GrantView[]; mainSwitch: boolean | null }
 
+/** core/grants/history.ts ConsentHistoryEntry. */
+export interface ConsentHistoryEntry {
+  at: number;
+  templateId: string;
+  title: string | null;
+  result: string;
+  status: string | null;
+  source: string;
+  page: string | null;
+  button: string | null;
+}
+/** subscriptions.history / userHistory */
+export interface HistoryResponse { entries: ConsentHistoryEntry[]; next: string | null }
+/** subscriptions.exportHistory / exportUserHistory */
+export interface ExportResponse { format: 'csv'; filename: string; count: number; truncated: boolean; content: string }
+/** subscriptions.deleteMyData (core/grants/manage.ts DeletionReceipt) */
+export interface DeletionReceipt { deleted: Record<string, number>; total: number; collections: readonly string[]; at: number }
+
 export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus }
 /** One item of reminders.listEvents. */
 export interface EventView { id: string; title: string; place: string; startAt: number; reminder: ReminderState | null }
@@ -90,6 +108,8 @@ export interface CampaignStats {
   failed: Record<string, number>;
   unknown: number;
   opened: number;
+  /** Sent messages by WeChat's receipt: delivered, failed after acceptance, no receipt yet. */
+  receipts?: { delivered: number; failed: number; awaiting: number };
   pending: number;
   /** Deliveries dropped by a campaign cancel. */
   cancelled: number;

@@ -13,6 +13,7 @@ import type { CampaignStats as CoreCampaignStats, Progress as CoreProgress } fro
 import type { DeliveryStatus as CoreDeliveryStatus } from '../../core/delivery';
 import type { ErrorCode } from '../../core/envelope';
 import type { GrantResult as CoreGrantResult, GrantView as CoreGrantView, TemplateKind as CoreGrantKind } from '../../core/grants/model';
+import type { ConsentHistoryEntry as CoreConsentHistoryEntry, exportHistory, readHistory } from '../../core/grants/history';
 import type { recordTap } from '../../core/grants/record';
 import type { grantViews } from '../../core/grants/views';
 import type { listEvents } from '../../core/reminders/use-cases';
@@ -84,6 +85,11 @@ export type Checks = [
   Assert<Same<mp.LibraryKeyword, CorePublicKeyword>>,
   Assert<Same<mp.TitlesResponse, Result<typeof listTitles>>>,
   Assert<Same<mp.AddTemplateResponse, Result<typeof addFromLibrary>>>,
+
+  // ---- consent history (我的订阅 → 授权记录) ----
+  Assert<Same<mp.ConsentHistoryEntry, CoreConsentHistoryEntry>>,
+  Assert<Same<mp.HistoryResponse, Result<typeof readHistory>>>,
+  Assert<Same<mp.ExportResponse, Result<typeof exportHistory>>>,
 
   // ---- campaigns ----
   Assert<Same<mp.Progress, CoreProgress>>,

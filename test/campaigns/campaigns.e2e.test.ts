@@ -120,7 +120,7 @@ describe('campaigns function (emulator)', () => {
     ]);
     expect(await admin(h.emu, { action: 'stats', id })).toEqual({
       ok: true,
-      data: { targeted: 6, sent: 2, skipped: { no_grant: 1 }, failed: { '40003': 1 }, unknown: 1, opened: 1, pending: 1, cancelled: 0, status: 'draft' },
+      data: { targeted: 6, sent: 2, skipped: { no_grant: 1 }, failed: { '40003': 1 }, unknown: 1, opened: 1, receipts: { delivered: 0, failed: 0, awaiting: 2 }, pending: 1, cancelled: 0, status: 'draft' },
     });
     const list = await admin(h.emu, { action: 'list' });
     expect(list).toMatchObject({ ok: true, data: { campaigns: [{ id, status: 'draft', progress: { targeted: 0, pending: 0 } }] } });

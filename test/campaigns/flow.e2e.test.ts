@@ -44,9 +44,11 @@ it('runs a campaign from draft to stats with opens', async () => {
   expect(deliveryId).toBe(`campaign:${id}:o-alice`);
   expect(await emu.call('track', 'o-alice', { action: 'open', deliveryId })).toEqual({ ok: true, data: { counted: true } });
 
+  // WeChat's sent pushes (queued by the test emulator) reach subscriptionEvents: both receipts join.
+  await emu.pushes.deliver();
   expect(await admin({ action: 'stats', id })).toEqual({
     ok: true,
-    data: { targeted: 2, sent: 2, skipped: {}, failed: {}, unknown: 0, opened: 1, pending: 0, cancelled: 0, status: 'completed' },
+    data: { targeted: 2, sent: 2, skipped: {}, failed: {}, unknown: 0, opened: 1, receipts: { delivered: 2, failed: 0, awaiting: 0 }, pending: 0, cancelled: 0, status: 'completed' },
   });
   const list = await admin({ action: 'list' });
   expect(list.data.campaigns[0]).toMatchObject({ id, status: 'completed', progress: { targeted: 2, sent: 2, pending: 0 }, opened: 1 });

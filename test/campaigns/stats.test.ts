@@ -25,9 +25,26 @@ describe('campaign stats', () => {
       failed: { '40003': 1, unknown: 1 },
       unknown: 2,
       opened: 6,
+      receipts: { delivered: 0, failed: 0, awaiting: 10 },
       pending: 5,
       cancelled: 5,
     });
+  });
+
+  it('counts sent messages by their joined receipt: delivered, failed after acceptance, awaiting', () => {
+    const s = foldStats(
+      [
+        { status: 'sent', receipt: 'delivered', n: 7 },
+        { status: 'sent', receipt: 'failed', n: 2 },
+        { status: 'sent', receipt: null, n: 1 },
+        { status: 'failed', errCode: 43101, n: 4 },
+      ],
+      0,
+    );
+    expect(s.sent).toBe(10);
+    expect(s.receipts).toEqual({ delivered: 7, failed: 2, awaiting: 1 });
+    // A failure after acceptance is not a send failure: it stays in `sent`, apart from WeChat's refusals.
+    expect(s.failed).toEqual({ '43101': 4 });
   });
 
   it('derives progress from counters; final campaigns have nothing pending', () => {

@@ -75,7 +75,7 @@ describe('tixing CLI against the emulator', () => {
     expect(r.stdout).toMatch(/failed\s+1 \(40003 1\)/);
     expect(r.stdout).toMatch(/opened\s+1 \(50\.0% of sent\)/);
     const stats = JSON.parse((await cli(['campaigns', 'stats', running])).stdout);
-    expect(stats).toEqual({ id: running, status: 'running', targeted: 4, sent: 1, skipped: { no_grant: 1 }, failed: {}, unknown: 0, opened: 0, pending: 2, cancelled: 0 });
+    expect(stats).toEqual({ id: running, status: 'running', targeted: 4, sent: 1, skipped: { no_grant: 1 }, failed: {}, unknown: 0, opened: 0, receipts: { delivered: 0, failed: 0, awaiting: 1 }, pending: 2, cancelled: 0 });
     const dl = await cli(['campaigns', 'deliveries', running, '--status', 'pending', '--limit', '1']);
     expect(dl.stdout).toMatch(/o-carol\s+pending/);
     expect(dl.stdout).not.toContain('o-dave');

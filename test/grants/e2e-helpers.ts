@@ -28,9 +28,18 @@ export async function remaining(emu: Emulator, openid: string, templateId: strin
   return res.data.items.find((i) => i.templateId === templateId)?.remaining;
 }
 
-/** A WeChat message push as the cloud delivers it to the function configured in 云开发 → 消息推送. */
+/**
+ * A WeChat message push as the cloud delivers it to the function configured in 云开发 → 消息推送 (the invocation
+ * emulator/push.ts makes: kind `push`, OPENID = FromUserName, no userInfo). For crafted pushes; the emulator's own
+ * pushes come from requestSubscribe, wechat.changeSubscription and sends (`emu.pushes.deliver()`).
+ */
 export function push(emu: Emulator, openid: string, event: string, list: unknown, createTime: number) {
-  return emu.callRaw('subscriptionEvents', { ToUserName: 'gh_0000000000', FromUserName: openid, CreateTime: createTime, MsgType: 'event', Event: event, List: list }, { openid });
+  return emu.callRaw('subscriptionEvents', { ToUserName: 'gh_0000000000', FromUserName: openid, CreateTime: createTime, MsgType: 'event', Event: event, List: list }, { kind: 'push', openid });
+}
+
+/** The same push sent by a mini program user through wx.cloud.callFunction (event + userInfo, SOURCE wx_client). */
+export function forgePush(emu: Emulator, caller: string, fromUser: string, event: string, list: unknown, createTime: number) {
+  return emu.call<Envelope>('subscriptionEvents', caller, { ToUserName: 'gh_0000000000', FromUserName: fromUser, CreateTime: createTime, MsgType: 'event', Event: event, List: list });
 }
 
 /** Every collection's document count, for "nothing written" checks. */

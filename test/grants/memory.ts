@@ -5,7 +5,9 @@ import { createLedgerCore } from '../../core/grants/ledger';
 import { grantId, type GrantDoc } from '../../core/grants/model';
 import { DECLARED } from '../support/templates';
 import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
-import type { ReceiptStore } from '../../core/grants/push';
+import type { PushDeps } from '../../core/grants/push';
+import type { SubscriptionsDeps } from '../../core/grants/table';
+import type { Receipt } from '../../core/sending/receipts';
 
 export type Gate = () => Promise<void>;
 const open: Gate = () => Promise.resolve();
@@ -98,9 +100,9 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
   const claims = new Map<string, { openid: string; state: string }>();
   const rate = new Map<string, number>();
   const users = new Map<string, UserSettings & { openid: string }>();
-  const receipts: Parameters<ReceiptStore['record']>[0][] = [];
+  const receipts: Receipt[] = [];
   const counter = { writes: 0 };
-  const deps: GrantsDeps & { receipts: ReceiptStore } = {
+  const deps: PushDeps & SubscriptionsDeps = {
     clock,
     ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)),
     grants: { listByOpenid: async (openid) => [...store.docs.values()].filter((d) => d.openid === openid).map((d) => structuredClone(d)) },
@@ -155,7 +157,20 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
         return 0;
       },
     },
-    receipts: { record: async (r) => void receipts.push(r) },
+    receipts: {
+      save: async (r) => void (counter.writes++, receipts.push(r)),
+      findDelivery: async () => null,
+      markDelivery: async () => false,
+      markJoined: async () => undefined,
+      waiting: async () => [],
+    },
+    history: {
+      async history(openid, cursor, limit) {
+        const order = (a: ConsentEntry, b: ConsentEntry) => b.at - a.at || (a._id < b._id ? 1 : a._id > b._id ? -1 : 0);
+        const after = (e: ConsentEntry) => !cursor || e.at < cursor.at || (e.at === cursor.at && e._id < cursor.id);
+        return consent.filter((e) => e.openid === openid && after(e)).sort(order).slice(0, limit).map((e) => structuredClone(e));
+      },
+    },
     limits: { recordPerMinute: opts.recordPerMinute ?? 30, maxTemplatesPerRequest: 3 },
   };
   const writes = () => counter.writes + store.ops; // store.ops also counts reads; only used as "nothing happened"

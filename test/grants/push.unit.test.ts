@@ -15,7 +15,8 @@ const push = (Event: string, List: unknown, CreateTime = 1795250000, FromUserNam
   List,
 });
 const item = (TemplateId: string, SubscribeStatusString: string) => ({ TemplateId, SubscribeStatusString, PopupScene: '0' });
-const pushCaller = { openid: 'o-alice', source: 'wx_http' };
+// What the emulator gives a push (emulator/runner/env.ts PUSH_SOURCE); the rule does not depend on the value.
+const pushCaller = { openid: 'o-alice', source: 'wx_unknown' };
 
 describe('subscriptionEvents', () => {
   it('accepts List as an object (one item) and as an array (several)', async () => {
@@ -64,10 +65,42 @@ describe('subscriptionEvents', () => {
     expect(m.receipts).toEqual([expect.objectContaining({ msgid: '1700000001', errorCode: 0, errorStatus: 'success', openid: 'o-alice' })]);
   });
 
+  it('refuses every invocation that is not WeChat\'s push, before writing anything', async () => {
+    const m = memoryGrantsDeps();
+    const p = push('subscribe_msg_sent_event', { TemplateId: 'TPL_EVENT_REMINDER', MsgID: '1700000001', ErrorCode: '0', ErrorStatus: 'success' });
+    const refused = [
+      { openid: 'o-alice', source: 'wx_client' },
+      { openid: 'o-alice', source: 'wx_devtools' },
+      { openid: 'o-alice', source: 'wx_client,scf' },
+      { openid: 'o-alice', source: 'wx_unknown,scf' },
+      { openid: 'o-alice', source: 'scf' },
+      { openid: 'o-alice', source: 'wx_http' },
+      { source: 'wx_trigger' },
+      { openid: 'o-alice', source: '' },
+      { source: 'wx_unknown' },
+    ];
+    for (const caller of refused) {
+      expect(await handlePush(m.deps, p, caller)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    // A callFunction event always carries userInfo, whatever SOURCE says.
+    expect(await handlePush(m.deps, { ...p, userInfo: { openId: 'o-alice', appId: 'wx0' } }, pushCaller)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(m.writes()).toBe(0);
+    expect(m.receipts).toEqual([]);
+  });
+
+  it('tells two pushes of one user in the same second apart (two sends, two receipts)', async () => {
+    const m = memoryGrantsDeps();
+    const sent = (MsgID: string) => push('subscribe_msg_sent_event', { TemplateId: 'TPL_EVENT_REMINDER', MsgID, ErrorCode: '0', ErrorStatus: 'success' }, 5);
+    expect(await handlePush(m.deps, sent('1700000001'), pushCaller)).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect(await handlePush(m.deps, sent('1700000002'), pushCaller)).toMatchObject({ ok: true, data: { duplicate: false } });
+    expect(await handlePush(m.deps, sent('1700000002'), pushCaller)).toMatchObject({ ok: true, data: { duplicate: true } });
+    expect(m.receipts.map((r) => r.msgid)).toEqual(['1700000001', '1700000002']);
+  });
+
   it('ignores unknown events and templates; refuses forged senders and bad shapes with nothing written', async () => {
     const m = memoryGrantsDeps();
     expect(await handlePush(m.deps, push('user_enter_tempsession', {}), pushCaller)).toMatchObject({ ok: true, data: { ignored: true } });
-    expect(await handlePush(m.deps, { MsgType: 'text', Content: 'hi' }, pushCaller)).toMatchObject({ ok: true, data: { ignored: true } });
+    expect(await handlePush(m.deps, { FromUserName: 'o-alice', MsgType: 'text', Content: 'hi' }, pushCaller)).toMatchObject({ ok: true, data: { ignored: true } });
     expect(m.writes()).toBe(0);
     expect(await handlePush(m.deps, push('subscribe_msg_popup_event', item('TPL_EVENT_REMINDER', 'accept'), 1, 'o-bob'), pushCaller)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await handlePush(m.deps, push('subscribe_msg_popup_event', { TemplateId: { $ne: 1 } }), pushCaller)).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

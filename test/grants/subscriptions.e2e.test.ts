@@ -1,5 +1,5 @@
 // End to end (emulator + real wx-server-sdk): the subscriptions and subscriptionEvents functions and the ledger.
-import { counts, docsOf, Envelope, PLACEMENT, push, record, remaining } from './e2e-helpers';
+import { counts, docsOf, Envelope, forgePush, PLACEMENT, push, record, remaining } from './e2e-helpers';
 import { useEmulator } from '../support/emulator';
 
 // At most 4 containers per function, warmed before the concurrency test: on the shared 2-core machine, 8–16 cold
@@ -136,16 +136,25 @@ describe('subscriptions (e2e)', () => {
     expect(counts(h.emu)).toEqual(before);
   });
 
-  it('a push carrying another user\'s MsgID writes only the caller\'s own receipt; deleteMyData leaves the other\'s', async () => {
-    const sent = (openid: string, ct: number) =>
-      h.emu.callRaw('subscriptionEvents', { FromUserName: openid, CreateTime: ct, MsgType: 'event', Event: 'subscribe_msg_sent_event', List: { TemplateId: 'TPL_EVENT_REMINDER', MsgID: '9000001', ErrorCode: 0, ErrorStatus: 'success' } }, { openid });
-    expect((await sent('o-rcpt', 10)).result).toMatchObject({ ok: true });
+  it('a mini program user forging a push with another user\'s MsgID is refused with nothing written, before and after deleteMyData', async () => {
+    const receipt = { TemplateId: 'TPL_EVENT_REMINDER', MsgID: '9000001', ErrorCode: '0', ErrorStatus: 'success' };
+    // WeChat's own push for the victim.
+    expect((await push(h.emu, 'o-rcpt', 'subscribe_msg_sent_event', receipt, 10)).result).toMatchObject({ ok: true });
     const victim = () => h.emu.db.find('sent_events', { openid: 'o-rcpt' });
     expect(victim()).toEqual([expect.objectContaining({ msgid: '9000001', errorStatus: 'success' })]);
-    // Another user forges a receipt for the same MsgID, then erases their data.
-    expect((await sent('o-forger', 11)).result).toMatchObject({ ok: true });
-    await h.emu.call('subscriptions', 'o-forger', { action: 'deleteMyData', confirm: true });
-    expect(victim()).toEqual([expect.objectContaining({ msgid: '9000001', openid: 'o-rcpt', errorStatus: 'success' })]);
+    const before = counts(h.emu);
+    // The forger calls subscriptionEvents from the mini program: as the victim, and as themselves with the victim's MsgID.
+    const failed = { ...receipt, ErrorCode: '1', ErrorStatus: 'failed:user block' };
+    for (const from of ['o-rcpt', 'o-forger']) {
+      expect(await forgePush(h.emu, 'o-forger', from, 'subscribe_msg_sent_event', failed, 11)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(counts(h.emu)).toEqual(before);
+    expect(await h.emu.call('subscriptions', 'o-forger', { action: 'deleteMyData', confirm: true })).toMatchObject({ ok: true });
+    for (const from of ['o-rcpt', 'o-forger']) {
+      expect(await forgePush(h.emu, 'o-forger', from, 'subscribe_msg_sent_event', failed, 12)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    }
+    expect(docsOf(h.emu, 'o-forger')).toEqual([]);
+    expect(victim()).toEqual([expect.objectContaining({ msgid: '9000001', openid: 'o-rcpt', errorCode: 0, errorStatus: 'success' })]);
   });
 
   it('rate-limits record per openid per minute (config limits.recordPerMinute = 30)', async () => {

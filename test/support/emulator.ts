@@ -30,6 +30,9 @@
 // - `h.emu.trigger(fn)` fires fn's timer now; `h.emu.advance(ms)` returns { fired: [...], coalesced }.
 // - `withSdkEnv(h.emu, async () => { ... })` runs code with process.env pointed at the emulator, so the real
 //   wx-server-sdk can be used in-process (e.g. to seed or inspect data as an admin script would).
+// - WeChat's message pushes (popup after requestSubscribe, change after `wechat.changeSubscription`, sent after
+//   each accepted send) are queued in tests: `await h.emu.pushes.deliver()` hands them to subscriptionEvents the
+//   way WeChat does; `useEmulator({ messagePush: 'auto' })` delivers them as they happen, like `npm start`.
 // - Set TIXING_EMULATOR_LOG=1 to see the emulator's log lines (one per invocation) while debugging.
 import { existsSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -66,6 +69,8 @@ export async function startTestEmulator(opts: TestEmulatorOptions = {}): Promise
   return startEmulator({
     port: 0,
     timers: 'manual',
+    // WeChat's message pushes wait for `emu.pushes.deliver()` (tests that do not care never see them run).
+    messagePush: 'manual',
     startAt: TEST_START,
     quiet: !verbose,
     ...(verbose ? { log: (line: string) => process.stderr.write(`${line}\n`) } : {}),

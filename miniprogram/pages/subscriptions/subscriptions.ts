@@ -1,9 +1,11 @@
 // Mini program page: 我的订阅 — every template the app uses with remaining sends (ledger), last choice, "always keep"
-// and main switch (wx.getSetting, synced to the ledger), ask again, revoke, delete my data.
+// and main switch (wx.getSetting, synced to the ledger), ask again, revoke, delete my data (with its receipt), and my
+// consent history (read page by page, export as CSV to the clipboard).
 import type { SubscribeResultDetail } from '../../components/subscribe-button/index';
 import { call, messageOf } from '../../lib/api';
+import { deletionText, historyRows, type HistoryRow } from '../../lib/consent-view';
 import { grantRows, mainSwitchText, mergeGrants, settingsPayload, type GrantRow, type LocalSetting } from '../../lib/grant-view';
-import type { GrantView, ListResponse } from '../../lib/types';
+import type { ConsentHistoryEntry, DeletionReceipt, ExportResponse, GrantView, HistoryResponse, ListResponse } from '../../lib/types';
 import { alert, confirm, openSubscriptionSettings, readSubscriptionsSetting, toast, type Ev, type Tap } from '../../lib/ui';
 
 Component({
@@ -16,6 +18,12 @@ Component({
     mainSwitchText: '未知',
     items: [] as GrantView[],
     local: null as LocalSetting | null,
+    historyOpen: false,
+    historyLoading: false,
+    historyError: '',
+    historyEntries: [] as ConsentHistoryEntry[],
+    historyRows: [] as HistoryRow[],
+    historyNext: null as string | null,
   },
   methods: {
     onShow() {
@@ -85,11 +93,50 @@ Component({
       const sure = await confirm('删除我的数据', '将删除你的订阅记录、授权日志和个人提醒，且无法恢复。确定删除吗？', '删除', true);
       if (!sure) return;
       try {
-        await call('subscriptions', 'deleteMyData', { confirm: true });
-        toast('已删除', 'success');
+        const receipt = await call<DeletionReceipt>('subscriptions', 'deleteMyData', { confirm: true });
+        this.setData({ historyOpen: false, historyEntries: [], historyRows: [], historyNext: null });
+        await alert('已删除', deletionText(receipt));
         await this.refresh(false);
       } catch (err) {
         await alert('删除失败', messageOf(err));
+      }
+    },
+
+    /** 授权记录: the first page (again), newest first. */
+    async onShowHistory() {
+      this.setData({ historyOpen: true, historyEntries: [], historyRows: [], historyNext: null });
+      await this.loadHistory(null);
+    },
+
+    async onMoreHistory() {
+      if (this.data.historyNext) await this.loadHistory(this.data.historyNext);
+    },
+
+    async loadHistory(cursor: string | null) {
+      this.setData({ historyLoading: true, historyError: '' });
+      try {
+        const page = await call<HistoryResponse>('subscriptions', 'history', cursor ? { cursor } : {});
+        const entries = [...this.data.historyEntries, ...page.entries];
+        this.setData({ historyEntries: entries, historyRows: historyRows(entries), historyNext: page.next });
+      } catch (err) {
+        this.setData({ historyError: messageOf(err) });
+      }
+      this.setData({ historyLoading: false });
+    },
+
+    /** The whole history as CSV, copied to the clipboard (paste it into a note or a file to keep it). */
+    async onExportHistory() {
+      try {
+        const file = await call<ExportResponse>('subscriptions', 'exportHistory');
+        if (file.count === 0) {
+          toast('还没有授权记录');
+          return;
+        }
+        await new Promise<void>((resolve, reject) => wx.setClipboardData({ data: file.content, success: () => resolve(), fail: reject }));
+        const more = file.truncated ? '（仅最近的记录）' : '';
+        await alert('已导出', `${file.count} 条授权记录${more}已复制为 CSV 表格文本，可粘贴到备忘录或文件中保存。`);
+      } catch (err) {
+        await alert('导出失败', messageOf(err));
       }
     },
   },

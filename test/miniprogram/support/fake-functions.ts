@@ -17,6 +17,9 @@ export function fakeSubscriptions() {
   const lastResult: Record<string, string | null> = {};
   const alwaysKeep: Record<string, string | null> = {};
   const state = { mainSwitch: null as boolean | null, counted: 0, synced: [] as Obj[], revoked: [] as string[], deleted: 0 };
+  /** Consent history, newest first (core/grants/history.ts entries); pages of `historyPage` entries. */
+  const history: Obj[] = [];
+  const historyPage = 2;
   const view = () =>
     TEMPLATES.map((t) => ({
       ...t,
@@ -57,16 +60,29 @@ export function fakeSubscriptions() {
         state.revoked.push(d['templateId']);
         remaining[d['templateId']] = 0;
         return ok({ templateId: d['templateId'], remaining: 0 });
-      case 'deleteMyData':
+      case 'deleteMyData': {
         if (d['confirm'] !== true) return fail('INVALID_INPUT', 'confirm');
         state.deleted += 1;
         for (const k of Object.keys(remaining)) delete remaining[k];
-        return ok({ deleted: { grants: 1, consent_log: 2 } });
+        const logged = history.splice(0, history.length).length;
+        const deleted = { grants: 1, consent_log: logged, request_log: 0, rate_limits: 0, users: 0, deliveries: 0, sent_events: 0, send_log: 0 };
+        return ok({ deleted, total: 1 + logged, collections: Object.keys(deleted), at: Date.UTC(2026, 4, 1, 2, 30) });
+      }
+      case 'history': {
+        const start = typeof d['cursor'] === 'string' ? Number(String(d['cursor']).split(':')[0]) : 0;
+        const entries = history.slice(start, start + historyPage);
+        const next = start + historyPage < history.length ? `${start + historyPage}:x` : null;
+        return ok({ entries, next });
+      }
+      case 'exportHistory': {
+        const rows = history.map((e) => [new Date(e['at'] as number).toISOString(), e['templateId'], e['title'], e['result']].join(','));
+        return ok({ format: 'csv', filename: 'consent-history.csv', count: history.length, truncated: false, content: ['time_utc,template_id,title,result', ...rows].join('\r\n') });
+      }
       default:
         return fail('UNKNOWN_ACTION', String(d['action']));
     }
   };
-  return { handler, state, remaining, seen };
+  return { handler, state, remaining, seen, history, alwaysKeep };
 }
 
 /** `reminders` + `track`: events in the future, a reminder needs a remaining grant. */

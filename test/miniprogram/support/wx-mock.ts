@@ -17,6 +17,9 @@ export interface WxMock {
   openSetting: jest.Mock;
   getSetting: jest.Mock;
   navigateTo: jest.Mock;
+  setClipboardData: jest.Mock;
+  /** The last text put on the clipboard. */
+  clipboard: string | null;
   callFunction: jest.Mock;
   /** Every callFunction as `{ name, data }`, in order, including ones that failed. */
   calls: { name: string; data: Obj }[];
@@ -76,6 +79,11 @@ export function installWx(): WxMock {
       ...(opts.withSubscriptions && m.subscriptionsSetting ? { subscriptionsSetting: m.subscriptionsSetting } : {}),
     }));
   m.navigateTo = jest.fn((opts: Callbacks) => settle(opts, true, { errMsg: 'navigateTo:ok' }));
+  m.clipboard = null;
+  m.setClipboardData = jest.fn((opts: Callbacks & { data: string }) => {
+    m.clipboard = opts.data;
+    settle(opts, true, { errMsg: 'setClipboardData:ok' });
+  });
   m.callFunction = jest.fn(async ({ name, data }: { name: string; data: Obj }) => {
     m.calls.push({ name, data: JSON.parse(JSON.stringify(data)) as Obj });
     const f = failures[name];
@@ -98,6 +106,7 @@ export function installWx(): WxMock {
     openSetting: m.openSetting,
     getSetting: m.getSetting,
     navigateTo: m.navigateTo,
+    setClipboardData: m.setClipboardData,
     showLoading: jest.fn(),
     hideLoading: jest.fn(),
     stopPullDownRefresh: jest.fn(),
