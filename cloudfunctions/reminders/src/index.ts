@@ -3,7 +3,7 @@ import { dispatchAction } from '../../../core/actions';
 import type { RemindersDeps } from '../../../core/reminders/ports';
 import { remindersTable } from '../../../core/reminders/table';
 import appConfig from '../../../config/tixing.json';
-import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
+import { createHolds, systemClock } from '../../../adapters/grant-ledger';
 import { currentCaller, initCloud } from '../../../adapters/runtime';
 import { createEventStore } from '../../../adapters/stores/events';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
@@ -11,14 +11,14 @@ import { createReminderStore } from '../../../adapters/stores/reminders';
 
 initCloud();
 const registry = createTemplateLookup();
-const ledger = createGrantLedger();
+const holds = createHolds();
 // Not adapters/sender's sendConfig: that module bundles the sending pipeline, which this function never uses.
 const config = appConfig as { zone: string; miniprogramState: RemindersDeps['miniprogramState']; lang: RemindersDeps['lang'] };
 const deps: RemindersDeps = {
   clock: systemClock,
   events: createEventStore(),
   reminders: createReminderStore(),
-  remaining: (openid, templateId) => ledger.remaining(openid, templateId),
+  holds,
   registry,
   zone: config.zone,
   miniprogramState: config.miniprogramState,
