@@ -51,6 +51,7 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): GrantsDeps &
   return {
     clock,
     ledger: createGrantLedger({ clock }).core,
+    holds: createHolds(clock),
     grants: docs,
     consent: createConsentLog(),
     requests: createRequestLog(),
