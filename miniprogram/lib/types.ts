@@ -98,7 +98,7 @@ export interface CampaignStats {
 export type CampaignStatsResponse = CampaignStats & { status: CampaignStatus };
 
 /** campaigns.previewAudience */
-export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }
+export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number; held: number }
 
 export type Audience =
   | { kind: 'all' }

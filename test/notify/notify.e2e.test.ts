@@ -5,13 +5,13 @@ import { counts, record } from '../grants/e2e-helpers';
 import { seedGrant } from '../sending/e2e-support';
 import { createCollections, dispatchRuns } from '../dispatch/support';
 import { useEmulator, type Envelope } from '../support/emulator';
-import { data, notifyFunctionsDir, ORDER_DATA, ORDER_TPL, team } from './support';
+import { data, FUNCTIONS_CONFIG, notifyFunctionsDir, ORDER_DATA, ORDER_TPL, team } from './support';
 
 let dir = '';
 beforeAll(async () => {
   dir = await notifyFunctionsDir();
 }, 300_000);
-const h = useEmulator({ get functionsDir() { return dir; }, maxWorkers: 2 } as never);
+const h = useEmulator({ get functionsDir() { return dir; }, functionsConfig: FUNCTIONS_CONFIG, maxWorkers: 2 } as never);
 
 beforeEach(async () => {
   await h.emu.reset();

@@ -3,7 +3,11 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import functionsJson from '../../config/functions.json';
 import { buildFixtureFunctions, buildStale, ROOT, type Emulator, type Envelope } from '../support/emulator';
+
+/** Timeouts: Tixing's (config/functions.json) plus the fixture team function, which waits for notify's cold start. */
+export const FUNCTIONS_CONFIG: Record<string, { timeoutSec?: number }> = { ...functionsJson, teamnotify: { timeoutSec: 20 } };
 
 const TIXING = ['setup', 'notify', 'dispatch', 'campaigns', 'reminders', 'subscriptions', 'orderStatus'];
 
