@@ -124,7 +124,10 @@ export async function listEvents(deps: RemindersDeps, openid: string) {
       .sort((a, b) => a.startAt - b.startAt)
       .map((e) => {
         const r = byEvent.get(e._id);
-        return { id: e._id, title: e.title, place: e.place, startAt: e.startAt, reminder: r ? { id: r._id, dueAt: r.dueAt, status: r.status } : null };
+        // `reason` says why a reminder was not sent (e.g. no_grant), so the page can say so honestly.
+        const reminder: { id: string; dueAt: number; status: DeliveryStatus; reason?: string } | null = r ? { id: r._id, dueAt: r.dueAt, status: r.status } : null;
+        if (reminder && r?.reason && !OPEN.includes(r.status)) reminder.reason = r.reason;
+        return { id: e._id, title: e.title, place: e.place, startAt: e.startAt, reminder };
       }),
   };
 }

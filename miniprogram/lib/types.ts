@@ -38,7 +38,7 @@ export interface RecordResponse { counted: boolean; grants: GrantView[] }
 /** subscriptions.list */
 export interface ListResponse { items: GrantView[]; mainSwitch: boolean | null }
 
-export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus }
+export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus; reason?: string }
 /** One item of reminders.listEvents. */
 export interface EventView { id: string; title: string; place: string; startAt: number; reminder: ReminderState | null }
 

@@ -67,6 +67,19 @@ describe('pages/events', () => {
     expect(callsOf(wx, 'reminders', 'cancel')).toEqual([{ action: 'cancel', reminderId: 'rem-ev-1' }]);
   });
 
+  it('a skipped reminder says why in Chinese (not in success green) and offers to subscribe again', async () => {
+    rem.reminders['rem-ev-1'] = { id: 'rem-ev-1', eventId: 'ev-1', dueAt: Date.now() - 60_000, status: 'skipped', reason: 'no_grant' };
+    const page = await open();
+    const label = page.querySelector('#reminder-ev-1');
+    expect(label?.dom?.textContent).toBe('未发送：订阅次数已用完');
+    expect((label?.dom as unknown as { className?: string } | undefined)?.className).toContain('reminder-warn');
+    expect(page.querySelector('#cancel-ev-1')).toBeFalsy();
+    wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
+    await tap(node(page, '#resubscribe-ev-1'), '#btn');
+    await waitFor(() => callsOf(wx, 'subscriptions', 'record').length === 1, 'the new grant recorded');
+    expect(callsOf(wx, 'subscriptions', 'record')[0]!['placement']).toEqual({ page: 'pages/events/events', button: 'resubscribe' });
+  });
+
   it('opened from a message: track open once with the (decoded) delivery id', async () => {
     const deliveryId = 'reminder:rem-ev-1:o-dev';
     const page = await open({ eventId: 'ev-1', deliveryId: encodeURIComponent(deliveryId) });

@@ -75,14 +75,14 @@ export function fakeReminders(now: number, grants: () => number) {
     { id: 'ev-1', title: '周末读书会', place: '图书馆三楼', startAt: now + 3 * 3600_000 },
     { id: 'ev-2', title: '城市夜跑', place: '滨江公园', startAt: now + 26 * 3600_000 },
   ];
-  const reminders: Record<string, { id: string; eventId: string; dueAt: number; status: string }> = {};
+  const reminders: Record<string, { id: string; eventId: string; dueAt: number; status: string; reason?: string }> = {};
   const opens = new Set<string>();
   const state = { created: [] as Obj[], cancelled: [] as string[], openCalls: 0 };
-  const reminderOf = (eventId: string) => Object.values(reminders).find((r) => r.eventId === eventId && r.status === 'pending');
+  const reminderOf = (eventId: string) => Object.values(reminders).find((r) => r.eventId === eventId && r.status !== 'cancelled');
   const handler = (d: Obj) => {
     switch (d['action']) {
       case 'listEvents':
-        return ok({ events: events.map((e) => { const r = reminderOf(e.id); return { ...e, reminder: r ? { id: r.id, dueAt: r.dueAt, status: r.status } : null }; }) });
+        return ok({ events: events.map((e) => { const r = reminderOf(e.id); return { ...e, reminder: r ? { id: r.id, dueAt: r.dueAt, status: r.status, ...(r.reason ? { reason: r.reason } : {}) } : null }; }) });
       case 'create': {
         state.created.push(d);
         const ev = events.find((e) => e.id === d['eventId']);
