@@ -10,8 +10,6 @@ import { cappedOpenids } from './stats';
 export const USERS = 'users';
 const GRANTS = 'grants';
 const PAGE = 500;
-/** A grant with at least one unit held for a purpose (core/grants/model.ts `purposeHolds`, non-empty). */
-const HELD = 'purposeHolds.0';
 
 export function toProfile(raw: Doc | null | undefined): UserProfile | null {
   if (!raw || typeof raw._id !== 'string') return null;
@@ -67,7 +65,8 @@ export function createAudienceCounter(database: () => Database): AudienceCounter
         for (const chunk of chunks([...capped], PAGE)) {
           cappedUsable += (await grants.where(usableGrant(db, campaign.templateId, { openid: _.in(chunk) }) as Doc).count()).total;
         }
-        const held = (await grants.where({ templateId: campaign.templateId, [HELD]: _.exists(true) }).count()).total;
+        // Held: `purposeHolds` non-empty (its first element exists), core/grants/model.ts.
+        const held = (await grants.where({ templateId: campaign.templateId, 'purposeHolds.0': _.exists(true) }).count()).total;
         return { reachable: usable - cappedUsable, noGrant: total - usable, capped: cappedUsable, total, held };
       }
       // Segment: page through matching users by _id, and look up their usable grants one page at a time.
@@ -81,7 +80,7 @@ export function createAudienceCounter(database: () => Database): AudienceCounter
         if (ids.length > 0) {
           const rows = (await grants.where(usableGrant(db, campaign.templateId, { openid: _.in(ids) }) as Doc).limit(PAGE).field({ openid: true }).get()).data;
           const usable = new Set(rows.map((r) => String(r.openid)));
-          counts.held += (await grants.where({ templateId: campaign.templateId, openid: _.in(ids), [HELD]: _.exists(true) }).count()).total;
+          counts.held += (await grants.where({ templateId: campaign.templateId, openid: _.in(ids), 'purposeHolds.0': _.exists(true) }).count()).total;
           counts.total += ids.length;
           counts.noGrant += ids.length - usable.size;
           for (const o of usable) {

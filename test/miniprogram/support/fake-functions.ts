@@ -113,3 +113,28 @@ export function fakeReminders(now: number, grants: () => number) {
   };
   return { handler, track, state, events, reminders };
 }
+
+/** `orderStatus` (the example team function): place → created, pay → paid, get. */
+export function fakeOrders() {
+  const orders: Record<string, Obj> = {};
+  const handler = (d: Obj) => {
+    switch (d['action']) {
+      case 'place': {
+        const o = { _id: `A${Object.keys(orders).length + 1}00000`, item: d['item'], amountFen: d['amountFen'], status: 'created' };
+        orders[o._id] = o;
+        return ok({ order: o });
+      }
+      case 'pay': {
+        const o = orders[d['id']];
+        if (!o) return fail('NOT_FOUND', 'order');
+        if (o['status'] === 'created') o['status'] = 'paid';
+        return ok({ order: o });
+      }
+      case 'get':
+        return orders[d['id']] ? ok({ order: orders[d['id']] }) : fail('NOT_FOUND', 'order');
+      default:
+        return fail('UNKNOWN_ACTION', String(d['action']));
+    }
+  };
+  return { handler, orders };
+}
