@@ -38,6 +38,12 @@ export interface GrantHolds {
   holdFor(ids: readonly string[], purpose: string): Promise<number>;
   /** The unit held for `purpose` becomes claim `token`'s hold (one atomic write); false when none is held. */
   usePurpose(id: string, purpose: string, token: string): Promise<boolean>;
+  /**
+   * A send that used a purpose's unit goes back to the queue (a retry): the unit held by `token` returns to the
+   * purpose, not to the free pool (pull the token, push `p:<purpose>`). Grants already holding that purpose again
+   * are not matched: a plain `refund` after this settles them. Resolves how many.
+   */
+  refundToPurpose(ids: readonly string[], token: string, purpose: string): Promise<number>;
   /** Gives back the units held for `purpose` (remaining + 1). Resolves how many. */
   releasePurpose(ids: readonly string[], purpose: string): Promise<number>;
   /** [SEND-NEW-MIRROR] 43101: remaining → 0 (long-term: inactive), `token` pulled; logged to consent_log. */
@@ -90,6 +96,11 @@ export function createGrantHolds(deps: HoldsDeps): GrantHolds {
     async usePurpose(id, purpose, token) {
       const p = purposeToken(purpose);
       return store.updateIf(id, { purposeHolds: { has: p }, holds: { lacks: token } }, { pull: { field: 'purposeHolds', value: p }, push: { field: 'holds', value: token }, set: stamp() });
+    },
+    async refundToPurpose(ids, token, purpose) {
+      if (!ids.length) return 0;
+      const p = purposeToken(purpose);
+      return store.updateManyIf(ids, { holds: { has: token }, purposeHolds: { lacks: p } }, { pull: { field: 'holds', value: token }, push: { field: 'purposeHolds', value: p }, set: stamp() });
     },
     async releasePurpose(ids, purpose) {
       if (!ids.length) return 0;

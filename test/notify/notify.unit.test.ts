@@ -1,6 +1,11 @@
 // Unit (core/notify): the fingerprint, the "why" sentences, and the write order of send vs cancel with in-memory
 // ports and a fixed clock — a cancel that lands at any step of a send leaves nothing armed.
-import type { Delivery } from '../../core/delivery';
+import { newDelivery, type Delivery } from '../../core/delivery';
+import { createGrantHolds } from '../../core/grants/holds';
+import { createLedgerCore } from '../../core/grants/ledger';
+import { grantId, newGrantDoc } from '../../core/grants/model';
+import { applySettlement, early, planSettlement } from '../../core/sending/settle';
+import { memoryGrantStore } from '../grants/memory';
 import { canonicalJson, explain, fingerprint, PARKED, type NotifyRequest } from '../../core/notify/model';
 import type { NotifyDeps } from '../../core/notify/ports';
 import { cancelNotify, sendNotify, type SendInput } from '../../core/notify/use-cases';
@@ -116,5 +121,28 @@ describe('send', () => {
     await sendNotify(again.deps, input());
     expect(again.requests.get('k1')?.state).toBe('open');
     expect(again.ofKey('k1').map((d) => d.nextAttemptAt)).toEqual([NOW, NOW]);
+  });
+});
+
+describe('a purpose send that goes back to the queue', () => {
+  it('returns its unit to the purpose (not to the free pool campaigns reserve from); a final refund frees it', async () => {
+    const store = memoryGrantStore();
+    const clock = { now: () => NOW };
+    const ledger = createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId));
+    const holds = createGrantHolds({ store, ledger, consent: { append: async () => undefined }, clock });
+    const g = grantId('o-a', 'TPL_ORDER_STATUS');
+    await store.insert({ ...newGrantDoc('o-a', 'TPL_ORDER_STATUS', 'one-time', NOW), remaining: 1 });
+    expect(await holds.holdFor([g], 'order:1')).toBe(1);
+    expect(await holds.usePurpose(g, 'order:1', 'T1')).toBe(true);
+    expect(store.docs.get(g)).toMatchObject({ remaining: 0, purposeHolds: [], holds: ['T1'] });
+    const d = { ...newDelivery({ sourceType: 'notify', sourceId: 'k1', openid: 'o-a', templateId: 'TPL_ORDER_STATUS', data: {}, purpose: 'order:1' }, 'sending', NOW), claimToken: 'T1' };
+    const writes: string[] = [];
+    const deliveries = { write: async (ids: readonly string[]) => (writes.push(...ids), ids.length), closeHolds: async () => 0 };
+    await applySettlement({ grants: holds, deliveries }, planSettlement([early(d, 'pending', 'released', 'refund', NOW)], NOW), 'run');
+    expect(store.docs.get(g)).toMatchObject({ remaining: 0, purposeHolds: ['p:order:1'], holds: [] });
+    // The retry uses it again; this time the send fails for good: the refund goes to the free pool.
+    expect(await holds.usePurpose(g, 'order:1', 'T2')).toBe(true);
+    await applySettlement({ grants: holds, deliveries }, planSettlement([early({ ...d, claimToken: 'T2' }, 'failed', 'validation', 'refund')], NOW), 'run');
+    expect(store.docs.get(g)).toMatchObject({ remaining: 1, purposeHolds: [], holds: [] });
   });
 });
