@@ -112,6 +112,14 @@ describe('send', () => {
     expect(m.ofKey('k1').map((d) => d.status)).toEqual(['cancelled', 'cancelled']);
   });
 
+  it('resolves per-user variables like campaigns (a value that breaks its rule for one user is failed by the dispatcher as `validation`)', async () => {
+    const m = memory();
+    m.deps.profiles = async () => new Map([['o-a', { _id: 'o-a', nickname: '张三' }], ['o-b', { _id: 'o-b', nickname: '欧阳娜娜娜娜娜' }]]);
+    await sendNotify(m.deps, input({ data: { ...DATA, phrase2: '{{nickname}}' }, normalise: true }));
+    expect(m.ofKey('k1').map((d) => d.data.phrase2?.value)).toEqual(['张三', '欧阳娜娜娜娜娜']);
+    await expect(sendNotify(m.deps, input({ key: 'k3', data: { ...DATA, phrase2: '{{mood}}' } }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('phrase2') });
+  });
+
   it('a first attempt that died after recording the request is finished by the retry', async () => {
     const m = memory({ afterInsert: async () => { throw new Error('killed'); } });
     await expect(sendNotify(m.deps, input())).rejects.toThrow('killed');
