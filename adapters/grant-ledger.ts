@@ -53,6 +53,7 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps & S
   return {
     clock,
     ledger: createGrantLedger({ clock }).core,
+    holds: createHolds(clock),
     grants: docs,
     consent: createConsentLog(),
     requests: createRequestLog(),

@@ -17,7 +17,8 @@ export interface DeliveryWrite {
   unset?: string[];
 }
 
-export type DeliverySource = 'campaign' | 'reminder' | 'outbox' | 'test';
+/** `notify`: queued by the notify function (or an inline send without a cloud-call token); sourceId = the caller's key. */
+export type DeliverySource = 'campaign' | 'reminder' | 'notify' | 'test';
 
 export interface Delivery {
   /** Deterministic: deliveryId(sourceType, sourceId, openid), so creating it twice is a no-op. */
@@ -28,6 +29,11 @@ export interface Delivery {
   templateId: string;
   page?: string;
   data: Record<string, { value: string }>;
+  /**
+   * The purpose this message serves (e.g. `order:123`, `reminder:<eventId>`): the send first uses a grant unit the
+   * user's tap held for it (core/grants/holds.ts purpose holds) before any free one.
+   */
+  purpose?: string;
   miniprogramState?: 'developer' | 'trial' | 'formal';
   lang?: 'zh_CN' | 'en_US' | 'zh_HK' | 'zh_TW';
   status: DeliveryStatus;
@@ -75,7 +81,7 @@ export function deliveryId(sourceType: DeliverySource, sourceId: string, openid:
 /** A new delivery with its deterministic id; nothing attempted yet. `page` is set by callers that need the id in it. */
 export function newDelivery(
   fields: Pick<Delivery, 'sourceType' | 'sourceId' | 'openid' | 'templateId' | 'data'> &
-    Partial<Pick<Delivery, 'page' | 'miniprogramState' | 'lang'>>,
+    Partial<Pick<Delivery, 'page' | 'miniprogramState' | 'lang' | 'purpose'>>,
   status: 'pending' | 'sending',
   now: number,
   dueAt = now,
@@ -97,5 +103,6 @@ export function newDelivery(
   if (fields.page) d.page = fields.page;
   if (fields.miniprogramState) d.miniprogramState = fields.miniprogramState;
   if (fields.lang) d.lang = fields.lang;
+  if (fields.purpose) d.purpose = fields.purpose;
   return d;
 }

@@ -125,13 +125,16 @@ export function createAudienceCounter(database: () => Database): AudienceCounter
         for (const chunk of chunks([...capped], PAGE)) {
           cappedUsable += (await grants.where(usableGrant(db, campaign.templateId, { openid: _.in(chunk) }) as Doc).count()).total;
         }
-        return { reachable: usable - cappedUsable, noGrant: total - usable, capped: cappedUsable, total };
+        // Held: `purposeHolds` non-empty (its first element exists), core/grants/model.ts.
+        const held = (await grants.where({ templateId: campaign.templateId, 'purposeHolds.0': _.exists(true) }).count()).total;
+        return { reachable: usable - cappedUsable, noGrant: total - usable, capped: cappedUsable, total, held };
       }
-      const counts: AudienceCounts = { reachable: 0, noGrant: 0, capped: 0, total: 0 };
+      const counts: AudienceCounts = { reachable: 0, noGrant: 0, capped: 0, total: 0, held: 0 };
       const tally = async (ids: string[]) => {
         if (ids.length === 0) return;
         const rows = (await grants.where(usableGrant(db, campaign.templateId, { openid: _.in(ids) }) as Doc).limit(PAGE).field({ openid: true }).get()).data;
         const usable = new Set(rows.map((r) => String(r.openid)));
+        counts.held += (await grants.where({ templateId: campaign.templateId, openid: _.in(ids), 'purposeHolds.0': _.exists(true) }).count()).total;
         counts.total += ids.length;
         counts.noGrant += ids.length - usable.size;
         for (const o of usable) {

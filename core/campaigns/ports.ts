@@ -53,6 +53,11 @@ export interface AudienceCounts {
   capped: number;
   /** Audience size: grant holders of the template (`all`) or users matching the segment (`segment`). */
   total: number;
+  /**
+   * Audience members with grant units held for a purpose (a reminder, an order: core/grants/holds.ts). A campaign
+   * never spends a held unit: a member whose only units are held counts in `noGrant`.
+   */
+  held: number;
 }
 
 export interface AudienceCounter {

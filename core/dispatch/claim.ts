@@ -74,7 +74,11 @@ async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): P
   live = await skipSwitchedOff(ctx, live, done);
   live = await applyCaps(ctx, live, done);
   const oneTime = live.filter((d) => ctx.templates.get(d.templateId)?.kind !== 'long-term');
-  const reserved = oneTime.length ? await deps.grants.reserve(oneTime.map(grantOf), token) : 0;
+  // A delivery serving a purpose takes the unit its user's tap held for it (one write each); the others — and a
+  // purpose whose hold is gone — reserve from the free `remaining` in one multi-update.
+  const used = await Promise.all(oneTime.map((d) => (d.purpose ? deps.grants.usePurpose(grantOf(d), d.purpose, token) : false)));
+  const free = oneTime.filter((_d, i) => !used[i]);
+  const reserved = (free.length ? await deps.grants.reserve(free.map(grantOf), token) : 0) + used.filter(Boolean).length;
   if (reserved === oneTime.length && oneTime.length === live.length) return { ready: live.map((d) => ({ d, held: true })), done };
   // Partial reservation or long-term templates: one read tells which grants this token holds.
   const grants = new Map((await deps.grants.read(live.map(grantOf))).map((g) => [g._id, g]));

@@ -64,16 +64,23 @@ async function settleExpired(deps: DispatchDeps, expired: Delivery[], now: numbe
   const unknown: Delivery[] = [];
   const consumed: Delivery[] = [];
   const refunds = new Map<string, string[]>();
+  const purposeRefunds: { token: string; purpose: string; id: string }[] = [];
   for (const d of expired) {
     const r = classifyExpired(d, grants.get(grantOf(d)));
     if (r.kind === 'requeue') {
       requeue.push(d._id);
-      if (r.refund && d.claimToken) refunds.set(d.claimToken, [...(refunds.get(d.claimToken) ?? []), grantOf(d)]);
+      if (r.refund && d.claimToken && d.purpose) purposeRefunds.push({ token: d.claimToken, purpose: d.purpose, id: grantOf(d) });
+      else if (r.refund && d.claimToken) refunds.set(d.claimToken, [...(refunds.get(d.claimToken) ?? []), grantOf(d)]);
     } else if (r.consume) consumed.push(d);
     else unknown.push(d);
   }
   // Refund before requeueing: a refund pulls its hold, so if this sweep dies here the next one requeues only.
   for (const [token, ids] of refunds) await deps.grants.refund(ids, token);
+  // A requeued send that used a purpose's unit gives it back to the purpose (core/grants/holds.ts).
+  for (const p of purposeRefunds) {
+    await deps.grants.refundToPurpose([p.id], p.token, p.purpose);
+    await deps.grants.refund([p.id], p.token);
+  }
   const back = { status: 'pending', nextAttemptAt: now, updatedAt: now };
   if (requeue.length) out.requeued = await deps.deliveries.settleExpired(requeue, now, { set: back, unset: [...CLAIM_FIELDS] });
   const ambiguous = { status: 'unknown', reason: 'ambiguous', updatedAt: now };

@@ -127,7 +127,8 @@ export function createLedgerCore(store: GrantDocStore, clock: Clock, idOf: (k: G
   async function zero(key: GrantKey, reason: string, opts: ZeroOptions = {}): Promise<boolean> {
     const id = idOf(key);
     const now = clock.now();
-    const set: Record<string, unknown> = { remaining: 0, active: false, lastZeroReason: reason, updatedAt: now };
+    // Purpose holds are units of `remaining` set aside: a zero takes them too (WeChat has none left either).
+    const set: Record<string, unknown> = { remaining: 0, active: false, purposeHolds: [], lastZeroReason: reason, updatedAt: now };
     if (opts.result) Object.assign(set, { lastResult: opts.result, lastResultAt: now });
     const cond: Cond = opts.token ? { tokens: { lacks: opts.token } } : {};
     const change: Change = { set };

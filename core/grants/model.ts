@@ -36,6 +36,11 @@ export interface GrantDoc {
   tokens: string[];
   /** Tokens of claims that reserved one send here and have not settled it yet (core/grants/holds.ts). */
   holds?: string[];
+  /**
+   * Purpose holds (`p:<purpose>`): one-time sends taken out of `remaining` and kept for one purpose each (a reminder,
+   * a notify purpose), so campaigns — which only reserve from `remaining` — never spend them (core/grants/holds.ts).
+   */
+  purposeHolds?: string[];
   createdAt: number;
   updatedAt: number;
 }
@@ -98,7 +103,8 @@ export interface GrantView {
 export type TemplateInfo = Pick<TemplateDoc, '_id' | 'title' | 'kind'>;
 
 export function toView(t: TemplateInfo, doc: GrantDoc | null | undefined, alwaysKeep: GrantView['alwaysKeep']): GrantView {
-  const remaining = t.kind === 'long-term' ? (doc?.active ? -1 : 0) : Math.max(0, doc?.remaining ?? 0);
+  // Units held for a purpose are still the user's sends: the user sees them (held counts stay out of campaigns only).
+  const remaining = t.kind === 'long-term' ? (doc?.active ? -1 : 0) : Math.max(0, doc?.remaining ?? 0) + (doc?.purposeHolds?.length ?? 0);
   return {
     templateId: t._id,
     title: t.title,

@@ -1,6 +1,7 @@
 // Core (grants): ports of the subscriptions use cases besides the ledger primitive (ledger.ts).
 import type { Clock } from '../ports';
 import type { LedgerCore } from './ledger';
+import type { GrantHolds } from './holds';
 import type { TemplateLookup } from '../template/registry';
 import type { ConsentSource, GrantDoc } from './model';
 
@@ -19,6 +20,8 @@ export interface ConsentEntry {
   /** What the ledger did: counted | covered | duplicate | none. */
   ledger: string;
   requestId?: string;
+  /** The purpose the tap was recorded for (a unit held for it when accepted). */
+  purpose?: string;
   errCode?: number;
   reason?: string;
   at: number;
@@ -65,6 +68,8 @@ export interface Eraser {
 export interface GrantsDeps {
   clock: Clock;
   ledger: LedgerCore;
+  /** Purpose holds of a tap recorded for a purpose (core/grants/holds.ts). */
+  holds: Pick<GrantHolds, 'holdFor'>;
   grants: GrantQueries;
   consent: ConsentLog;
   requests: RequestLog;

@@ -1,7 +1,7 @@
 // Core (grants): `subscriptions.record` — the client's report of one wx.requestSubscribeMessage tap.
 import { DomainError } from '../envelope';
 import type { AcceptOutcome } from './ledger';
-import { GrantView, normaliseStatus } from './model';
+import { grantId, GrantView, normaliseStatus } from './model';
 import type { ConsentEntry, GrantsDeps } from './ports';
 import { grantViews, registryMap, requireKnown } from './views';
 
@@ -11,6 +11,7 @@ export interface RecordInput {
   tmplIds: string[];
   result?: Record<string, string>;
   error?: { errCode: number; errMsg: string };
+  purpose?: string;
 }
 
 export const RATE_WINDOW_MS = 60_000;
@@ -54,8 +55,11 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
       const raw = input.result?.[t._id];
       const status = input.error ? null : normaliseStatus(raw);
       let ledger: AcceptOutcome | 'none' = 'none';
-      if (status === 'accept') ledger = await deps.ledger.applyAccept(key, 'client', `c:${input.requestId}`);
-      else if (status) await deps.ledger.recordResult(key, status);
+      if (status === 'accept') {
+        ledger = await deps.ledger.applyAccept(key, 'client', `c:${input.requestId}`);
+        // Held once per purpose (the hold is conditional on the purpose not being held yet): a retry holds nothing more.
+        if (input.purpose && t.kind === 'one-time') await deps.holds.holdFor([grantId(openid, t._id)], input.purpose);
+      } else if (status) await deps.ledger.recordResult(key, status);
       entries.push({
         _id: `c:${openid}:${input.requestId}:${t._id}`,
         openid,
@@ -66,6 +70,7 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
         source: 'client',
         ledger,
         requestId: input.requestId,
+        ...(input.purpose && { purpose: input.purpose }),
         ...(input.error && { errCode: input.error.errCode, reason: input.error.errMsg }),
         at: now,
       });

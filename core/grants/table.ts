@@ -19,6 +19,8 @@ export function userOf(caller: Caller): string {
 }
 
 const requestId = () => z.string().min(8).max(64).regex(/^[A-Za-z0-9_\-.:]+$/, 'must be 8–64 letters, digits, _ - . :');
+/** A purpose a grant unit is held for: `order:123`, `reminder:evt-1` (letters, digits, _ - . :). */
+export const purposeSchema = () => z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-.:]+$/, 'must be 1–64 letters, digits, _ - . :');
 const statusText = () => z.string().min(1).max(32);
 const boundedRecord = <V extends z.ZodTypeAny>(value: V, max: number) =>
   z.record(z.string().min(1).max(128), value).refine((r) => Object.keys(r).length <= max, `at most ${max} entries`);
@@ -32,6 +34,8 @@ export function recordSchema(maxTemplates: number) {
       // The raw success result may carry `errMsg: 'requestSubscribeMessage:ok'` beside the ids ([RSM-CNBLOGS]).
       result: boundedRecord(statusText(), maxTemplates + 5).optional(),
       error: z.object({ errCode: z.number().int(), errMsg: str(256) }).strict().optional(),
+      // What the tap was asked for (e.g. `order:123`): an accepted one-time grant is held for it (core/grants/holds.ts).
+      purpose: purposeSchema().optional(),
     })
     .strict();
 }

@@ -3,6 +3,7 @@ import type { Delivery } from '../delivery';
 import type { EventStore } from '../events';
 import type { Clock } from '../ports';
 import type { TemplateRegistry } from '../grants/ports';
+import type { GrantHolds } from '../grants/holds';
 
 export interface ReminderStore {
   get(id: string): Promise<Delivery | null>;
@@ -33,8 +34,8 @@ export interface RemindersDeps {
   reminderIds: ReminderIds;
   events: EventStore;
   reminders: ReminderStore;
-  /** The ledger's read side (GrantLedger.remaining): Infinity = active long-term. */
-  remaining(openid: string, templateId: string): Promise<number>;
+  /** Purpose holds (core/grants/holds.ts): a reminder keeps one grant unit from creation until it is sent or cancelled. */
+  holds: Pick<GrantHolds, 'holdFor' | 'read' | 'releasePurpose'>;
   registry: TemplateRegistry;
   zone: string;
   miniprogramState: 'developer' | 'trial' | 'formal';

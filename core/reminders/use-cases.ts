@@ -1,12 +1,13 @@
 // Core (reminders): personal reminders — create / list / cancel, and the events list the demo page shows.
 //
-// Grant policy: creating a reminder does not reserve a grant (the dispatcher reserves at send time), but it is
-// refused with NO_GRANT unless the user has more remaining TPL_EVENT_REMINDER grants than pending deliveries of
-// that template (reminders and anything else queued): 1 grant + 1 pending reminder → a second one is refused,
-// because only one of them could ever be sent. Two creates racing for the last grant may both pass this check;
-// the dispatcher's atomic reserve then skips one of them as `no_grant` — nothing is sent without a grant.
+// Grant policy: creating a reminder holds one unit of the user's TPL_EVENT_REMINDER grant for it (a purpose hold,
+// core/grants/holds.ts, purpose `reminder:<sourceId>`): one atomic conditional write, so two creates racing for the
+// last grant cannot both get it, and a campaign — which reserves only free units — can never spend it. The
+// dispatcher's claim turns the held unit into the send's own hold; cancelling the reminder gives it back.
 import { Delivery, DeliveryStatus, newDelivery } from '../delivery';
 import { DomainError } from '../envelope';
+import { ensurePurposeHold } from '../grants/holds';
+import { grantId } from '../grants/model';
 import type { EventDoc } from '../events';
 import { checkReminderData, REMINDER_CONTENT, REMINDER_TEMPLATE, reminderData, reminderPage } from './message';
 import type { RemindersDeps } from './ports';
@@ -19,19 +20,15 @@ export function eventIdOf(d: Pick<Delivery, 'sourceId'>): string {
   return d.sourceId.split(':')[0] ?? d.sourceId;
 }
 
-async function requireGrant(deps: RemindersDeps, openid: string): Promise<void> {
-  const remaining = await deps.remaining(openid, REMINDER_TEMPLATE);
-  if (remaining === Infinity) return;
-  const open = remaining > 0 ? await deps.reminders.countOpen(openid, REMINDER_TEMPLATE) : 0;
-  if (remaining <= open) {
-    throw new DomainError(
-      'NO_GRANT',
-      remaining === 0
-        ? `no remaining grant for ${REMINDER_TEMPLATE}: ask the user with wx.requestSubscribeMessage first`
-        : `every remaining grant for ${REMINDER_TEMPLATE} is already booked by a pending message`,
-      { templateId: REMINDER_TEMPLATE, remaining, pending: open },
-    );
-  }
+/** The purpose a reminder's held grant unit is kept for. */
+export const reminderPurpose = (sourceId: string): string => `reminder:${sourceId}`;
+
+async function holdGrant(deps: RemindersDeps, openid: string, sourceId: string): Promise<void> {
+  if ((await ensurePurposeHold(deps.holds, openid, REMINDER_TEMPLATE, reminderPurpose(sourceId))) !== 'none') return;
+  throw new DomainError('NO_GRANT', `no free grant for ${REMINDER_TEMPLATE}: ask the user with wx.requestSubscribeMessage first`, {
+    templateId: REMINDER_TEMPLATE,
+    remaining: 0,
+  });
 }
 
 async function contentOf(deps: RemindersDeps): Promise<string> {
@@ -41,7 +38,7 @@ async function contentOf(deps: RemindersDeps): Promise<string> {
 
 function newReminder(deps: RemindersDeps, id: string, openid: string, event: EventDoc, sourceId: string, dueAt: number, now: number): Delivery {
   const fields = { sourceType: 'reminder' as const, sourceId, openid, templateId: REMINDER_TEMPLATE, data: reminderData(event, deps.zone) };
-  const d = newDelivery({ ...fields, miniprogramState: deps.miniprogramState, lang: deps.lang }, 'pending', now, dueAt);
+  const d = newDelivery({ ...fields, miniprogramState: deps.miniprogramState, lang: deps.lang, purpose: reminderPurpose(sourceId) }, 'pending', now, dueAt);
   d._id = id;
   d.page = reminderPage(event._id, d._id);
   return d;
@@ -74,10 +71,11 @@ export async function createReminder(
       slot++;
       continue;
     }
-    await requireGrant(deps, openid);
     const reminder = newReminder(deps, id, openid, event, sourceId, dueAt, now);
     const violation = checkReminderData(await contentOf(deps), reminder.data);
     if (violation) throw new DomainError('VALIDATION_FAILED', violation.message, violation);
+    // Hold first, then insert: a create that dies in between leaves a hold a retry (same slot, same purpose) reuses.
+    await holdGrant(deps, openid, sourceId);
     if (await deps.reminders.insert(reminder)) return { reminderId: reminder._id, dueAt };
     // A concurrent create took this slot: read it again.
   }
@@ -102,10 +100,14 @@ export async function listReminders(deps: RemindersDeps, openid: string) {
 }
 
 export async function cancelReminder(deps: RemindersDeps, openid: string, reminderId: string): Promise<{ cancelled: true }> {
-  if (await deps.reminders.cancel(reminderId, openid, deps.clock.now())) return { cancelled: true };
+  const cancelled = await deps.reminders.cancel(reminderId, openid, deps.clock.now());
   const doc = await deps.reminders.get(reminderId);
   if (!doc || doc.openid !== openid || doc.sourceType !== 'reminder') throw new DomainError('NOT_FOUND', `no reminder ${reminderId}`);
-  if (doc.status === 'cancelled') return { cancelled: true };
+  if (cancelled || doc.status === 'cancelled') {
+    // The held unit goes back (once: the release is conditional on the hold; a retried cancel finds none).
+    await deps.holds.releasePurpose([grantId(openid, doc.templateId)], reminderPurpose(doc.sourceId));
+    return { cancelled: true };
+  }
   throw new DomainError('CONFLICT', `the reminder is already ${doc.status}`);
 }
 
@@ -124,7 +126,10 @@ export async function listEvents(deps: RemindersDeps, openid: string) {
       .sort((a, b) => a.startAt - b.startAt)
       .map((e) => {
         const r = byEvent.get(e._id);
-        return { id: e._id, title: e.title, place: e.place, startAt: e.startAt, reminder: r ? { id: r._id, dueAt: r.dueAt, status: r.status } : null };
+        // `reason` says why a reminder was not sent (e.g. no_grant), so the page can say so honestly.
+        const reminder: { id: string; dueAt: number; status: DeliveryStatus; reason?: string } | null = r ? { id: r._id, dueAt: r.dueAt, status: r.status } : null;
+        if (reminder && r?.reason && !OPEN.includes(r.status)) reminder.reason = r.reason;
+        return { id: e._id, title: e.title, place: e.place, startAt: e.startAt, reminder };
       }),
   };
 }

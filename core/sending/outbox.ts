@@ -44,7 +44,7 @@ export async function prepareMessage(
 
 
 /**
- * Validates, then writes a pending `outbox` delivery (id `outbox:<key>:<openid>`). Enqueueing twice with the same
+ * Validates, then writes a pending `notify` delivery (id `notify:<key>:<openid>`). Enqueueing twice with the same
  * key is a no-op (`created: false`), so a retried caller never queues a message twice.
  */
 export async function enqueue(
@@ -54,7 +54,7 @@ export async function enqueue(
   const { data } = await prepareMessage(deps, input.templateId, input.data, input.normalise);
   const now = deps.clock.now();
   const delivery = newDelivery(
-    { sourceType: 'outbox', sourceId: input.key, openid: input.openid, templateId: input.templateId, data, page: input.page, miniprogramState: input.miniprogramState, lang: input.lang },
+    { sourceType: 'notify', sourceId: input.key, openid: input.openid, templateId: input.templateId, data, page: input.page, miniprogramState: input.miniprogramState, lang: input.lang },
     'pending',
     now,
     input.dueAt ?? now,

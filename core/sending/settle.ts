@@ -132,6 +132,8 @@ export function writeFor(r: Result, now: number, retryAt: number | undefined, wi
 export interface SettlementPlan {
   /** hold token → grant ids (conditional on the token: never twice). */
   refunds: Map<string, string[]>;
+  /** Refunds of sends serving a purpose that go back to the queue: the unit returns to the purpose (holds.ts). */
+  purposeRefunds: { token: string; purpose: string; ids: string[] }[];
   zeros: { openid: string; templateId: string; token?: string }[];
   writes: { ids: string[]; w: DeliveryWrite }[];
   consumes: Map<string, string[]>;
@@ -141,13 +143,14 @@ export interface SettlementPlan {
 
 /** Groups results into the fewest writes. Pending groups share one jittered retry time per (reason, attempt). */
 export function planSettlement(results: readonly Result[], now: number, opts: { withMsgid?: boolean } = {}): SettlementPlan {
-  const plan: SettlementPlan = { refunds: new Map(), zeros: [], writes: [], consumes: new Map(), closes: [] };
+  const plan: SettlementPlan = { refunds: new Map(), purposeRefunds: [], zeros: [], writes: [], consumes: new Map(), closes: [] };
   const groups = new Map<string, { ids: string[]; w: DeliveryWrite }>();
   const groupRetry = new Map<string, number>();
   for (const r of results) {
     const { d } = r;
     const token = d.claimToken;
-    if (r.grant === 'refund' && token) push(plan.refunds, token, grantOf(d));
+    if (r.grant === 'refund' && token && d.purpose && r.status === 'pending') plan.purposeRefunds.push({ token, purpose: d.purpose, ids: [grantOf(d)] });
+    else if (r.grant === 'refund' && token) push(plan.refunds, token, grantOf(d));
     if (r.grant === 'zero') plan.zeros.push({ openid: d.openid, templateId: d.templateId, ...(token ? { token } : {}) });
     if (r.grant === 'consume' && token) {
       push(plan.consumes, token, grantOf(d));
@@ -178,13 +181,17 @@ export interface SettleDeliveries {
 }
 
 export interface SettlePorts {
-  grants: Pick<GrantHolds, 'refund' | 'consume' | 'zero'>;
+  grants: Pick<GrantHolds, 'refund' | 'refundToPurpose' | 'consume' | 'zero'>;
   deliveries: SettleDeliveries;
 }
 
 /** Writes a settlement in the order described at the top of this file. */
 export async function applySettlement(ports: SettlePorts, plan: SettlementPlan, owner: string): Promise<void> {
   for (const [token, ids] of plan.refunds) await ports.grants.refund(ids, token);
+  for (const p of plan.purposeRefunds) {
+    await ports.grants.refundToPurpose(p.ids, p.token, p.purpose);
+    await ports.grants.refund(p.ids, p.token); // conditional on the token: only a grant the line above did not match
+  }
   for (const z of plan.zeros) await ports.grants.zero(z.openid, z.templateId, z.token, 'errcode 43101');
   await Promise.all(plan.writes.map((g) => ports.deliveries.write(g.ids, owner, g.w)));
   for (const [token, ids] of plan.consumes) await ports.grants.consume(ids, token);

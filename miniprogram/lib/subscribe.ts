@@ -148,14 +148,17 @@ export interface RecordPayload {
   tmplIds: string[];
   result?: Record<string, string>;
   error?: { errCode: number; errMsg: string };
+  /** What the tap was asked for (e.g. `order:A123`): an accepted one-time grant is held for it on the server. */
+  purpose?: string;
 }
 
 /** The `subscriptions.record` payload for one tap (limits from the function API: page ≤ 64, button ≤ 32, errMsg ≤ 256). */
-export function reportPayload(requestId: string, placement: Placement, o: Outcome): RecordPayload {
+export function reportPayload(requestId: string, placement: Placement, o: Outcome, purpose = ''): RecordPayload {
   const base = {
     requestId,
     placement: { page: (placement.page || 'unknown').slice(0, 64), button: (placement.button || 'subscribe').slice(0, 32) },
     tmplIds: o.tmplIds,
+    ...(purpose ? { purpose: purpose.slice(0, 64) } : {}),
   };
   if (o.error) return { ...base, error: { errCode: o.error.errCode, errMsg: o.error.errMsg.slice(0, 256) } };
   const result: Record<string, string> = {};

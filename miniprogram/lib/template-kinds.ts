@@ -17,6 +17,9 @@ export const KNOWN_KINDS: Readonly<Record<string, TemplateKind>> = {
 /** core/reminders/message.ts REMINDER_TEMPLATE: the template the reminders function sends. */
 export const EVENT_REMINDER_TEMPLATE = 'TPL_EVENT_REMINDER';
 
+/** The template the example `orderStatus` function notifies with (cloudfunctions/orderStatus ORDER_TEMPLATE). */
+export const ORDER_STATUS_TEMPLATE = 'TPL_ORDER_STATUS';
+
 /** Looks a kind up in `overrides` first, then in the known registry. */
 export function kindLookup(overrides?: Record<string, unknown> | null): (id: string) => TemplateKind | undefined {
   return (id) => {

@@ -56,7 +56,7 @@ export interface ExportResponse { format: 'csv'; filename: string; count: number
 /** subscriptions.deleteMyData (core/grants/manage.ts DeletionReceipt) */
 export interface DeletionReceipt { deleted: Record<string, number>; total: number; collections: readonly string[]; at: number }
 
-export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus }
+export interface ReminderState { id: string; dueAt: number; status: DeliveryStatus; reason?: string }
 /** One item of reminders.listEvents. */
 export interface EventView { id: string; title: string; place: string; startAt: number; reminder: ReminderState | null }
 
@@ -118,7 +118,7 @@ export interface CampaignStats {
 export type CampaignStatsResponse = CampaignStats & { status: CampaignStatus };
 
 /** campaigns.previewAudience */
-export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number }
+export interface AudiencePreview { reachable: number; noGrant: number; capped: number; total: number; held: number }
 
 export type AttributeValue = string | number | boolean;
 export interface Segment {

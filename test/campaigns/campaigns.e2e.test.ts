@@ -79,7 +79,7 @@ describe('campaigns function (emulator)', () => {
     const at = (agoH: number) => ({ sentAt: h.emu.now() - agoH * 3_600_000, updatedAt: h.emu.now() - agoH * 3_600_000 });
     h.emu.db.insert('deliveries', [delivery('old', 'o-carol', 'sent', at(1)), delivery('old', 'o-alice', 'sent', at(48)), delivery('old2', 'o-alice', 'skipped', at(1))]);
     const id = await createId(h.emu, { frequencyCap: { max: 1, perHours: 24 } });
-    expect(await admin(h.emu, { action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 2, noGrant: 2, capped: 1, total: 5 } });
+    expect(await admin(h.emu, { action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 2, noGrant: 2, capped: 1, total: 5, held: 0 } });
 
     h.emu.db.insert('users', [
       { _id: 'o-alice', tags: ['vip', 'reader'], attributes: { city: '上海' } },
@@ -89,7 +89,7 @@ describe('campaigns function (emulator)', () => {
       { _id: 'o-zoe', tags: ['vip'], attributes: { city: '上海' } },
     ]);
     await admin(h.emu, { action: 'update', id, patch: { audience: { kind: 'segment', tags: ['vip'], attributes: { city: '上海' } } } });
-    expect(await admin(h.emu, { action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 1, noGrant: 2, capped: 1, total: 4 } });
+    expect(await admin(h.emu, { action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 1, noGrant: 2, capped: 1, total: 4, held: 0 } });
   });
 
   it('pauses, resumes and cancels; cancel marks pending deliveries cancelled and leaves the rest', async () => {

@@ -32,7 +32,7 @@ export function makeFakes(): Fakes {
   const cancelled: string[] = [];
   const sent: Fakes['sent'] = [];
   const users = new Map<string, UserProfile>([['o-admin', { _id: 'o-admin', nickname: '管理员小王' }]]);
-  const audience: AudienceCounts = { reachable: 2, noGrant: 1, capped: 0, total: 3 };
+  const audience: AudienceCounts = { reachable: 2, noGrant: 1, capped: 0, total: 3, held: 0 };
   const deps: CampaignDeps = {
     clock: { now: () => now },
     ids: { next: () => `c${++seq}` },

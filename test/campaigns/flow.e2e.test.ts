@@ -24,7 +24,7 @@ it('runs a campaign from draft to stats with opens', async () => {
     data: { thing1: '周末读书会', time2: '2026-05-01 10:00', thing3: '图书馆三楼', thing4: '{{nickname}}，记得带书' },
   });
   const id = created.data.id as string;
-  expect(await admin({ action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 2, noGrant: 1, capped: 0, total: 3 } });
+  expect(await admin({ action: 'previewAudience', id })).toEqual({ ok: true, data: { reachable: 2, noGrant: 1, capped: 0, total: 3, held: 0 } });
   // The emulator starts at 08:00 Beijing time; 09:00 is 01:00Z.
   expect(await admin({ action: 'schedule', id, sendAt: '2026-05-01 09:00' })).toMatchObject({ ok: true, data: { sendAtUtc: '2026-05-01T01:00:00.000Z' } });
 

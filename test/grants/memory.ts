@@ -2,6 +2,7 @@
 // optional `gate` before each one so a scheduler (fast-check) can interleave concurrent callers.
 import type { Change, Cond, GrantDocStore } from '../../core/grants/ledger';
 import { createLedgerCore } from '../../core/grants/ledger';
+import { createGrantHolds } from '../../core/grants/holds';
 import { grantId, type GrantDoc } from '../../core/grants/model';
 import { DECLARED } from '../support/templates';
 import type { ConsentEntry, GrantsDeps, UserSettings } from '../../core/grants/ports';
@@ -105,6 +106,8 @@ export function memoryGrantsDeps(opts: { clock?: FixedClock; gate?: Gate; record
   const deps: PushDeps & SubscriptionsDeps = {
     clock,
     ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)),
+    // The real holds over the in-memory store (purpose holds of a tap recorded for a purpose).
+    holds: createGrantHolds({ store, ledger: createLedgerCore(store, clock, (k) => grantId(k.openid, k.templateId)), consent: { append: async () => undefined }, clock }),
     grants: { listByOpenid: async (openid) => [...store.docs.values()].filter((d) => d.openid === openid).map((d) => structuredClone(d)) },
     consent: {
       async append(entries) {

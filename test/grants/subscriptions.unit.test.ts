@@ -34,6 +34,21 @@ describe('record', () => {
     expect(t.consent.filter((c) => c.requestId === 'req-000001')).toHaveLength(1);
   });
 
+  it('holds an accepted one-time unit for the tap\'s purpose, once; the user still sees it, a zero takes it', async () => {
+    const t = setup();
+    const g = grantId('o-alice', 'TPL_ORDER_STATUS');
+    const first = await t.record(alice, 'req-p00001', { TPL_ORDER_STATUS: 'accept' }, { purpose: 'order:42' });
+    expect(remainingOf(first, 'TPL_ORDER_STATUS')).toBe(1);
+    expect(t.store.docs.get(g)).toMatchObject({ remaining: 0, purposeHolds: ['p:order:42'] });
+    // A second tap for the same purpose adds a free unit; the purpose keeps one.
+    await t.record(alice, 'req-p00002', { TPL_ORDER_STATUS: 'accept' }, { purpose: 'order:42' });
+    expect(t.store.docs.get(g)).toMatchObject({ remaining: 1, purposeHolds: ['p:order:42'] });
+    expect(t.consent.find((c) => c.requestId === 'req-p00002')).toMatchObject({ purpose: 'order:42' });
+    expect(await t.record(alice, 'req-p00003', { TPL_ORDER_STATUS: 'accept' }, { purpose: { $gt: '' } })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    await t.call(alice, { action: 'revoke', templateId: 'TPL_ORDER_STATUS' });
+    expect(t.store.docs.get(g)).toMatchObject({ remaining: 0, purposeHolds: [] });
+  });
+
   it('treats accept* statuses as consent and logs reject/ban/filter without counting', async () => {
     const t = setup();
     const res = await t.record(alice, 'req-000002', { TPL_EVENT_REMINDER: 'acceptWithAlert', TPL_ORDER_STATUS: 'reject', TPL_NEW_ARRIVAL: 'ban' });

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
 // Mini program page tests (miniprogram-simulate, official compiler): 活动 (remind-me flow, open tracking) and 我的订阅.
-import { fakeReminders, fakeSubscriptions } from './support/fake-functions';
+import { fakeOrders, fakeReminders, fakeSubscriptions } from './support/fake-functions';
 import { mount, node, sleep, tap, textOf, waitFor, type Comp } from './support/simulate';
 import { callsOf, installWx, type WxMock } from './support/wx-mock';
 
@@ -65,6 +65,19 @@ describe('pages/events', () => {
     await tap(page, '#cancel-ev-1');
     await waitFor(() => rem.state.cancelled.length === 1 && !!page.querySelector('#remind-ev-1'), 'cancelled');
     expect(callsOf(wx, 'reminders', 'cancel')).toEqual([{ action: 'cancel', reminderId: 'rem-ev-1' }]);
+  });
+
+  it('a skipped reminder says why in Chinese (not in success green) and offers to subscribe again', async () => {
+    rem.reminders['rem-ev-1'] = { id: 'rem-ev-1', eventId: 'ev-1', dueAt: Date.now() - 60_000, status: 'skipped', reason: 'no_grant' };
+    const page = await open();
+    const label = page.querySelector('#reminder-ev-1');
+    expect(label?.dom?.textContent).toBe('未发送：订阅次数已用完');
+    expect((label?.dom as unknown as { className?: string } | undefined)?.className).toContain('reminder-warn');
+    expect(page.querySelector('#cancel-ev-1')).toBeFalsy();
+    wx.subscribeAnswers = [{ success: { TPL_EVENT_REMINDER: 'accept' } }];
+    await tap(node(page, '#resubscribe-ev-1'), '#btn');
+    await waitFor(() => callsOf(wx, 'subscriptions', 'record').length === 1, 'the new grant recorded');
+    expect(callsOf(wx, 'subscriptions', 'record')[0]!['placement']).toEqual({ page: 'pages/events/events', button: 'resubscribe' });
   });
 
   it('opened from a message: the event is highlighted; the page itself reports nothing (the app hook does)', async () => {
@@ -135,5 +148,35 @@ describe('pages/subscriptions', () => {
     await tap(page, '#delete-data');
     await waitFor(() => subs.state.deleted === 1, 'deleteMyData');
     expect(callsOf(wx, 'subscriptions', 'deleteMyData')).toEqual([{ action: 'deleteMyData', confirm: true }]);
+  });
+});
+
+describe('pages/order (example team page)', () => {
+  it('place, then 立即支付 asks for the order-status template inside the tap and records it for the order, then pays', async () => {
+    const orders = fakeOrders();
+    wx.handlers['orderStatus'] = orders.handler;
+    wx.subscribeAnswers = [{ success: { TPL_ORDER_STATUS: 'accept' } }];
+    const page = mount('pages/order/order');
+    page.instance['onLoad']({});
+    await waitFor(() => !!page.querySelector('#place'), 'demo product');
+    await tap(page, '#place');
+    await waitFor(() => !!page.querySelector('#pay'), 'order placed');
+    expect(textOf(page)).toContain('待支付');
+    await tap(node(page, '#pay'), '#btn');
+    await waitFor(() => callsOf(wx, 'orderStatus', 'pay').length === 1 && textOf(page).includes('已支付'), 'paid');
+    expect(wx.requestSubscribeMessage.mock.calls[0][0].tmplIds).toEqual(['TPL_ORDER_STATUS']);
+    const rec = callsOf(wx, 'subscriptions', 'record')[0]!;
+    expect(rec).toMatchObject({ placement: { page: 'pages/order/order', button: 'pay' }, purpose: 'order:A100000', result: { TPL_ORDER_STATUS: 'accept' } });
+  });
+
+  it('opened from the notification card: shows the order by id', async () => {
+    const orders = fakeOrders();
+    wx.handlers['orderStatus'] = orders.handler;
+    orders.orders['A900000'] = { _id: 'A900000', item: '手冲咖啡豆 250g', amountFen: 12800, status: 'shipped' };
+    const page = mount('pages/order/order');
+    page.instance['onLoad']({ id: 'A900000' });
+    await waitFor(() => textOf(page).includes('已发货'), 'order shown');
+    expect(textOf(page)).toContain('￥128.00');
+    expect(page.querySelector('#pay')).toBeFalsy();
   });
 });

@@ -41,10 +41,10 @@ describe('reminders (e2e)', () => {
       page: `pages/events/events?eventId=evt-demo-reading&deliveryId=${RID}`,
       data: { thing1: { value: expect.stringMatching(/…$/) }, time2: { value: expect.stringMatching(/^\d{4}年\d{1,2}月\d{1,2}日 19:30$/) } },
     });
-    // The grant is not reserved at creation (the dispatcher reserves at send time) ...
-    expect(h.emu.db.find('grants', { openid: 'o-rem' })[0]).toMatchObject({ remaining: 1 });
-    // ... but it is booked: a second event with the same single grant is refused.
-    expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market' })).toMatchObject({ ok: false, error: { code: 'NO_GRANT', details: { remaining: 1, pending: 1 } } });
+    // The grant unit is held for the reminder (out of the free count campaigns spend from) ...
+    expect(h.emu.db.find('grants', { openid: 'o-rem' })[0]).toMatchObject({ remaining: 0, purposeHolds: ['p:reminder:evt-demo-reading'] });
+    // ... so a second event with the same single grant is refused.
+    expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market' })).toMatchObject({ ok: false, error: { code: 'NO_GRANT', details: { remaining: 0 } } });
 
     const list = await reminders<{ reminders: { id: string; title: string; status: string }[] }>('o-rem', { action: 'list' });
     expect(list).toEqual({ ok: true, data: { reminders: [{ id: RID, eventId: 'evt-demo-reading', title: event.title, dueAt: event.startAt - 600_000, status: 'pending' }] } });
@@ -60,6 +60,7 @@ describe('reminders (e2e)', () => {
     expect(await reminders('o-rem', { action: 'cancel', reminderId: RID })).toEqual({ ok: true, data: { cancelled: true } });
     expect(h.emu.db.find('deliveries', { _id: RID })[0]).toMatchObject({ status: 'cancelled' });
     // The grant is free again: another event can use it.
+    expect(h.emu.db.find('grants', { openid: 'o-rem' })[0]).toMatchObject({ remaining: 1, purposeHolds: [] });
     expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market', minutesBefore: 60 })).toMatchObject({ ok: true });
   });
 

@@ -19,7 +19,7 @@ function setup(grants: number) {
   ev({ _id: 'evt-b', startAt: start + 86_400_000 });
   ev({ _id: 'evt-past', startAt: NOW - 1 });
   ev({ _id: 'evt-soon', startAt: NOW + 5 * 60_000 });
-  const state = { grants };
+  const state = { grants, held: [] as string[] };
   const deps: RemindersDeps = {
     clock: { now: () => NOW },
     // The adapter keys the tag with a server secret (adapters/secret.ts, test/reminders/reminders.e2e.test.ts); the
@@ -48,7 +48,22 @@ function setup(grants: number) {
         return true;
       },
     },
-    remaining: async () => state.grants,
+    // One grant document's free units and purpose holds (core/grants/holds.ts semantics).
+    holds: {
+      holdFor: async (_ids, purpose) => {
+        if (state.grants <= 0 || state.held.includes(`p:${purpose}`)) return 0;
+        state.grants -= 1;
+        state.held.push(`p:${purpose}`);
+        return 1;
+      },
+      read: async (ids) => ids.map((_id) => ({ _id, kind: 'one-time' as const, remaining: state.grants, active: false, purposeHolds: [...state.held] })),
+      releasePurpose: async (_ids, purpose) => {
+        const before = state.held.length;
+        state.held = state.held.filter((p) => p !== `p:${purpose}`);
+        state.grants += before - state.held.length;
+        return before - state.held.length;
+      },
+    },
     registry: { list: async () => [{ ...declaredTemplate('TPL_EVENT_REMINDER'), content: REMINDER_CONTENT }] },
     zone: ZONE,
     miniprogramState: 'developer',
@@ -94,10 +109,16 @@ describe('reminders actions', () => {
     expect(t.deliveries.size).toBe(1);
   });
 
-  it('refuses a second reminder when its one grant is already booked', async () => {
+  it('holds the grant for the reminder: a second one with the same single grant is refused; cancel gives it back', async () => {
     const t = setup(1);
     expect((await t.call({ action: 'create', eventId: 'evt-a' })).ok).toBe(true);
-    expect(await t.call({ action: 'create', eventId: 'evt-b' })).toMatchObject({ ok: false, error: { code: 'NO_GRANT', details: { remaining: 1, pending: 1 } } });
+    expect(t.state).toEqual({ grants: 0, held: ['p:reminder:evt-a'] });
+    expect(await t.call({ action: 'create', eventId: 'evt-b' })).toMatchObject({ ok: false, error: { code: 'NO_GRANT', details: { remaining: 0 } } });
+    // Asking again for the same event holds nothing more.
+    expect((await t.call({ action: 'create', eventId: 'evt-a', minutesBefore: 20 })).ok).toBe(true);
+    expect(t.state.held).toEqual(['p:reminder:evt-a']);
+    expect(await t.call({ action: 'cancel', reminderId: 'reminder:evt-a:o-alice' })).toEqual({ ok: true, data: { cancelled: true } });
+    expect(t.state).toEqual({ grants: 1, held: [] });
     t.state.grants = 2;
     expect((await t.call({ action: 'create', eventId: 'evt-b' })).ok).toBe(true);
   });

@@ -37,8 +37,8 @@ describe('sendNow and the outbox', () => {
     await expect(sendNow(deps, NESTED, input())).rejects.toMatchObject({ code: 'NO_CLOUD_CALL_TOKEN' });
     expect(deliveries.docs.size).toBe(0);
     const q = await sendNow(deps, NESTED, input(), { fallbackToOutbox: true });
-    expect(q).toMatchObject({ deliveryId: 'outbox:test:s1:o-alice', status: 'pending', queued: true });
-    expect(deliveries.docs.get(q.deliveryId)).toMatchObject({ sourceType: 'outbox', status: 'pending', attempts: 0, nextAttemptAt: T0 });
+    expect(q).toMatchObject({ deliveryId: 'notify:test:s1:o-alice', status: 'pending', queued: true });
+    expect(deliveries.docs.get(q.deliveryId)).toMatchObject({ sourceType: 'notify', status: 'pending', attempts: 0, nextAttemptAt: T0 });
     expect(wechat.requests).toHaveLength(0);
   });
 
@@ -68,7 +68,7 @@ describe('sendNow and the outbox', () => {
     const { deps, deliveries } = makeDeps();
     const a = await enqueue(deps, { key: 'order-7', openid: 'o-bob', templateId: 'TPL_EVENT_REMINDER', data: EVENT_DATA, dueAt: T0 + 60_000 });
     const b = await enqueue(deps, { key: 'order-7', openid: 'o-bob', templateId: 'TPL_EVENT_REMINDER', data: EVENT_DATA });
-    expect([a.created, b.created, a.deliveryId]).toEqual([true, false, 'outbox:order-7:o-bob']);
+    expect([a.created, b.created, a.deliveryId]).toEqual([true, false, 'notify:order-7:o-bob']);
     expect(deliveries.docs.get(a.deliveryId)).toMatchObject({ dueAt: T0 + 60_000, data: { thing1: { value: '周末读书会' } } });
   });
 });

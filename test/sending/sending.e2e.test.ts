@@ -168,17 +168,17 @@ describe('sender pipeline through the emulator', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'NO_CLOUD_CALL_TOKEN' } });
     expect(h.emu.wechat.stats().sends).toBe(0);
     const q = data(await send('o1', { fallback: true }, { kind: 'scf' }));
-    expect(q).toMatchObject({ deliveryId: 'outbox:test:o1:o-alice', status: 'pending', queued: true });
+    expect(q).toMatchObject({ deliveryId: 'notify:test:o1:o-alice', status: 'pending', queued: true });
     const e = data(await probe({ action: 'enqueue', key: 'order-9', openid: 'o-alice', templateId: TPL, data: EVENT }, { kind: 'scf' }));
-    expect(e).toMatchObject({ deliveryId: 'outbox:order-9:o-alice', created: true });
+    expect(e).toMatchObject({ deliveryId: 'notify:order-9:o-alice', created: true });
     expect(data(await probe({ action: 'enqueue', key: 'order-9', openid: 'o-alice', templateId: TPL, data: EVENT }, { kind: 'scf' })).created).toBe(false);
     expect(h.emu.wechat.stats().sends).toBe(0);
     const sent = data(await probe({ action: 'deliver', deliveryId: q.deliveryId }, { kind: 'timer' }));
     expect(sent).toMatchObject({ claimed: true, status: 'sent' });
-    expect(delivery(h.emu, q.deliveryId as string)).toMatchObject({ sourceType: 'outbox', status: 'sent', attempts: 1 });
+    expect(delivery(h.emu, q.deliveryId as string)).toMatchObject({ sourceType: 'notify', status: 'sent', attempts: 1 });
     expect([ledger(h.emu, 'o-alice', TPL), h.emu.quota('o-alice', TPL)]).toEqual([0, 0]);
     // The second one has no grant left: skipped, never sent.
-    expect(data(await probe({ action: 'deliver', deliveryId: 'outbox:order-9:o-alice' }, { kind: 'timer' }))).toMatchObject({ status: 'skipped', reason: 'no_grant' });
+    expect(data(await probe({ action: 'deliver', deliveryId: 'notify:order-9:o-alice' }, { kind: 'timer' }))).toMatchObject({ status: 'skipped', reason: 'no_grant' });
     expect(h.emu.wechat.stats().sends).toBe(1);
   });
 });

@@ -2,7 +2,7 @@
 import { dispatchAction } from '../../../core/actions';
 import type { RemindersDeps } from '../../../core/reminders/ports';
 import { remindersTable } from '../../../core/reminders/table';
-import { createGrantLedger, systemClock } from '../../../adapters/grant-ledger';
+import { createHolds, systemClock } from '../../../adapters/grant-ledger';
 import { appConfig, currentCaller, initCloud } from '../../../adapters/runtime';
 import { createReminderIds } from '../../../adapters/secret';
 import { createEventStore } from '../../../adapters/stores/events';
@@ -11,7 +11,7 @@ import { createReminderStore } from '../../../adapters/stores/reminders';
 
 initCloud();
 const registry = createTemplateLookup();
-const ledger = createGrantLedger();
+const holds = createHolds();
 // Not adapters/sender's sendConfig: that module bundles the sending pipeline, which this function never uses.
 const config = appConfig();
 const deps: RemindersDeps = {
@@ -19,7 +19,7 @@ const deps: RemindersDeps = {
   reminderIds: createReminderIds(),
   events: createEventStore(),
   reminders: createReminderStore(),
-  remaining: (openid, templateId) => ledger.remaining(openid, templateId),
+  holds,
   registry,
   zone: config.zone,
   miniprogramState: config.miniprogramState,

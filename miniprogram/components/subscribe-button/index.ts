@@ -55,6 +55,8 @@ Component({
     /** Placement reported with the result: which page and which button asked. */
     page: { type: String, value: '' },
     button: { type: String, value: 'subscribe' },
+    /** Optional purpose (e.g. `order:A123`): an accepted one-time grant is held for it, so campaigns never spend it. */
+    purpose: { type: String, value: '' },
     text: { type: String, value: '订阅提醒' },
     type: { type: String, value: 'primary' },
     size: { type: String, value: 'default' },
@@ -85,7 +87,7 @@ Component({
     async finish(requestId: string, placement: Placement, pending: Promise<Outcome>) {
       const outcome = await pending;
       showFeedback(outcome);
-      const payload = reportPayload(requestId, placement, outcome);
+      const payload = reportPayload(requestId, placement, outcome, this.properties.purpose as string);
       const report = await sendWithRetry(
         () => call<RecordResponse>('subscriptions', 'record', payload as unknown as Record<string, unknown>),
         { attempts: REPORT_ATTEMPTS, delayMs: this.properties.retryDelay, sleep, retryable: isRetryable },

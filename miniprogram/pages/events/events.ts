@@ -52,9 +52,16 @@ Component({
       await this.refresh();
     },
 
+    /** "重新订阅提醒" after a reminder went unsent: the button recorded the new grant (for the next reminder). */
+    async onResubscribeResult(e: Ev<SubscribeResultDetail, { eventId: string }>) {
+      if (!e.detail.outcome.accepted.includes(EVENT_REMINDER_TEMPLATE)) return; // the button already told the user
+      toast('已重新订阅，下次提醒会正常发送', 'success');
+      await this.refresh();
+    },
+
     markReminder(eventId: string, reminderId: string, dueAt: number) {
       const reminderText = reminderLabel({ dueAt, status: 'pending' });
-      this.setData({ rows: this.data.rows.map((r) => (r.id === eventId ? { ...r, reminderId, reminderText, canRemind: false } : r)) });
+      this.setData({ rows: this.data.rows.map((r) => (r.id === eventId ? { ...r, reminderId, reminderText, reminderWarn: false, canRemind: false, canResubscribe: false } : r)) });
     },
 
     async onCancel(e: Tap<{ reminderId: string }>) {

@@ -75,7 +75,7 @@ export function fakeCampaigns() {
         c['status'] = { pause: 'paused', resume: 'running', cancel: 'cancelled' }[d['action'] as string];
         return ok({ id: d['id'] });
       case 'previewAudience':
-        return ok({ reachable: 7, noGrant: 2, capped: 1, total: 10 });
+        return ok({ reachable: 7, noGrant: 2, capped: 1, total: 10, held: 1 });
       case 'testSend':
         return ok({ results: [{ openid: 'o-admin', outcome: 'sent', deliveryId: 'test:1:o-admin' }] });
       case 'stats':

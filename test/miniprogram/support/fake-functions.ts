@@ -91,14 +91,14 @@ export function fakeReminders(now: number, grants: () => number) {
     { id: 'ev-1', title: '周末读书会', place: '图书馆三楼', startAt: now + 3 * 3600_000 },
     { id: 'ev-2', title: '城市夜跑', place: '滨江公园', startAt: now + 26 * 3600_000 },
   ];
-  const reminders: Record<string, { id: string; eventId: string; dueAt: number; status: string }> = {};
+  const reminders: Record<string, { id: string; eventId: string; dueAt: number; status: string; reason?: string }> = {};
   const opens = new Set<string>();
   const state = { created: [] as Obj[], cancelled: [] as string[], openCalls: 0 };
-  const reminderOf = (eventId: string) => Object.values(reminders).find((r) => r.eventId === eventId && r.status === 'pending');
+  const reminderOf = (eventId: string) => Object.values(reminders).find((r) => r.eventId === eventId && r.status !== 'cancelled');
   const handler = (d: Obj) => {
     switch (d['action']) {
       case 'listEvents':
-        return ok({ events: events.map((e) => { const r = reminderOf(e.id); return { ...e, reminder: r ? { id: r.id, dueAt: r.dueAt, status: r.status } : null }; }) });
+        return ok({ events: events.map((e) => { const r = reminderOf(e.id); return { ...e, reminder: r ? { id: r.id, dueAt: r.dueAt, status: r.status, ...(r.reason ? { reason: r.reason } : {}) } : null }; }) });
       case 'create': {
         state.created.push(d);
         const ev = events.find((e) => e.id === d['eventId']);
@@ -128,4 +128,29 @@ export function fakeReminders(now: number, grants: () => number) {
     return ok({ counted: first });
   };
   return { handler, track, state, events, reminders };
+}
+
+/** `orderStatus` (the example team function): place → created, pay → paid, get. */
+export function fakeOrders() {
+  const orders: Record<string, Obj> = {};
+  const handler = (d: Obj) => {
+    switch (d['action']) {
+      case 'place': {
+        const o = { _id: `A${Object.keys(orders).length + 1}00000`, item: d['item'], amountFen: d['amountFen'], status: 'created' };
+        orders[o._id] = o;
+        return ok({ order: o });
+      }
+      case 'pay': {
+        const o = orders[d['id']];
+        if (!o) return fail('NOT_FOUND', 'order');
+        if (o['status'] === 'created') o['status'] = 'paid';
+        return ok({ order: o });
+      }
+      case 'get':
+        return orders[d['id']] ? ok({ order: orders[d['id']] }) : fail('NOT_FOUND', 'order');
+      default:
+        return fail('UNKNOWN_ACTION', String(d['action']));
+    }
+  };
+  return { handler, orders };
 }
