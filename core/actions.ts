@@ -12,6 +12,16 @@ export interface Caller {
   source: string;
 }
 
+/**
+ * The one rule for "called by another cloud function of this environment": [WXCTX] SOURCE is chained with commas and
+ * `scf` in the chain means another function started this invocation (e.g. `wx_client,scf`). Only the platform sets
+ * SOURCE (getWXContext reads the invocation's environment, never the event), so a mini program cannot pass as a
+ * function. Such a call carries no cloud-call token ([CB-WXTOKEN]): it can queue a message but not send one.
+ */
+export function calledByFunction(caller: Pick<Caller, 'source'>): boolean {
+  return caller.source.split(',').map((s) => s.trim()).includes('scf');
+}
+
 export interface ActionSpec<D, S extends z.ZodTypeAny, R> {
   schema: S;
   /** Requires an OPENID (default true). */

@@ -11,7 +11,7 @@
 // conditional multi-update, atomic per document against the dispatcher's claim). A send that loses the race to a
 // cancel finds its request cancelled at step 3 and cancels its own parked deliveries instead of arming them, so no
 // delivery of a cancelled request is ever armed after the cancel answered; those already claimed are reported.
-import type { Caller } from '../actions';
+import { calledByFunction, type Caller } from '../actions';
 import { assertCampaignData } from '../campaigns/validate';
 import { hasVariables, resolveForUser, type UserProfile } from '../campaigns/variables';
 import { DELIVERY_STATUSES, newDelivery, type Delivery, type DeliveryStatus } from '../delivery';
@@ -24,14 +24,10 @@ import { localToEpoch } from '../campaigns/schedule';
 import { answerOf, explain, fingerprint, PARKED, type NotifyRequest, type RecipientStatus, type SendAnswer } from './model';
 import type { NotifyDeps } from './ports';
 
-/** [WXCTX] SOURCE chains with commas; `scf` = started by another cloud function. */
-export function fromFunction(caller: Pick<Caller, 'source'>): boolean {
-  return caller.source.split(',').map((s) => s.trim()).includes('scf');
-}
 
 /** Your own cloud functions (cloud.callFunction) and admins (console, CLI) may call notify; mini program users may not. */
 export async function assertNotifyCaller(deps: Pick<NotifyDeps, 'isAdmin'>, caller: Caller): Promise<void> {
-  if (fromFunction(caller)) return;
+  if (calledByFunction(caller)) return;
   if (await deps.isAdmin(caller)) return;
   throw new DomainError('FORBIDDEN', 'notify is called by your own cloud functions (cloud.callFunction) or by admins; a mini program user may not call it');
 }

@@ -4,7 +4,7 @@
 // settled by core/sending/settle.ts. If the invocation dies at any point, the dispatcher's recovery finds the expired
 // lease and settles it exactly as it would its own claim (core/dispatch/recover.ts): never a duplicate. Without a
 // cloud-call token ([CB-WXTOKEN] function-to-function calls) the message goes to the outbox instead.
-import type { Caller } from '../actions';
+import { calledByFunction, type Caller } from '../actions';
 import type { Delivery, DeliverySource } from '../delivery';
 import { DomainError } from '../envelope';
 import { grantOf } from '../grants/holds';
@@ -54,9 +54,9 @@ export interface SendNowResult {
   operator?: string;
 }
 
-/** [WXCTX] SOURCE is chained with commas; `scf` = called by another function, which has no cloud-call token. */
+/** A call from another function has no cloud-call token (core/actions.ts `calledByFunction`). */
 export function hasCloudCallToken(caller: Pick<Caller, 'source'>): boolean {
-  return !caller.source.split(',').map((s) => s.trim()).includes('scf');
+  return !calledByFunction(caller);
 }
 
 const NO_TOKEN_REASONS = new Set(['no_cloud_call_token']);

@@ -5,7 +5,7 @@
 // (`mainSwitch`, `itemSettings`, core/grants): a profile write touches only the profile's own fields.
 import { z } from 'zod';
 import { isIanaZone } from '../config';
-import type { Caller } from '../actions';
+import { calledByFunction, type Caller } from '../actions';
 
 export const MAX_TAGS = 20;
 export const MAX_ATTRIBUTES = 20;
@@ -61,5 +61,5 @@ export type CallerKind = 'function' | 'client';
  * getWXContext reads the invocation's environment, never the event), so a mini program cannot pass as a function.
  */
 export function callerKind(caller: Caller): CallerKind {
-  return caller.source.split(',').map((s) => s.trim()).includes('scf') ? 'function' : 'client';
+  return calledByFunction(caller) ? 'function' : 'client';
 }
