@@ -17,6 +17,8 @@ const overrideSchema = z
       .object({ recordPerMinute: z.number().int().min(1).max(10_000).optional(), maxTemplatesPerRequest: z.number().int().min(1).max(3).optional() })
       .strict()
       .optional(),
+    /** How long consent history is kept (core/grants/history.ts; purged on write). */
+    consent: z.object({ retentionDays: z.number().int().min(1).max(36_500).optional() }).strict().optional(),
   })
   .strict();
 
@@ -39,9 +41,10 @@ export interface AppConfig {
   admins: readonly string[];
   testWhitelist: readonly string[];
   limits: { recordPerMinute: number; maxTemplatesPerRequest: number };
+  consent: { retentionDays: number };
 }
 
-const DEFAULTS = { miniprogramState: 'developer', lang: 'zh_CN', zone: 'Asia/Shanghai', recordPerMinute: 30, maxTemplatesPerRequest: 3 } as const;
+const DEFAULTS = { miniprogramState: 'developer', lang: 'zh_CN', zone: 'Asia/Shanghai', recordPerMinute: 30, maxTemplatesPerRequest: 3, retentionDays: 730 } as const;
 
 /**
  * Defaults of the file, then the entry of `envId` in `environments` (lists replace, they are not merged: a production
@@ -71,6 +74,7 @@ export function resolveAppConfig(raw: unknown, envId: string): AppConfig {
       recordPerMinute: limits.recordPerMinute ?? DEFAULTS.recordPerMinute,
       maxTemplatesPerRequest: limits.maxTemplatesPerRequest ?? DEFAULTS.maxTemplatesPerRequest,
     },
+    consent: { retentionDays: env?.consent?.retentionDays ?? file.consent?.retentionDays ?? DEFAULTS.retentionDays },
   };
 }
 

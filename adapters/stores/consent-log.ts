@@ -3,7 +3,7 @@
 // `consent.retentionDays`): entries older than that are purged on write, at most once an hour per container.
 import type { ConsentQueries } from '../../core/grants/history';
 import type { ConsentEntry, ConsentLog } from '../../core/grants/ports';
-import appConfig from '../../config/tixing.json';
+import { appConfig } from '../runtime';
 import { db, type Doc } from '../db';
 import { orIfMissing } from '../db-errors';
 import { insertOnce, removeWhere } from './grants-db';
@@ -13,10 +13,9 @@ const DAY_MS = 86_400_000;
 /** How often one warm container purges at most (a purge is one multi-document remove). */
 export const PURGE_EVERY_MS = 3_600_000;
 
-/** config/tixing.json `consent.retentionDays` (default 730 days; 0 or absent key = the default). */
+/** config/tixing.json `consent.retentionDays` for this environment (core/config.ts; default 730 days). */
 export function retentionDays(): number {
-  const d = (appConfig as { consent?: { retentionDays?: unknown } }).consent?.retentionDays;
-  return typeof d === 'number' && Number.isFinite(d) && d > 0 ? d : 730;
+  return appConfig().consent.retentionDays;
 }
 
 let lastPurgeAt = Number.NEGATIVE_INFINITY;
