@@ -51,6 +51,8 @@ export interface StartOptions {
   /** Workers per function at most (default 16) and idle exit (default 10 min). */
   maxWorkers?: number;
   idleMs?: number;
+  /** Environment variables every function sees (a function's own variables in the CloudBase console). */
+  functionEnv?: Record<string, string>;
   /** Replace the database / WeChat simulator (tests that need a fake). */
   services?: {
     db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
@@ -98,6 +100,8 @@ export interface Emulator {
    * changes) unless `recycleWorkers` — then the next invocations start cold, without module-level state.
    */
   reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
+  /** Replaces the functions' own environment variables (from the next invocation on; see StartOptions.functionEnv). */
+  setFunctionEnv(env: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -153,6 +157,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
   });
   let port = 0;
+  let functionEnv: Record<string, string> = { ...opts.functionEnv };
   const storage = createStorageService({ clock, envId: ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
   const runner = createRunner({
     functionsDir: opts.functionsDir ?? join(ROOT, 'cloudfunctions'),
@@ -163,6 +168,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     quiet: opts.quiet && !opts.log,
     maxWorkers: opts.maxWorkers,
     idleMs: opts.idleMs,
+    functionEnv: () => functionEnv,
   });
   onMoved = () => runner.syncClock();
   let timers: Timers;
@@ -240,6 +246,9 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     quota: (openid, tmplId) => wechat.quota(openid, tmplId),
     invocations: () => runner.invocations(),
     reset,
+    setFunctionEnv(env) {
+      functionEnv = { ...env };
+    },
     stop() {
       stopped ??= (async () => {
         // Workers first: a long timer run in flight ends now (as a container would) instead of delaying the stop.

@@ -4,7 +4,8 @@ import type { Campaign } from '../../core/campaigns/model';
 import type { UserProfile } from '../../core/campaigns/variables';
 import type { AudienceSource, CampaignQueue, CounterName } from '../../core/dispatch/ports';
 import { db, type Doc } from '../db';
-import { orIfMissing } from '../db-errors';
+import { dbErrorKind, orIfMissing } from '../db-errors';
+import { replaceFields } from './campaigns';
 
 const CAMPAIGNS = 'campaigns';
 const COUNTERS: readonly CounterName[] = ['targeted', 'sent', 'skipped', 'failed', 'unknown'];
@@ -65,6 +66,40 @@ export function createCampaignQueue(): CampaignQueue {
       const res = await coll().where({ _id: id, status: 'running' }).update({ data: { status: 'quarantined', quarantineReason: reason, updatedAt: now } });
       return res.stats.updated > 0;
     },
+    async overdueCount(id, before) {
+      const c = _();
+      const overdue = c.or([{ status: 'pending', nextAttemptAt: c.lt(before) }, { status: 'sending', leaseUntil: c.lt(before) }]);
+      const res = await db().collection('deliveries').where(c.and([{ sourceId: id, sourceType: 'campaign' }, overdue]) as unknown as Doc).count();
+      return res.total;
+    },
+    async get(id) {
+      const res = await coll().doc(id).get();
+      return (res.data ?? null) as unknown as Campaign | null;
+    },
+    async insertIfAbsent(campaign) {
+      try {
+        await coll().add({ data: campaign as unknown as Doc });
+        return true;
+      } catch (err) {
+        if (dbErrorKind(err) === 'duplicate') return false;
+        throw err;
+      }
+    },
+    async updateIf(id, from, set) {
+      const res = await coll().where({ _id: id, status: _().in([...from]) }).update({ data: replaceFields(db(), set as Record<string, unknown>) });
+      return res.stats.updated > 0;
+    },
+    async reserveBudget(id, day, n, max) {
+      const c = _();
+      // Same day with room, or a new day (the budget starts again at n): one conditional update each, never over max.
+      const same = await coll().where({ _id: id, 'budget.day': day, 'budget.used': c.lte(max - n) }).update({ data: { 'budget.used': c.inc(n) } });
+      if (same.stats.updated > 0) return true;
+      if (n > max) return false;
+      const fresh = await coll()
+        .where(c.and([{ _id: id }, c.or([{ 'budget.day': c.neq(day) }, { budget: c.exists(false) }])]) as unknown as Doc)
+        .update({ data: { budget: c.set({ day, used: n }) } });
+      return fresh.stats.updated > 0;
+    },
   };
 }
 
@@ -84,7 +119,7 @@ export function createAudienceSource(): AudienceSource {
       const where: Doc = { _id: c.in([...openids]) };
       if (segment?.tags?.length) where.tags = c.all(segment.tags);
       for (const [k, v] of Object.entries(segment?.attributes ?? {})) where[`attributes.${k}`] = v;
-      const read = () => db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true }).limit(1000).get();
+      const read = () => db().collection('users').where(where).field({ nickname: true, tags: true, attributes: true, tz: true }).limit(1000).get();
       const res = await orIfMissing(read, { data: [] as Doc[] });
       return new Map(res.data.map((u) => [String(u._id), u as unknown as UserProfile]));
     },

@@ -17,6 +17,7 @@ export function toProfile(raw: Doc | null | undefined): UserProfile | null {
   if (typeof raw.nickname === 'string') p.nickname = raw.nickname;
   if (Array.isArray(raw.tags)) p.tags = raw.tags.filter((t): t is string => typeof t === 'string');
   if (raw.attributes && typeof raw.attributes === 'object') p.attributes = raw.attributes as UserProfile['attributes'];
+  if (typeof raw.tz === 'string') p.tz = raw.tz;
   return p;
 }
 

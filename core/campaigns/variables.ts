@@ -7,6 +7,8 @@ export interface UserProfile {
   nickname?: string;
   tags?: string[];
   attributes?: Record<string, string | number | boolean>;
+  /** IANA zone set by `users.identify`; absent = the app's zone (config `zone`, default Asia/Shanghai). */
+  tz?: string;
 }
 
 export const VARIABLE = /\{\{\s*([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?)\s*\}\}/g;

@@ -9,6 +9,7 @@ import type { Clock, SendRequest, WechatSender } from '../ports';
 import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
+import type { AlertSink, AppRules, OpsStore } from './ops';
 
 export type CounterName = Exclude<keyof CampaignCounters, 'opened'>;
 export type CounterInc = Partial<Record<CounterName, number>>;
@@ -26,18 +27,31 @@ export interface CampaignQueue {
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;
   /** Deliveries of the campaign still `pending` or `sending`. */
   openCount(id: string): Promise<number>;
+  /** Deliveries of the campaign overdue since `before`: pending and due then, or sending with a lease ended then. */
+  overdueCount(id: string, before: number): Promise<number>;
   /** Exact counters folded from the deliveries (one aggregation). */
   exactCounters(id: string): Promise<Record<CounterName, number>>;
   /** running (cursor done) → completed, counters replaced by the exact ones. */
   complete(id: string, counters: Record<CounterName, number>, now: number): Promise<boolean>;
   /** running → quarantined (47003 / 45168 / a banned or deleted template). */
   quarantine(id: string, reason: string, now: number): Promise<boolean>;
+  /** One campaign document (a series, when an occurrence is promoted). */
+  get(id: string): Promise<Campaign | null>;
+  /** Creates the document unless one with its `_id` exists; resolves true when this call created it. */
+  insertIfAbsent(c: Campaign): Promise<boolean>;
+  /** Conditional update on the current status (as CampaignStore.updateIf). */
+  updateIf(id: string, from: readonly Campaign['status'][], set: Partial<Campaign>): Promise<boolean>;
+  /**
+   * Daily budget: reserves `n` sends of local day `day`, all or nothing, while `used + n ≤ max` (a new day starts at
+   * 0). Resolves true when reserved.
+   */
+  reserveBudget(id: string, day: string, n: number, max: number): Promise<boolean>;
 }
 
 export interface AudienceSource {
   /** Openids holding a usable grant of the template (remaining > 0, or long-term active), > after, ascending. */
   page(templateId: string, after: string | null, limit: number): Promise<string[]>;
-  /** Profiles (`users`) of these openids; with a segment only the matching ones are returned. */
+  /** Profiles (`users`, with `tz`) of these openids; with a segment only the matching ones are returned. */
   profiles(openids: readonly string[], segment?: { tags?: string[]; attributes?: Record<string, string | number | boolean> }): Promise<Map<string, UserProfile>>;
 }
 
@@ -89,6 +103,12 @@ export interface DispatchDeps {
   templates: Pick<TemplateLookup, 'list'>;
   wechat: WechatSender;
   config: DispatchConfig;
+  /** App-wide rules (config/tixing.json `rules`): quiet hours and a frequency cap over all campaigns, deferring. */
+  rules?: AppRules;
+  /** The one state document: quota pause, alert retries (one read per run). */
+  ops?: OpsStore;
+  /** Alerts (config/tixing.json `alerts`): told once per cause. */
+  alerts?: AlertSink;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };
   log(line: string): void;
 }

@@ -28,6 +28,8 @@ export interface RunnerOptions {
   maxWorkers?: number;
   /** An idle worker exits after this many ms (default 10 min). */
   idleMs?: number;
+  /** The functions' own environment variables (set in the CloudBase console per function), read per invocation. */
+  functionEnv?: () => Record<string, string>;
 }
 
 export interface Runner {
@@ -253,14 +255,14 @@ export function createRunner(opts: RunnerOptions): Runner {
       // model; no source in docs/platform-facts.md states it).
       const initError = await waitReady(p, w);
       if (w.dead) return finish({ ok: false, cold, error: { code: 'CRASHED', message: initError ?? 'worker died during init' } });
-      const env = invocationEnv({
+      const env = { ...opts.functionEnv?.(), ...invocationEnv({
         kind: req.kind,
         port: opts.port(),
         invocationId: id,
         source: info.source,
         openid: info.openid,
         withToken: req.withToken ?? req.kind !== 'scf',
-      });
+      }) };
       const outcome = await execute({ pool: p, worker: w, spec, req, id, env, clockOffset: opts.clock.offset(), state });
       return finish({ ...outcome, cold });
     } catch (err) {
