@@ -68,7 +68,7 @@ export function createCampaignQueue(): CampaignQueue {
     },
     async overdueCount(id, before) {
       const c = _();
-      const overdue = c.or([{ status: 'pending', nextAttemptAt: c.lt(before) }, { status: 'sending', leaseUntil: c.lt(before) }]);
+      const overdue = c.or([{ status: 'pending', nextAttemptAt: c.lt(before) }, { status: 'sending', claimedAt: c.lt(before) }]);
       const res = await db().collection('deliveries').where(c.and([{ sourceId: id, sourceType: 'campaign' }, overdue]) as unknown as Doc).count();
       return res.total;
     },

@@ -27,7 +27,7 @@ export interface CampaignQueue {
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;
   /** Deliveries of the campaign still `pending` or `sending`. */
   openCount(id: string): Promise<number>;
-  /** Deliveries of the campaign overdue since `before`: pending and due then, or sending with a lease ended then. */
+  /** Deliveries of the campaign overdue since `before`: pending and due then, or sending since then (claimed before it). */
   overdueCount(id: string, before: number): Promise<number>;
   /** Exact counters folded from the deliveries (one aggregation). */
   exactCounters(id: string): Promise<Record<CounterName, number>>;
