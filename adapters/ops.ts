@@ -100,10 +100,24 @@ async function upsertState(fields: Doc, key: string, value: number, keep: 'later
     .update({ data: fields });
 }
 
-/** The body a WeCom group robot takes ([WECOM-ROBOT]: msgtype text, text.content), or a plain JSON alert. */
+/** At most `max` bytes of UTF-8, cut on a character boundary. */
+function utf8Prefix(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch) > max) break;
+    out += ch;
+  }
+  return out;
+}
+
+/**
+ * The body a WeCom group robot takes ([WECOM-ROBOT]: msgtype text, text.content at most 2048 bytes of UTF-8), or a
+ * plain JSON alert for any other URL.
+ */
 export function alertBody(a: Alert, format: AlertConfig['format']): string {
   if (format === 'json') return JSON.stringify({ cause: a.cause, text: a.text });
-  return JSON.stringify({ msgtype: 'text', text: { content: `【提醒 Tixing】${a.text}` } });
+  return JSON.stringify({ msgtype: 'text', text: { content: utf8Prefix(`【提醒 Tixing】${a.text}`, 2048) } });
 }
 
 /** One POST; true on a 2xx answer whose JSON (if any) does not carry a non-zero `errcode` (WeCom answers errcode 0). */

@@ -5,8 +5,10 @@ import { parseArgs } from 'node:util';
 import { CliError, deliveriesCommand, listCommand, showCommand, statsCommand, type Out } from './cli/commands';
 import { connect } from './cli/node-db';
 import { watchCommand } from './cli/watch';
+import { statusCommand } from './cli/ops';
 
 export const USAGE = `Usage: npm run tixing -- campaigns <command> [options]
+       npm run tixing -- status [--json]                    sending or paused for the daily quota (until when), latest alerts
 
   campaigns list [--status <s>] [--limit <n>] [--json]     campaigns, newest first, with progress
   campaigns show <id> [--json]                             one campaign and its exact stats
@@ -36,6 +38,10 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
   if (values.help || group === undefined) {
     out(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (group === 'status') {
+    await statusCommand(connect(process.env, values.env ? { env: values.env } : undefined).database, out, Date.now(), { json: values.json });
+    return 0;
   }
   if (group !== 'campaigns' || command === undefined) throw new CliError(`unknown command ${positionals.join(' ')}\n\n${USAGE}`);
   const num = (v: string | undefined, name: string): number | undefined => {

@@ -65,8 +65,10 @@ function occurrenceAt(r: Recurrence, localDate: dayjs.Dayjs, zone: string): numb
   return dayjs.tz(`${localDate.format('YYYY-MM-DD')} ${r.at}`, zone).valueOf();
 }
 
-const keyOf = (r: Recurrence, at: number, zone: string): string =>
-  dayjs(at).tz(zone).format(r.kind === 'cron' ? 'YYYYMMDD[T]HHmm' : 'YYYYMMDD');
+const keyOf = (r: Recurrence, at: number, zone: string): string => {
+  const local = dayjs(at).tz(zone);
+  return r.kind === 'cron' ? `${local.format('YYYYMMDD')}T${local.format('HHmm')}` : local.format('YYYYMMDD');
+};
 
 /** The first occurrence strictly after `after` (epoch ms), or null when the series has ended (`until`, inclusive). */
 export function nextOccurrence(r: Recurrence, zone: string, after: number): Occurrence | null {

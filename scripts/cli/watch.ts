@@ -5,6 +5,7 @@ import { progressOf, ZERO_COUNTERS } from '../../core/campaigns/stats';
 import type { Database } from '../../adapters/db';
 import { exactStats, loadCampaign, type Out } from './commands';
 import { progressLine, RateMeter, statsLines, when } from './format';
+import { quotaPauseLine } from './ops';
 
 const FINAL: readonly CampaignStatus[] = ['completed', 'cancelled', 'quarantined'];
 
@@ -27,7 +28,8 @@ export async function watchCommand(database: Database, id: string, intervalMs: n
     const c = await loadCampaign(database, id);
     const p = progressOf(c.status, { ...ZERO_COUNTERS, ...c.counters });
     const rate = meter.sample(io.now(), p.targeted - p.pending);
-    const label = c.status === 'scheduled' && c.sendAt !== undefined ? `scheduled for ${when(c.sendAt, c.zone)} ${c.zone}` : c.status;
+    const paused = FINAL.includes(c.status) ? null : await quotaPauseLine(database, io.now());
+    const label = paused ?? (c.status === 'scheduled' && c.sendAt !== undefined ? `scheduled for ${when(c.sendAt, c.zone)} ${c.zone}` : c.status);
     const line = progressLine(label, p, rate);
     if (io.isTTY) {
       io.write(`\r${line}\x1b[K`);

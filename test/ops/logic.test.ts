@@ -1,6 +1,6 @@
 // Pure logic of campaign operations with fixed instants: occurrences (monthly clamp, weekly, cron in a zone, until),
 // the quota reset, the app cap's next free time, deferral expiry, and the alert causes of send results.
-import { describeRecurrence, isCron, nextOccurrence, occurrencesBetween } from '../../core/campaigns/recurrence';
+import { describeRecurrence, isCron, nextOccurrence, occurrencesBetween, type Recurrence } from '../../core/campaigns/recurrence';
 import { quotaResetAt } from '../../core/sending/quota';
 import { capFreeAt } from '../../core/dispatch/windows';
 import { deferOrExpire, quietVerdict } from '../../core/dispatch/rules';
@@ -20,7 +20,7 @@ describe('recurrence', () => {
     expect(list[0]).toMatchObject({ at: at('2026-01-31T01:00:00Z'), key: '20260131' });
   });
   it('weekly on ISO weekdays, strictly after the instant given', () => {
-    const r = { kind: 'weekly', weekdays: [1, 5], at: '09:00' } as const;
+    const r: Recurrence = { kind: 'weekly', weekdays: [1, 5], at: '09:00' };
     expect(nextOccurrence(r, 'Asia/Shanghai', at('2026-05-01T01:00:00Z'))?.local).toBe('2026-05-04 09:00'); // Fri 09:00 itself excluded
     expect(nextOccurrence(r, 'Asia/Shanghai', at('2026-05-01T00:59:59Z'))?.local).toBe('2026-05-01 09:00');
     expect(describeRecurrence(r)).toBe('每周一、五 09:00');
