@@ -2,10 +2,11 @@
 // payloads of campaigns.create / update / schedule. Keyword rules themselves are checked by `templates.preview`
 // (core/template lives outside the mini program root, so it cannot be bundled here).
 import { emptyOptions, optionProblems, optionsFromCampaign, optionsPayload, parseAttributes, type OptionsForm } from './campaign-options';
+import { emptyRepeat, repeatFromCampaign, repeatPayload, repeatProblems, type RepeatForm } from './campaign-repeat';
 import { parseShanghai, shanghaiParts, ZONE } from './time';
 import type { PreviewError, TemplateView } from './types';
 
-export interface CampaignForm extends OptionsForm {
+export interface CampaignForm extends OptionsForm, RepeatForm {
   name: string;
   templateId: string;
   data: Record<string, string>;
@@ -17,7 +18,7 @@ export interface CampaignForm extends OptionsForm {
 }
 
 export const emptyForm = (): CampaignForm =>
-  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '', ...emptyOptions() });
+  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', audienceKind: 'all', tags: '', ...emptyOptions(), ...emptyRepeat() });
 
 /** [SEND-NEW] keyword content limits, as a hint under each field. */
 const TYPE_HINT: Record<string, string> = {
@@ -85,6 +86,7 @@ export function localProblems(form: CampaignForm, tpl: TemplateView | undefined)
     else if (tagsOf(form.tags).length === 0 && Object.keys(attrs.attributes).length === 0) out.push('按条件筛选时请至少填写一个标签或属性');
   }
   out.push(...optionProblems(form));
+  out.push(...repeatProblems(form));
   return out;
 }
 
@@ -110,6 +112,7 @@ export function createPayload(form: CampaignForm, tpl: TemplateView | undefined,
     ...(form.page.trim() ? { page: cleanPage(form.page) } : {}),
     audience: audienceOf(form),
     ...optionsPayload(form, clear),
+    ...repeatPayload(form, clear),
   };
 }
 
@@ -119,10 +122,14 @@ export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): 
   return p['page'] === undefined ? { ...p, page: null } : p;
 }
 
-export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };
+export type ScheduleCheck = { ok: true; sendAt?: string; zone: string } | { ok: false; message: string };
 
-/** The `campaigns.schedule` arguments: a Beijing wall-clock time that is still in the future. */
+/**
+ * The `campaigns.schedule` arguments: a Beijing wall-clock time that is still in the future — or, for a repeating
+ * campaign, nothing but the zone (it starts with its first occurrence after now).
+ */
 export function schedulePayload(form: CampaignForm, now: number): ScheduleCheck {
+  if (form.repeat) return form.time ? { ok: true, zone: ZONE } : { ok: false, message: '重复发送请选择发送时间' };
   const ms = parseShanghai(form.date, form.time);
   if (ms === null) return { ok: false, message: '请选择发送日期和时间' };
   if (ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
@@ -140,9 +147,10 @@ export function formFromCampaign(c: Record<string, any>): CampaignForm {
     data: { ...((c['data'] ?? {}) as Record<string, string>) },
     page: String(c['page'] ?? ''),
     date: local[0] ?? '',
-    time: local[1] ?? '',
     audienceKind: audience.kind === 'segment' ? 'segment' : 'all',
     tags: (audience.tags ?? []).join(', '),
     ...optionsFromCampaign(c),
+    ...repeatFromCampaign(c),
+    time: repeatFromCampaign(c).time ?? local[1] ?? '',
   };
 }

@@ -3,6 +3,7 @@
 import { call, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
 import { actionsFor, LIVE_STATUSES, statsView, statusText } from '../../../lib/campaign-view';
+import { describeRepeat, quotaBanner, SKIP_REASON_TEXT, type OccurrenceRow } from '../../../lib/campaign-repeat';
 import { formatSendAt } from '../../../lib/time';
 import { every, stop } from '../../../lib/timers';
 import type { CampaignDetail, CampaignStatsResponse } from '../../../lib/types';
@@ -26,6 +27,10 @@ Component({
     actions: actionsFor(''),
     live: false,
     pollSeconds: POLL_MS / 1000,
+    /** A recurring series: its rule, and each occurrence with its own counts. */
+    repeatText: '',
+    occurrences: [] as OccurrenceRow[],
+    quotaText: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -48,12 +53,16 @@ Component({
       const id = this.data.id;
       if (!id) return;
       try {
-        const [{ campaign }, stats] = await Promise.all([
-          call<{ campaign: CampaignDetail }>('campaigns', 'get', { id }),
+        const [{ campaign, quotaPause }, stats] = await Promise.all([
+          call<{ campaign: CampaignDetail & { recurrence?: { kind?: string } }; quotaPause?: { message?: string } | null }>('campaigns', 'get', { id }),
           call<CampaignStatsResponse>('campaigns', 'stats', { id }),
         ]);
         const status: string = campaign.status ?? '';
-        const live = LIVE_STATUSES.some((s) => s === status);
+        const series = campaign.recurrence !== undefined;
+        const occ = series
+          ? await call<{ occurrences: { id: string; sendAtLocal: string | null; status: string; skipReason: string | null; progress: { sent: number; targeted: number; skipped: number; failed: number } }[] }>('campaigns', 'occurrences', { id })
+          : { occurrences: [] };
+        const live = LIVE_STATUSES.some((s) => s === status) || occ.occurrences.some((o) => o.status === 'running');
         this.setData({
           error: '',
           name: campaign.name ?? '',
@@ -65,6 +74,14 @@ Component({
           stats: statsView(stats),
           actions: actionsFor(status),
           live,
+          repeatText: series ? describeRepeat(campaign.recurrence) : '',
+          occurrences: occ.occurrences.map((o) => ({
+            id: o.id,
+            when: o.sendAtLocal ?? '',
+            statusText: o.skipReason ? SKIP_REASON_TEXT[o.skipReason] ?? o.skipReason : statusText(o.status),
+            countsText: `已发送 ${o.progress.sent}/${o.progress.targeted}，跳过 ${o.progress.skipped}，失败 ${o.progress.failed}`,
+          })),
+          quotaText: quotaBanner(quotaPause),
         });
         if (!live) this.stopPolling();
         else if (!polling.has(this)) this.startPolling();
@@ -81,7 +98,7 @@ Component({
       stop(this, 'poll');
     },
 
-    async act(action: 'pause' | 'resume' | 'cancel', done: string) {
+    async act(action: 'pause' | 'resume' | 'cancel' | 'end', done: string) {
       try {
         await call('campaigns', action, { id: this.data.id });
         toast(done, 'success');
@@ -94,6 +111,9 @@ Component({
     onResume() { void this.act('resume', '已继续'); },
     async onCancel() {
       if (await confirm('取消活动', '取消后未发送的消息不再发送，且无法恢复。确定取消吗？', '取消活动', true)) await this.act('cancel', '已取消');
+    },
+    async onEnd() {
+      if (await confirm('结束系列', '结束后不再产生新的一期，尚未开始的一期不发送。确定结束吗？', '结束系列', true)) await this.act('end', '已结束');
     },
     onEdit() {
       wx.navigateTo({ url: `/pages/admin/campaign-edit/campaign-edit?id=${encodeURIComponent(this.data.id)}` });

@@ -1,11 +1,12 @@
 // Mini program admin page: campaign list — status, send time (Beijing time) and progress of every campaign.
 import { call, messageOf } from '../../../lib/api';
 import { campaignRows, type CampaignRow } from '../../../lib/campaign-view';
+import { quotaBanner } from '../../../lib/campaign-repeat';
 import type { CampaignSummary } from '../../../lib/types';
 import type { Tap } from '../../../lib/ui';
 
 Component({
-  data: { loading: true, error: '', rows: [] as CampaignRow[] },
+  data: { loading: true, error: '', rows: [] as CampaignRow[], quotaText: '' },
   methods: {
     onShow() {
       void this.refresh();
@@ -16,8 +17,8 @@ Component({
     async refresh() {
       this.setData({ loading: true, error: '' });
       try {
-        const { campaigns } = await call<{ campaigns: CampaignSummary[] }>('campaigns', 'list');
-        this.setData({ rows: campaignRows(campaigns) });
+        const { campaigns, quotaPause } = await call<{ campaigns: CampaignSummary[]; quotaPause?: { message?: string } | null }>('campaigns', 'list');
+        this.setData({ rows: campaignRows(campaigns), quotaText: quotaBanner(quotaPause) });
       } catch (e) {
         this.setData({ error: messageOf(e) });
       }
