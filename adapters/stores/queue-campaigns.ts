@@ -16,7 +16,8 @@ export function createCampaignQueue(): CampaignQueue {
   return {
     async promoteDue(now) {
       // One conditional multi-update: a campaign matches only while `scheduled`, so two runs promote it once.
-      const res = await coll().where({ status: 'scheduled', sendAt: _().lte(now) }).update({ data: { status: 'running', startedAt: now, updatedAt: now } });
+      // A recurring series is never promoted itself (its occurrences are): `recurrence` absent.
+      const res = await coll().where({ status: 'scheduled', sendAt: _().lte(now), recurrence: _().exists(false) }).update({ data: { status: 'running', startedAt: now, updatedAt: now } });
       return res.stats.updated;
     },
     async running() {

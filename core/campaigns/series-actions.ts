@@ -21,7 +21,8 @@ export async function scheduleSeries(deps: CampaignDeps, c: Campaign, zoneIn?: s
   const zone = zoneIn ?? c.zone;
   if (!isValidZone(zone)) throw new DomainError('INVALID_INPUT', `unknown time zone ${JSON.stringify(zone)}`, [{ path: 'zone', message: 'not an IANA time zone' }]);
   const now = deps.clock.now();
-  if (!(await deps.campaigns.updateIf(c._id, ['draft', 'scheduled'], { status: 'scheduled', zone, updatedAt: now }))) {
+  // A series never has a send time of its own (the dispatcher promotes only campaigns with one): drop a stale one.
+  if (!(await deps.campaigns.updateIf(c._id, ['draft', 'scheduled'], { status: 'scheduled', zone, updatedAt: now }, ['sendAt', 'sendAtLocal']))) {
     throw new DomainError('CONFLICT', `campaign ${c._id} changed meanwhile; try again`);
   }
   const series: Campaign = { ...c, status: 'scheduled', zone };

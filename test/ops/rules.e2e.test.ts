@@ -111,3 +111,23 @@ it('the app-wide cap defers within the expiry: sent when the window has room aga
   expect(h.emu.inbox(u!)).toHaveLength(2);
   expect(openidOf(0)).toBe(u);
 });
+
+it('a daily budget of 3: three sends per local day, the rest wait for the next day (never over, nothing lost)', async () => {
+  h.emu.clock.set(at('2026-05-01T02:00:00Z')); // 10:00 Beijing time
+  const openids = seedAudience(h.emu, 7);
+  const c = seedCampaign(h.emu, { dailyBudget: 3 });
+  await dispatchRuns(h.emu, 2);
+  await dispatchRuns(h.emu);
+  const got = () => openids.filter((o) => h.emu.inbox(o).length > 0).length;
+  expect(got()).toBe(3);
+  const waiting = deliveriesOf(h.emu, c._id).filter((d) => d.status === 'pending');
+  expect(waiting).toHaveLength(4);
+  for (const d of waiting) expect(d).toMatchObject({ reason: 'daily_budget', nextAttemptAt: at('2026-05-01T16:00:00Z') });
+  h.emu.clock.set(at('2026-05-01T16:00:05Z'));
+  await dispatchRuns(h.emu, 2);
+  expect(got()).toBe(6);
+  h.emu.clock.set(at('2026-05-02T16:00:05Z'));
+  await dispatchRuns(h.emu);
+  expect(got()).toBe(7);
+  expect(campaignOf(h.emu, c._id)).toMatchObject({ status: 'completed', counters: { sent: 7 }, budget: { day: '2026-05-03', used: 1 } });
+});
