@@ -92,14 +92,23 @@ export function createCampaignQueue(): CampaignQueue {
     },
     async reserveBudget(id, day, n, max) {
       const c = _();
-      // Same day with room, or a new day (the budget starts again at n): one conditional update each, never over max.
-      const same = await coll().where({ _id: id, 'budget.day': day, 'budget.used': c.lte(max - n) }).update({ data: { 'budget.used': c.inc(n) } });
-      if (same.stats.updated > 0) return true;
-      if (n > max) return false;
+      // A new local day: the budget starts again (one conditional update, so two runs cannot both start it).
+      const k = Math.min(n, max);
       const fresh = await coll()
         .where(c.and([{ _id: id }, c.or([{ 'budget.day': c.neq(day) }, { budget: c.exists(false) }])]) as unknown as Doc)
-        .update({ data: { budget: c.set({ day, used: n }) } });
-      return fresh.stats.updated > 0;
+        .update({ data: { budget: c.set({ day, used: k }) } });
+      if (fresh.stats.updated > 0) return k;
+      // Same day: compare-and-set on what is used (a few tries when runs race), never above max.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const doc = (await coll().doc(id).get()).data as { budget?: { day?: string; used?: number } } | null;
+        const used = doc?.budget?.day === day ? Number(doc.budget.used ?? 0) : null;
+        if (used === null) return 0;
+        const take = Math.min(n, max - used);
+        if (take <= 0) return 0;
+        const res = await coll().where({ _id: id, 'budget.day': day, 'budget.used': used }).update({ data: { 'budget.used': c.inc(take) } });
+        if (res.stats.updated > 0) return take;
+      }
+      return 0;
     },
   };
 }

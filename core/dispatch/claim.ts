@@ -142,8 +142,8 @@ async function applyCaps(ctx: ClaimContext, live: Delivery[], done: Result[]): P
 }
 
 /**
- * Daily budgets: each campaign with `dailyBudget` reserves its sends of the local day on its document (all or
- * nothing, halving the ask until it fits); what does not fit waits for the next local day (`daily_budget`).
+ * Daily budgets: each campaign with `dailyBudget` reserves its sends of the local day on its document (conditional
+ * writes, never over the budget); what does not fit waits for the next local day (`daily_budget`).
  */
 async function applyBudgets(ctx: ClaimContext, live: Delivery[], done: Result[]): Promise<Delivery[]> {
   const byCampaign = new Map<string, Delivery[]>();
@@ -160,8 +160,7 @@ async function applyBudgets(ctx: ClaimContext, live: Delivery[], done: Result[])
   for (const [id, list] of byCampaign) {
     const c = ctx.campaigns.get(id)!;
     const { day, next } = budgetDay(now, c.zone);
-    let n = list.length;
-    while (n > 0 && !(await ctx.deps.campaigns.reserveBudget(id, day, n, c.dailyBudget!))) n = Math.floor(n / 2);
+    const n = await ctx.deps.campaigns.reserveBudget(id, day, list.length, c.dailyBudget!);
     for (const d of list.slice(n)) {
       over.add(d._id);
       done.push(early(d, 'pending', 'daily_budget', 'none', next));

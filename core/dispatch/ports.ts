@@ -42,10 +42,10 @@ export interface CampaignQueue {
   /** Conditional update on the current status (as CampaignStore.updateIf). */
   updateIf(id: string, from: readonly Campaign['status'][], set: Partial<Campaign>): Promise<boolean>;
   /**
-   * Daily budget: reserves `n` sends of local day `day`, all or nothing, while `used + n ≤ max` (a new day starts at
-   * 0). Resolves true when reserved.
+   * Daily budget: reserves up to `n` sends of local day `day` without going over `max` (a new day starts at 0);
+   * conditional writes, so concurrent runs never reserve more than `max` together. Resolves how many it reserved.
    */
-  reserveBudget(id: string, day: string, n: number, max: number): Promise<boolean>;
+  reserveBudget(id: string, day: string, n: number, max: number): Promise<number>;
 }
 
 export interface AudienceSource {
