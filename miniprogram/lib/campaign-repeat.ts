@@ -16,9 +16,14 @@ export interface RepeatForm {
   localTime: boolean;
   /** '' = no daily budget. */
   dailyBudget: string;
+  /** What the stored campaign had, so an update clears only an option that was set (and sends nothing otherwise). */
+  hadRepeat: boolean;
+  hadLocalTime: boolean;
+  hadBudget: boolean;
 }
 
-export const emptyRepeat = (): RepeatForm => ({ repeat: '', repeatWeekdays: '1', repeatDay: '1', localTime: false, dailyBudget: '' });
+export const emptyRepeat = (): RepeatForm =>
+  ({ repeat: '', repeatWeekdays: '1', repeatDay: '1', localTime: false, dailyBudget: '', hadRepeat: false, hadLocalTime: false, hadBudget: false });
 
 export const REPEAT_CHOICES: readonly { value: RepeatKind; label: string }[] = [
   { value: '', label: '不重复' }, { value: 'daily', label: '每天' }, { value: 'weekly', label: '每周' }, { value: 'monthly', label: '每月' },
@@ -52,7 +57,7 @@ export function repeatProblems(form: RepeatForm & { time: string }): string[] {
   return out;
 }
 
-/** Payload pieces for campaigns.create / update (`clear`: an option switched off is removed with null). */
+/** Payload pieces for campaigns.create / update (`clear`: an option the stored campaign had and is now off is removed). */
 export function repeatPayload(form: RepeatForm & { time: string }, clear: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (form.repeat) {
@@ -61,12 +66,12 @@ export function repeatPayload(form: RepeatForm & { time: string }, clear: boolea
       form.repeat === 'daily' ? { kind: 'daily', at }
         : form.repeat === 'weekly' ? { kind: 'weekly', at, weekdays: parseWeekdays(form.repeatWeekdays) ?? [1] }
           : { kind: 'monthly', at, day: positiveInt(form.repeatDay, 31) ?? 1 };
-  } else if (clear) out['recurrence'] = null;
+  } else if (clear && form.hadRepeat) out['recurrence'] = null;
   if (form.localTime) out['localTime'] = true;
-  else if (clear) out['localTime'] = false;
+  else if (clear && form.hadLocalTime) out['localTime'] = false;
   const budget = positiveInt(form.dailyBudget, 1_000_000);
   if (budget !== null) out['dailyBudget'] = budget;
-  else if (clear) out['dailyBudget'] = null;
+  else if (clear && form.hadBudget) out['dailyBudget'] = null;
   return out;
 }
 
@@ -75,11 +80,15 @@ export function repeatFromCampaign(c: Record<string, any>): RepeatForm & { time?
   const form = emptyRepeat();
   if (r && (r.kind === 'daily' || r.kind === 'weekly' || r.kind === 'monthly')) {
     form.repeat = r.kind;
+    form.hadRepeat = true;
     if (r.weekdays) form.repeatWeekdays = r.weekdays.join(',');
     if (r.day) form.repeatDay = String(r.day);
   }
-  form.localTime = c['localTime'] === true;
-  if (typeof c['dailyBudget'] === 'number') form.dailyBudget = String(c['dailyBudget']);
+  form.localTime = form.hadLocalTime = c['localTime'] === true;
+  if (typeof c['dailyBudget'] === 'number') {
+    form.dailyBudget = String(c['dailyBudget']);
+    form.hadBudget = true;
+  }
   return r?.at ? { ...form, time: r.at } : form;
 }
 
