@@ -8,6 +8,7 @@ import { alertsOf, ambiguousAlert } from '../../core/dispatch/ops';
 import { afterAttempt, type Result } from '../../core/sending/settle';
 import { newDelivery, type Delivery } from '../../core/delivery';
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import { parseFaultSpec } from '../../emulator/wechat/faults';
 
 const at = (iso: string) => Date.parse(iso);
 const d = (patch: Partial<Delivery> = {}): Delivery => ({ ...newDelivery({ sourceType: 'campaign', sourceId: 'c1', openid: 'o1', templateId: 'T', data: {} }, 'sending', at('2026-05-01T00:00:00Z')), ...patch });
@@ -75,5 +76,13 @@ describe('alert causes', () => {
     expect(ambiguousAlert({ _id: 'c', counters: { sent: 18, unknown: 2 } }, 0.05, 20)?.cause).toBe('campaign:c:ambiguous');
     expect(ambiguousAlert({ _id: 'c', counters: { sent: 19, unknown: 1 } }, 0.05, 20)).toBeNull();
     expect(ambiguousAlert({ _id: 'c', counters: { sent: 5, unknown: 5 } }, 0.05, 20)).toBeNull();
+  });
+});
+
+describe('emulator fault injection of the daily quotas', () => {
+  it('accepts dailySendQuota / envRequestQuota as whole numbers of calls a day, and names a bad value', () => {
+    expect(parseFaultSpec({ dailySendQuota: 0, envRequestQuota: 100 })).toEqual({ dailySendQuota: 0, envRequestQuota: 100 });
+    expect(() => parseFaultSpec({ dailySendQuota: -1 })).toThrow('"dailySendQuota" must be an integer >= 0');
+    expect(() => parseFaultSpec({ dailyQuota: 3 })).toThrow('unknown key "dailyQuota"');
   });
 });
