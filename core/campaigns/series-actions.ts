@@ -84,7 +84,9 @@ export async function resumeAny(deps: CampaignDeps, input: { id: string }): Prom
   const series: Campaign = { ...c, status: 'scheduled' };
   if (last > 0) await recordSkipped(deps.campaigns, series, last, now - LATE_GRACE_MS, 'series_paused', now);
   const upcoming = (await openOccurrences(deps, c._id)).some((o) => o.status === 'scheduled');
-  if (!upcoming) await createNext(deps.campaigns, series, Math.max(now, last), now);
+  // From the end of what was recorded: an occurrence less than LATE_GRACE_MS old is still sent (like a timer that
+  // promotes it within the grace), anything older was recorded as skipped above — none falls between the two.
+  if (!upcoming) await createNext(deps.campaigns, series, Math.max(now - LATE_GRACE_MS, last), now);
   return { ...res, skipped };
 }
 
