@@ -9,6 +9,7 @@ import { createMainSwitches } from './stores/switches';
 import { runDispatch, type RunSummary } from '../core/dispatch/run';
 import type { WechatSender } from '../core/ports';
 import { createHolds } from './grant-ledger';
+import { createAlertSink, createOpsStore, readAlertConfig, readRules } from './ops';
 import { sendConfig } from './sender';
 import { createDeliveryQueue } from './stores/queue';
 import { createAudienceSource, createCampaignQueue } from './stores/queue-campaigns';
@@ -43,10 +44,18 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     receipts: createReceiptPort(),
     switches: createMainSwitches(),
     config,
+    ops: createOpsStore(),
     send: { miniprogramState: send.miniprogramState, lang: send.lang },
     log: options.log ?? ((line) => console.log(`dispatch: ${line}`)),
   };
+  let sink: { webhook: string; sink: ReturnType<typeof createAlertSink> } | undefined;
+  const alertSink = () => {
+    const cfg = readAlertConfig();
+    if (sink?.webhook !== cfg.webhook) sink = { webhook: cfg.webhook, sink: createAlertSink(cfg, base.log) };
+    return sink.sink;
+  };
   return {
-    run: () => runDispatch({ ...base, runId: `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}` }),
+    // Rules and alert settings are read per run (the function's environment may change without a rebuild).
+    run: () => runDispatch({ ...base, rules: readRules(), alerts: alertSink(), runId: `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}` }),
   };
 }

@@ -19,6 +19,9 @@ const overrideSchema = z
       .optional(),
     /** How long consent history is kept (core/grants/history.ts; purged on write). */
     consent: z.object({ retentionDays: z.number().int().min(1).max(36_500).optional() }).strict().optional(),
+    /** App-wide send rules and alert settings: validated where they are used (adapters/ops.ts), per environment here. */
+    rules: z.record(z.string(), z.unknown()).optional(),
+    alerts: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
 
@@ -42,6 +45,9 @@ export interface AppConfig {
   testWhitelist: readonly string[];
   limits: { recordPerMinute: number; maxTemplatesPerRequest: number };
   consent: { retentionDays: number };
+  /** Raw `rules` / `alerts` of this environment (the environment's entry replaces the default as a whole). */
+  rules?: Record<string, unknown>;
+  alerts?: Record<string, unknown>;
 }
 
 const DEFAULTS = { miniprogramState: 'developer', lang: 'zh_CN', zone: 'Asia/Shanghai', recordPerMinute: 30, maxTemplatesPerRequest: 3, retentionDays: 730 } as const;
@@ -75,6 +81,8 @@ export function resolveAppConfig(raw: unknown, envId: string): AppConfig {
       maxTemplatesPerRequest: limits.maxTemplatesPerRequest ?? DEFAULTS.maxTemplatesPerRequest,
     },
     consent: { retentionDays: env?.consent?.retentionDays ?? file.consent?.retentionDays ?? DEFAULTS.retentionDays },
+    ...(pick('rules') ? { rules: pick('rules') } : {}),
+    ...(pick('alerts') ? { alerts: pick('alerts') } : {}),
   };
 }
 

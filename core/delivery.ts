@@ -59,6 +59,13 @@ export interface Delivery {
   reason?: string;
   /** Operator detail: validation errors or WeChat's error message. */
   detail?: string;
+  /** The recipient's IANA zone (profile `tz`) when known at creation: quiet hours are read in it. */
+  tz?: string;
+  /**
+   * App-wide rules (config `rules`: quiet hours, frequency cap) apply to campaign deliveries; other sources (notify,
+   * reminders) are exempt unless their creator sets this to true.
+   */
+  appRules?: boolean;
   createdAt: number;
   updatedAt: number;
   sentAt?: number;

@@ -116,6 +116,16 @@ export interface FaultSpec {
   latency?: LatencySpec;
   /** Probability in [0,1] that a send hangs until the SDK times out (the ambiguous case). */
   timeoutRate?: number;
+  /**
+   * WeChat's daily API quota: subscribeMessage.send accepts this many calls per Beijing day, then answers 45009
+   * "reach max api daily quota limit" until midnight Beijing time (0 = already used up today).
+   */
+  dailySendQuota?: number;
+  /**
+   * The environment's request quota: this many cloud calls per Beijing day, then the gateway refuses with -501003
+   * (EXCEED_REQUEST_LIMIT) until midnight Beijing time.
+   */
+  envRequestQuota?: number;
 }
 
 /**

@@ -58,6 +58,8 @@ export interface StartOptions {
   messagePushPath?: string;
   /** `auto` (default): WeChat's pushes are delivered as they happen; `manual`: queued until `pushes.deliver()`. */
   messagePush?: 'auto' | 'manual';
+  /** Environment variables every function sees (a function's own variables in the CloudBase console). */
+  functionEnv?: Record<string, string>;
   /** Replace the database / WeChat simulator (tests that need a fake). */
   services?: {
     db?: (opts: DatabaseServiceOptions) => Promise<DatabaseService>;
@@ -107,6 +109,8 @@ export interface Emulator {
    * changes) unless `recycleWorkers` — then the next invocations start cold, without module-level state.
    */
   reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
+  /** Replaces the functions' own environment variables (from the next invocation on; see StartOptions.functionEnv). */
+  setFunctionEnv(env: Record<string, string>): void;
   stop(): Promise<void>;
 }
 
@@ -164,6 +168,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
   });
   let port = 0;
+  let functionEnv: Record<string, string> = { ...opts.functionEnv };
   const storage = createStorageService({ clock, envId: opts.envId ?? ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
   const runner = createRunner({
     functionsDir: opts.functionsDir ?? join(ROOT, 'cloudfunctions'),
@@ -175,6 +180,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     quiet: opts.quiet && !opts.log,
     maxWorkers: opts.maxWorkers,
     idleMs: opts.idleMs,
+    functionEnv: () => functionEnv,
   });
   onMoved = () => runner.syncClock();
   pushes = createPushRouter({ rows: loadPushRows(opts.messagePushPath ?? join(ROOT, 'config', 'message-push.json')), runner, now: () => clock.now(), log, mode: opts.messagePush });
@@ -258,6 +264,9 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     quota: (openid, tmplId) => wechat.quota(openid, tmplId),
     invocations: () => runner.invocations(),
     reset,
+    setFunctionEnv(env) {
+      functionEnv = { ...env };
+    },
     stop() {
       stopped ??= (async () => {
         // Workers first: a long timer run in flight ends now (as a container would) instead of delaying the stop.

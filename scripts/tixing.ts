@@ -11,9 +11,11 @@ import {
 import { connect } from './cli/node-db';
 import { watchCommand } from './cli/watch';
 import { importUsersCommand } from './cli/users';
+import { statusCommand } from './cli/ops';
 
 export const USAGE = `Usage: npm run tixing -- campaigns <command> [options]
        npm run tixing -- notify status <key> [--json]
+       npm run tixing -- status [--json]                    sending or paused for the daily quota (until when), latest alerts
 
   campaigns list [--status <s>] [--limit <n>] [--json]     campaigns, newest first, with progress
   campaigns show <id> [--json]                             one campaign and its exact stats
@@ -50,6 +52,10 @@ export async function run(argv: string[], out: Out, err: Out): Promise<number> {
   if (values.help || group === undefined) {
     out(USAGE);
     return values.help ? 0 : 2;
+  }
+  if (group === 'status') {
+    await statusCommand(connect(process.env, values.env ? { env: values.env } : undefined).database, out, Date.now(), { json: values.json });
+    return 0;
   }
   if (group === 'users') {
     if (command !== 'import' || !id) throw new CliError(`usage: users import <file.csv> [--json]\n\n${USAGE}`);

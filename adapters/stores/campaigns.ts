@@ -3,6 +3,7 @@
 import type { Campaign } from '../../core/campaigns/model';
 import type { CampaignStore } from '../../core/campaigns/ports';
 import type { Database, Doc } from '../db';
+import { dbErrorKind } from '../db-errors';
 
 export const CAMPAIGNS = 'campaigns';
 
@@ -44,6 +45,19 @@ export function createCampaignStore(database: () => Database): CampaignStore {
         .where({ _id: id, status: _.in([...from]) })
         .update({ data: replaceFields(db, set as Record<string, unknown>, unset as string[]) });
       return res.stats.updated > 0;
+    },
+    async insertIfAbsent(campaign) {
+      try {
+        await col().add({ data: campaign as unknown as Doc });
+        return true;
+      } catch (err) {
+        if (dbErrorKind(err) === 'duplicate') return false;
+        throw err;
+      }
+    },
+    async occurrences(seriesId, limit) {
+      const res = await col().where({ 'occurrence.seriesId': seriesId }).orderBy('sendAt', 'desc').limit(Math.min(limit, 100)).get();
+      return res.data.map(toCampaign).filter((c): c is Campaign => c !== null);
     },
     async list(limit, status) {
       const base = status ? col().where({ status }) : col();

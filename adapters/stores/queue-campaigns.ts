@@ -4,7 +4,8 @@ import type { Campaign } from '../../core/campaigns/model';
 import type { UserProfile } from '../../core/campaigns/variables';
 import type { AudienceSource, CampaignQueue, CounterName } from '../../core/dispatch/ports';
 import { db, type Doc } from '../db';
-import { orIfMissing } from '../db-errors';
+import { dbErrorKind, orIfMissing } from '../db-errors';
+import { replaceFields } from './campaigns';
 import { segmentQuery } from './users';
 
 const CAMPAIGNS = 'campaigns';
@@ -16,7 +17,8 @@ export function createCampaignQueue(): CampaignQueue {
   return {
     async promoteDue(now) {
       // One conditional multi-update: a campaign matches only while `scheduled`, so two runs promote it once.
-      const res = await coll().where({ status: 'scheduled', sendAt: _().lte(now) }).update({ data: { status: 'running', startedAt: now, updatedAt: now } });
+      // A recurring series is never promoted itself (its occurrences are): `recurrence` absent.
+      const res = await coll().where({ status: 'scheduled', sendAt: _().lte(now), recurrence: _().exists(false) }).update({ data: { status: 'running', startedAt: now, updatedAt: now } });
       return res.stats.updated;
     },
     async running() {
@@ -65,6 +67,49 @@ export function createCampaignQueue(): CampaignQueue {
     async quarantine(id, reason, now) {
       const res = await coll().where({ _id: id, status: 'running' }).update({ data: { status: 'quarantined', quarantineReason: reason, updatedAt: now } });
       return res.stats.updated > 0;
+    },
+    async overdueCount(id, before) {
+      const c = _();
+      const overdue = c.or([{ status: 'pending', nextAttemptAt: c.lt(before) }, { status: 'sending', claimedAt: c.lt(before) }]);
+      const res = await db().collection('deliveries').where(c.and([{ sourceId: id, sourceType: 'campaign' }, overdue]) as unknown as Doc).count();
+      return res.total;
+    },
+    async get(id) {
+      const res = await coll().doc(id).get();
+      return (res.data ?? null) as unknown as Campaign | null;
+    },
+    async insertIfAbsent(campaign) {
+      try {
+        await coll().add({ data: campaign as unknown as Doc });
+        return true;
+      } catch (err) {
+        if (dbErrorKind(err) === 'duplicate') return false;
+        throw err;
+      }
+    },
+    async updateIf(id, from, set) {
+      const res = await coll().where({ _id: id, status: _().in([...from]) }).update({ data: replaceFields(db(), set as Record<string, unknown>) });
+      return res.stats.updated > 0;
+    },
+    async reserveBudget(id, day, n, max) {
+      const c = _();
+      // A new local day: the budget starts again (one conditional update, so two runs cannot both start it).
+      const k = Math.min(n, max);
+      const fresh = await coll()
+        .where(c.and([{ _id: id }, c.or([{ 'budget.day': c.neq(day) }, { budget: c.exists(false) }])]) as unknown as Doc)
+        .update({ data: { budget: c.set({ day, used: k }) } });
+      if (fresh.stats.updated > 0) return k;
+      // Same day: compare-and-set on what is used (a few tries when runs race), never above max.
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const doc = (await coll().doc(id).get()).data as { budget?: { day?: string; used?: number } } | null;
+        const used = doc?.budget?.day === day ? Number(doc.budget.used ?? 0) : null;
+        if (used === null) return 0;
+        const take = Math.min(n, max - used);
+        if (take <= 0) return 0;
+        const res = await coll().where({ _id: id, 'budget.day': day, 'budget.used': used }).update({ data: { 'budget.used': c.inc(take) } });
+        if (res.stats.updated > 0) return take;
+      }
+      return 0;
     },
   };
 }

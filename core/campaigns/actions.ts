@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { action, type ActionTable } from '../actions';
 import { id } from '../schema';
 import type { CampaignDeps } from './ports';
-import { analyticsSchema, createSchema, idSchema, listSchema, scheduleSchema, testSendSchema, updateSchema } from './schema';
+import { analyticsSchema, createSchema, idSchema, listSchema, occurrencesSchema, scheduleSchema, testSendSchema, updateSchema } from './schema';
+import { cancelAny, endSeries, listOccurrences, pauseAny, resumeAny } from './series-actions';
 import { createCampaign, scheduleCampaign, updateCampaign } from './edit';
-import { cancelCampaign, pauseCampaign, resumeCampaign } from './lifecycle';
 import { analyticsOf, campaignStats, getCampaign, listCampaigns, previewAudience, testSendCampaign } from './read';
 import { clickThrough, OPEN_SOURCES, reportOpen, type TrackDeps } from './track';
 
@@ -15,9 +15,12 @@ export const campaignActions: ActionTable<CampaignDeps> = {
   create: action({ schema: createSchema, admin: true, run: (d, i: z.infer<typeof createSchema>, caller) => createCampaign(d, i, caller) }),
   update: action({ schema: updateSchema, admin: true, run: (d, i: z.infer<typeof updateSchema>) => updateCampaign(d, i) }),
   schedule: action({ schema: scheduleSchema, admin: true, run: (d, i: z.infer<typeof scheduleSchema>) => scheduleCampaign(d, i) }),
-  pause: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => pauseCampaign(d, i) }),
-  resume: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => resumeCampaign(d, i) }),
-  cancel: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => cancelCampaign(d, i) }),
+  // A recurring series moves with its occurrences (core/campaigns/series-actions.ts); a one-off campaign as before.
+  pause: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => pauseAny(d, i) }),
+  resume: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => resumeAny(d, i) }),
+  cancel: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => cancelAny(d, i) }),
+  end: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => endSeries(d, i) }),
+  occurrences: action({ schema: occurrencesSchema, admin: true, run: (d, i: z.infer<typeof occurrencesSchema>) => listOccurrences(d, i) }),
   previewAudience: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => previewAudience(d, i) }),
   testSend: action({ schema: testSendSchema, admin: true, run: (d, i: z.infer<typeof testSendSchema>, caller) => testSendCampaign(d, i, caller) }),
   stats: action({ schema: idSchema, admin: true, run: (d, i: z.infer<typeof idSchema>) => campaignStats(d, i) }),

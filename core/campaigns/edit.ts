@@ -8,6 +8,8 @@ import { describeInstant, isValidZone, resolveSendAt } from './schedule';
 import { ZERO_COUNTERS } from './stats';
 import { assertCampaignData, assertCampaignPage } from './validate';
 import { inQuietHours } from './quiet-hours';
+import { startInstant } from './series';
+import { scheduleSeries } from './series-actions';
 
 /** Statuses whose content may still change: nothing has been sent yet. */
 export const EDITABLE: readonly CampaignStatus[] = ['draft', 'scheduled', 'quarantined'];
@@ -47,6 +49,9 @@ export async function createCampaign(deps: CampaignDeps, input: CreateInput, cal
   if (input.page !== undefined) campaign.page = input.page;
   if (input.quietHours !== undefined) campaign.quietHours = input.quietHours;
   if (input.frequencyCap !== undefined) campaign.frequencyCap = input.frequencyCap;
+  if (input.recurrence !== undefined) campaign.recurrence = input.recurrence;
+  if (input.localTime) campaign.localTime = true;
+  if (input.dailyBudget !== undefined) campaign.dailyBudget = input.dailyBudget;
   await deps.campaigns.insert(campaign);
   return { id: campaign._id };
 }
@@ -90,15 +95,19 @@ export interface ScheduleResult {
   warnings: string[];
 }
 
-export async function scheduleCampaign(deps: CampaignDeps, input: { id: string; sendAt: string; zone?: string }): Promise<ScheduleResult> {
+export async function scheduleCampaign(deps: CampaignDeps, input: { id: string; sendAt?: string; zone?: string }): Promise<ScheduleResult> {
   const c = await loadCampaign(deps, input.id);
+  if (c.recurrence) return scheduleSeries(deps, c, input.zone);
+  if (input.sendAt === undefined) throw new DomainError('INVALID_INPUT', 'sendAt is required ("YYYY-MM-DD HH:mm")', [{ path: 'sendAt', message: 'required' }]);
+  if (c.occurrence) throw conflict(c, 'schedule (an occurrence follows its series)');
   // draft → scheduled, or a new time for an already scheduled campaign (not yet promoted by the dispatcher).
   if (c.status !== 'scheduled' && !canTransitionCampaign(c.status, 'scheduled')) throw conflict(c, 'schedule');
   if (c.status === 'paused') throw conflict(c, 'schedule (resume it instead)');
   const zone = input.zone ?? c.zone ?? deps.config.zone;
   if (!isValidZone(zone)) throw new DomainError('INVALID_INPUT', `unknown time zone ${JSON.stringify(zone)}`, [{ path: 'zone', message: 'not an IANA time zone' }]);
   const now = deps.clock.now();
-  const sendAt = resolveSendAt(input.sendAt, zone, now);
+  // "09:00 local": the time must still be ahead in the campaign's zone; sending starts where it comes first (UTC+14).
+  const sendAt = c.localTime ? Math.max(now + 1, (resolveSendAt(input.sendAt, zone, now), startInstant(input.sendAt, zone, true))) : resolveSendAt(input.sendAt, zone, now);
   // The template may have changed since the draft was saved: check again before committing to a time.
   assertCampaignData(await loadTemplate(deps, c.templateId), c.data);
   const done = await deps.campaigns.updateIf(c._id, ['draft', 'scheduled'], { status: 'scheduled', sendAt, sendAtLocal: input.sendAt, zone, updatedAt: now });

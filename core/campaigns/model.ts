@@ -1,4 +1,5 @@
 // Core: the campaign document and its status vocabulary, defined once (shared by `campaigns` and `dispatch`).
+import type { Recurrence } from './recurrence';
 
 export const CAMPAIGN_STATUSES = ['draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'quarantined'] as const;
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
@@ -9,9 +10,10 @@ export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
  */
 export const CAMPAIGN_TRANSITIONS: Record<CampaignStatus, readonly CampaignStatus[]> = {
   draft: ['scheduled', 'cancelled'],
-  scheduled: ['draft', 'running', 'paused', 'cancelled'],
+  // `completed` from scheduled/paused: a recurring series ended by its owner (core/campaigns/series.ts).
+  scheduled: ['draft', 'running', 'paused', 'cancelled', 'completed'],
   running: ['paused', 'completed', 'cancelled', 'quarantined'],
-  paused: ['scheduled', 'running', 'cancelled'],
+  paused: ['scheduled', 'running', 'cancelled', 'completed'],
   completed: [],
   cancelled: [],
   quarantined: ['draft', 'cancelled'],
@@ -97,4 +99,24 @@ export interface Campaign {
   startedAt?: number;
   completedAt?: number;
   quarantineReason?: string;
+  /**
+   * A recurring series (core/campaigns/recurrence.ts): never sent itself; each occurrence is its own campaign
+   * (`occurrence` below) with its own deliveries and counts. The series is `scheduled` while active.
+   */
+  recurrence?: Recurrence;
+  /** The series' next occurrence (created ahead as a `scheduled` campaign) and the last one created. */
+  series?: { nextAt?: number; nextId?: string; lastId?: string };
+  /** This campaign is one occurrence of series `seriesId`; `nextCreated` once the dispatcher created the next one. */
+  occurrence?: { seriesId: string; key: string; nextCreated?: boolean };
+  /**
+   * "09:00 local": `sendAtLocal` is read in each recipient's zone (profile `tz`, else `zone`). `sendAt` is then the
+   * earliest instant that wall time occurs anywhere (UTC+14), so the audience is expanded before the first recipient.
+   */
+  localTime?: boolean;
+  /** At most this many sends per local day (in `zone`); the rest wait for the next day. */
+  dailyBudget?: number;
+  /** Budget spent today: `day` is the local date in `zone`. */
+  budget?: { day: string; used: number };
+  /** Why a `cancelled` occurrence never sent: `series_paused`, `series_ended`, `missed` (the timer was late). */
+  skipReason?: string;
 }

@@ -23,6 +23,10 @@ export interface CampaignStore {
   updateIf(id: string, from: readonly CampaignStatus[], set: Partial<Campaign>, unset?: readonly (keyof Campaign)[]): Promise<boolean>;
   /** Newest first (by updatedAt), at most `limit`. */
   list(limit: number, status?: CampaignStatus): Promise<Campaign[]>;
+  /** Creates the document unless its `_id` exists (an occurrence created twice); resolves true when created. */
+  insertIfAbsent(campaign: Campaign): Promise<boolean>;
+  /** Occurrences of a recurring series, newest first (by sendAt). */
+  occurrences(seriesId: string, limit: number): Promise<Campaign[]>;
 }
 
 /** One row of "deliveries of a source, grouped by outcome". */
@@ -96,5 +100,7 @@ export interface CampaignDeps {
   audience: AudienceCounter;
   users: UserDirectory;
   testSender: TestSender;
+  /** The dispatcher's state document (quota pause), for "paused for quota until …". */
+  ops?: { read(): Promise<{ quotaPausedUntil?: number; quotaErrCode?: number }> };
   config: { zone: string; miniprogramState: Campaign['miniprogramState']; lang: Campaign['lang']; testWhitelist: readonly string[]; /** The mini program's pages (app.json), checked when a campaign's page is saved. */ pages: readonly string[] };
 }

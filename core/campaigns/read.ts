@@ -8,13 +8,29 @@ import { loadCampaign } from './edit';
 import { describeInstant } from './schedule';
 import { foldStats, summarise, type CampaignStats, type CampaignSummary } from './stats';
 import { resolveForUser } from './variables';
+import { describeQuotaReset } from '../sending/quota';
+
+/** "Paused for quota until …": the dispatcher's pause after 45009 / -501003, while it lasts (null otherwise). */
+export interface QuotaPause {
+  until: number;
+  errCode: number | null;
+  /** `配额已用完，2026-05-02 00:00 北京时间 恢复` */
+  message: string;
+}
+
+export async function quotaPause(deps: CampaignDeps): Promise<QuotaPause | null> {
+  const s = deps.ops ? await deps.ops.read() : {};
+  const now = deps.clock.now();
+  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return null;
+  return { until: s.quotaPausedUntil, errCode: s.quotaErrCode ?? null, message: `配额已用完，${describeQuotaReset(s.quotaPausedUntil)} 恢复` };
+}
 
 export async function listCampaigns(
   deps: CampaignDeps,
   input: { status?: CampaignStatus; limit?: number },
-): Promise<{ campaigns: CampaignSummary[] }> {
+): Promise<{ campaigns: CampaignSummary[]; quotaPause: QuotaPause | null }> {
   const list = await deps.campaigns.list(input.limit ?? 50, input.status);
-  return { campaigns: list.map(summarise) };
+  return { campaigns: list.map(summarise), quotaPause: await quotaPause(deps) };
 }
 
 export type CampaignView = Campaign & { id: string; sendAtDisplay: string | null };
@@ -23,8 +39,8 @@ export function viewOf(c: Campaign): CampaignView {
   return { ...c, id: c._id, sendAtDisplay: c.sendAt === undefined ? null : describeInstant(c.sendAt, c.zone) };
 }
 
-export async function getCampaign(deps: CampaignDeps, input: { id: string }): Promise<{ campaign: CampaignView }> {
-  return { campaign: viewOf(await loadCampaign(deps, input.id)) };
+export async function getCampaign(deps: CampaignDeps, input: { id: string }): Promise<{ campaign: CampaignView; quotaPause: QuotaPause | null }> {
+  return { campaign: viewOf(await loadCampaign(deps, input.id)), quotaPause: await quotaPause(deps) };
 }
 
 /** Exact numbers from `deliveries` (one aggregation + one count), with the campaign's status alongside. */

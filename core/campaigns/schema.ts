@@ -4,6 +4,7 @@ import { id, str, templateId } from '../schema';
 import { CAMPAIGN_STATUSES } from './model';
 import { isClockHHmm } from './schedule';
 import { PAGE } from './validate';
+import { recurrenceSchema } from './recurrence';
 
 const hhmm = z.string().refine(isClockHHmm, 'must be HH:mm (00:00–23:59)');
 const openid = () => z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-]+$/, 'must be an openid');
@@ -76,6 +77,12 @@ export const editableFields = {
   frequencyCap: frequencyCapSchema,
   miniprogramState: z.enum(['developer', 'trial', 'formal']),
   lang: z.enum(['zh_CN', 'en_US', 'zh_HK', 'zh_TW']),
+  /** A recurring series (daily / weekly / monthly at HH:mm, or cron) in the campaign's zone. */
+  recurrence: recurrenceSchema,
+  /** "09:00 local": the send time is read in each recipient's zone. */
+  localTime: z.boolean(),
+  /** At most this many sends per local day. */
+  dailyBudget: z.number().int().min(1).max(10_000_000),
 };
 
 export const createSchema = z
@@ -89,6 +96,9 @@ export const createSchema = z
     frequencyCap: editableFields.frequencyCap.optional(),
     miniprogramState: editableFields.miniprogramState.optional(),
     lang: editableFields.lang.optional(),
+    recurrence: editableFields.recurrence.optional(),
+    localTime: editableFields.localTime.optional(),
+    dailyBudget: editableFields.dailyBudget.optional(),
   })
   .strict();
 export type CreateInput = z.infer<typeof createSchema>;
@@ -105,6 +115,9 @@ export const patchSchema = z
     frequencyCap: editableFields.frequencyCap.nullable().optional(),
     miniprogramState: editableFields.miniprogramState.optional(),
     lang: editableFields.lang.optional(),
+    recurrence: editableFields.recurrence.nullable().optional(),
+    localTime: editableFields.localTime.optional(),
+    dailyBudget: editableFields.dailyBudget.nullable().optional(),
   })
   .strict()
   .refine((p) => Object.keys(p).length > 0, 'patch is empty');
@@ -113,7 +126,9 @@ export type Patch = z.infer<typeof patchSchema>;
 export const idSchema = z.object({ id: id() }).strict();
 export const updateSchema = z.object({ id: id(), patch: patchSchema }).strict();
 export const scheduleSchema = z
-  .object({ id: id(), sendAt: z.string().max(16), zone: z.string().min(1).max(64).optional() })
+  // sendAt is required for a one-off campaign; a recurring series starts with its first occurrence after now.
+  .object({ id: id(), sendAt: z.string().max(16).optional(), zone: z.string().min(1).max(64).optional() })
   .strict();
 export const listSchema = z.object({ status: z.enum(CAMPAIGN_STATUSES).optional(), limit: z.number().int().min(1).max(100).optional() }).strict();
+export const occurrencesSchema = z.object({ id: id(), limit: z.number().int().min(1).max(100).optional() }).strict();
 export const testSendSchema = z.object({ id: id(), openids: z.array(openid()).min(1).max(10).optional() }).strict();

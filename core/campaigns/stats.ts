@@ -102,7 +102,8 @@ export function summarise(c: Campaign) {
     name: c.name,
     templateId: c.templateId,
     status: c.status,
-    sendAt: c.sendAt ?? null,
+    // A recurring series has no send time of its own: its next occurrence's.
+    sendAt: c.sendAt ?? c.series?.nextAt ?? null,
     sendAtLocal: c.sendAtLocal ?? null,
     zone: c.zone,
     progress: progressOf(c.status, { ...ZERO_COUNTERS, ...c.counters }),

@@ -9,7 +9,7 @@ export interface UserProfile {
   nickname?: string;
   tags?: string[];
   attributes?: Record<string, string | number | boolean>;
-  /** IANA time zone of the user (e.g. Asia/Shanghai); absent = the app's zone. */
+  /** IANA zone set by `users.identify`; absent = the app's zone (config `zone`, default Asia/Shanghai). */
   tz?: string;
   updatedAt?: number;
 }

@@ -10,7 +10,8 @@ import { early, type Result } from '../sending/settle';
 import type { TemplateDoc } from '../template/registry';
 import { validateMessage } from '../template/validate';
 import type { DispatchDeps } from './ports';
-import { capVerdict, capWindowMs } from './windows';
+import { budgetDay, deferOrExpire, quietVerdict, appRulesApply, type Verdict } from './rules';
+import { capFreeAt, capVerdict, capWindowMs } from './windows';
 
 export interface Item {
   d: Delivery;
@@ -72,7 +73,9 @@ async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): P
     else live.push(d);
   }
   live = await skipSwitchedOff(ctx, live, done);
+  live = applyQuiet(ctx, live, done);
   live = await applyCaps(ctx, live, done);
+  live = await applyBudgets(ctx, live, done);
   const oneTime = live.filter((d) => ctx.templates.get(d.templateId)?.kind !== 'long-term');
   // A delivery serving a purpose takes the unit its user's tap held for it (one write each); the others — and a
   // purpose whose hold is gone — reserve from the free `remaining` in one multi-update.
@@ -107,23 +110,82 @@ async function skipSwitchedOff(ctx: ClaimContext, live: Delivery[], done: Result
   });
 }
 
-/** Frequency caps of the batch's campaigns: one read of the users' campaign load (core/dispatch/windows.ts). */
+/** A deferral (back to pending until the next allowed time) or an expiry (skipped: deferred too long). */
+function settleVerdict(d: Delivery, v: Exclude<Verdict, { kind: 'go' }>, done: Result[]): void {
+  if (v.kind === 'defer') done.push(early(d, 'pending', v.reason, 'none', v.until));
+  else done.push({ ...early(d, 'skipped', 'expired'), detail: `deferred by ${v.reason} past its expiry (rules.deferExpiryHours)` });
+}
+
+/** Quiet hours (the campaign's and the app's) in each recipient's zone: defer to the window's end. */
+function applyQuiet(ctx: ClaimContext, live: Delivery[], done: Result[]): Delivery[] {
+  const now = ctx.deps.clock.now();
+  return live.filter((d) => {
+    const c = d.sourceType === 'campaign' ? ctx.campaigns.get(d.sourceId) : undefined;
+    const v = quietVerdict(d, c, ctx.deps.rules, now);
+    if (v.kind !== 'go') settleVerdict(d, v, done);
+    return v.kind === 'go';
+  });
+}
+
+/**
+ * Frequency caps — each campaign's (full window: skipped) and the app-wide one (full window: deferred until it has
+ * room, expiring like every deferral): one read of the users' campaign load (core/dispatch/windows.ts capVerdict).
+ */
 async function applyCaps(ctx: ClaimContext, live: Delivery[], done: Result[]): Promise<Delivery[]> {
+  const appCap = ctx.deps.rules?.frequencyCap;
   const capOf = (d: Delivery) => (d.sourceType === 'campaign' ? ctx.campaigns.get(d.sourceId)?.frequencyCap : undefined);
-  const capped = live.filter((d) => capOf(d));
+  const appOf = (d: Delivery) => (appCap && appRulesApply(d) ? appCap : undefined);
+  const capped = live.filter((d) => capOf(d) || appOf(d));
   if (!capped.length) return live;
   const { deps } = ctx;
   const now = deps.clock.now();
-  const load = await deps.deliveries.campaignLoad(capped.map((d) => d.openid), now - capWindowMs(capped.map((d) => capOf(d)!)));
+  const caps = capped.flatMap((d) => [capOf(d), appOf(d)].filter((c) => c !== undefined));
+  const load = await deps.deliveries.campaignLoad(capped.map((d) => d.openid), now - capWindowMs(caps));
+  const wait = (d: Delivery) => {
+    const retryAt = now + deps.config.requeueDelayMs + Math.round(deps.random() * deps.config.requeueDelayMs);
+    done.push(early(d, 'pending', 'frequency_cap_wait', 'none', retryAt));
+  };
   return live.filter((d) => {
     const cap = capOf(d);
-    if (!cap) return true;
-    const verdict = capVerdict(d.openid, cap, load.filter((l) => l._id !== d._id), now);
+    const app = appOf(d);
+    if (!cap && !app) return true;
+    const others = load.filter((l) => l._id !== d._id);
+    const verdict = cap ? capVerdict(d.openid, cap, others, now) : 'send';
     if (verdict === 'skip') done.push(early(d, 'skipped', 'frequency_cap'));
-    else if (verdict === 'defer') {
-      const retryAt = now + deps.config.requeueDelayMs + Math.round(deps.random() * deps.config.requeueDelayMs);
-      done.push(early(d, 'pending', 'frequency_cap_wait', 'none', retryAt));
-    }
-    return verdict === 'send';
+    else if (verdict === 'defer') wait(d);
+    if (verdict !== 'send') return false;
+    if (!app) return true;
+    const appVerdict = capVerdict(d.openid, app, others, now);
+    if (appVerdict === 'defer') wait(d);
+    else if (appVerdict === 'skip') settleVerdict(d, deferOrExpire(d, capFreeAt(d.openid, app, others, now), 'app_frequency_cap', deps.rules) as Exclude<Verdict, { kind: 'go' }>, done);
+    return appVerdict === 'send';
   });
+}
+
+/**
+ * Daily budgets: each campaign with `dailyBudget` reserves its sends of the local day on its document (conditional
+ * writes, never over the budget); what does not fit waits for the next local day (`daily_budget`).
+ */
+async function applyBudgets(ctx: ClaimContext, live: Delivery[], done: Result[]): Promise<Delivery[]> {
+  const byCampaign = new Map<string, Delivery[]>();
+  for (const d of live) {
+    const c = d.sourceType === 'campaign' ? ctx.campaigns.get(d.sourceId) : undefined;
+    if (!c?.dailyBudget) continue;
+    const list = byCampaign.get(c._id) ?? [];
+    list.push(d);
+    byCampaign.set(c._id, list);
+  }
+  if (!byCampaign.size) return live;
+  const now = ctx.deps.clock.now();
+  const over = new Set<string>();
+  for (const [id, list] of byCampaign) {
+    const c = ctx.campaigns.get(id)!;
+    const { day, next } = budgetDay(now, c.zone);
+    const n = await ctx.deps.campaigns.reserveBudget(id, day, list.length, c.dailyBudget!);
+    for (const d of list.slice(n)) {
+      over.add(d._id);
+      done.push(early(d, 'pending', 'daily_budget', 'none', next));
+    }
+  }
+  return live.filter((d) => !over.has(d._id));
 }

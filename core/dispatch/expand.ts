@@ -7,11 +7,28 @@ import { pageWithDelivery } from '../campaigns/track';
 import { hasVariables, resolveForUser, type UserProfile } from '../campaigns/variables';
 import { newDelivery, type Delivery } from '../delivery';
 import { toWechatData } from '../template/validate';
+import { isValidZone, localToEpoch } from '../campaigns/schedule';
 import type { DispatchDeps } from './ports';
+
+/**
+ * When the campaign is due for this recipient: at `sendAt`, or — "09:00 local" (`localTime`) — at `sendAtLocal` read
+ * in the recipient's zone (profile `tz`; the campaign's zone when absent or not a known zone).
+ */
+export function dueFor(c: Campaign, user: UserProfile | null, now: number): number {
+  if (!c.localTime || !c.sendAtLocal) return c.sendAt ?? now;
+  const tz = user?.tz && isValidZone(user.tz) ? user.tz : c.zone;
+  try {
+    return localToEpoch(c.sendAtLocal, tz);
+  } catch {
+    // The wall time does not exist there (a DST gap): the campaign's zone decides.
+    return localToEpoch(c.sendAtLocal, c.zone);
+  }
+}
 
 export function campaignDelivery(c: Campaign, openid: string, user: UserProfile | null, now: number): Delivery {
   const fields = { sourceType: 'campaign' as const, sourceId: c._id, openid, templateId: c.templateId, data: toWechatData(resolveForUser(c.data, user)) };
-  const d = newDelivery({ ...fields, miniprogramState: c.miniprogramState, lang: c.lang }, 'pending', now, c.sendAt ?? now);
+  const d = newDelivery({ ...fields, miniprogramState: c.miniprogramState, lang: c.lang }, 'pending', now, dueFor(c, user, now));
+  if (user?.tz && isValidZone(user.tz)) d.tz = user.tz;
   // The card opens the page with the delivery id in its query, so `track` can count the open once.
   if (c.page) d.page = pageWithDelivery(c.page, d._id);
   return d;
@@ -33,7 +50,8 @@ export async function expandCampaign(deps: DispatchDeps, c: Campaign, runStart: 
   if (!(await campaigns.acquireExpansion(c._id, runId, clock.now(), runStart + config.leaseMs))) return out;
   let after = c.cursor?.after ?? null;
   const segment = segmentOf(c.audience);
-  const needProfiles = segment !== undefined || hasVariables(c.data);
+  // Profiles also carry each recipient's zone (`tz`): needed for local-time sends and quiet hours.
+  const needProfiles = segment !== undefined || hasVariables(c.data) || c.localTime === true || c.quietHours !== undefined || deps.rules?.quietHours !== undefined;
   // An explicit list is read from the campaign itself (sorted, no duplicates: core/campaigns/schema.ts), page by
   // page after the cursor; every listed openid gets a delivery (no usable grant → skipped no_grant at claim time).
   const list = c.audience.kind === 'list' ? [...new Set(c.audience.openids)].sort() : undefined;

@@ -3,6 +3,7 @@
 // per-flush msgid log, and quarantines.
 import { applySettlement, planSettlement, type Result } from '../sending/settle';
 import { joinWaiting } from '../sending/receipts';
+import { alertsOf, quotaPauseOf } from './ops';
 import type { CounterInc, DispatchDeps } from './ports';
 
 export interface FlushExtras {
@@ -44,4 +45,9 @@ export async function applyFlush(deps: DispatchDeps, results: readonly Result[])
   for (const [id, reason] of extras.quarantine) {
     if (await deps.campaigns.quarantine(id, reason, now)) deps.log(`campaign ${id} quarantined: ${reason}`);
   }
+  // The daily quota: pause all sending (the state document every run reads first), then tell the alerts webhook.
+  const quota = quotaPauseOf(results);
+  if (quota && deps.ops) await deps.ops.pauseForQuota(quota.until, quota.errCode, now);
+  const alerts = alertsOf(results);
+  if (alerts.length && deps.alerts) await deps.alerts.raise(alerts, now);
 }

@@ -11,6 +11,7 @@ import type { ReceiptPort } from '../sending/receipts';
 import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
+import type { AlertSink, AppRules, OpsStore } from './ops';
 
 export type CounterName = Exclude<keyof CampaignCounters, 'opened'>;
 export type CounterInc = Partial<Record<CounterName, number>>;
@@ -28,18 +29,31 @@ export interface CampaignQueue {
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;
   /** Deliveries of the campaign still `pending` or `sending`. */
   openCount(id: string): Promise<number>;
+  /** Deliveries of the campaign overdue since `before`: pending and due then, or sending since then (claimed before it). */
+  overdueCount(id: string, before: number): Promise<number>;
   /** Exact counters folded from the deliveries (one aggregation). */
   exactCounters(id: string): Promise<Record<CounterName, number>>;
   /** running (cursor done) → completed, counters replaced by the exact ones. */
   complete(id: string, counters: Record<CounterName, number>, now: number): Promise<boolean>;
   /** running → quarantined (47003 / 45168 / a banned or deleted template). */
   quarantine(id: string, reason: string, now: number): Promise<boolean>;
+  /** One campaign document (a series, when an occurrence is promoted). */
+  get(id: string): Promise<Campaign | null>;
+  /** Creates the document unless one with its `_id` exists; resolves true when this call created it. */
+  insertIfAbsent(c: Campaign): Promise<boolean>;
+  /** Conditional update on the current status (as CampaignStore.updateIf). */
+  updateIf(id: string, from: readonly Campaign['status'][], set: Partial<Campaign>): Promise<boolean>;
+  /**
+   * Daily budget: reserves up to `n` sends of local day `day` without going over `max` (a new day starts at 0);
+   * conditional writes, so concurrent runs never reserve more than `max` together. Resolves how many it reserved.
+   */
+  reserveBudget(id: string, day: string, n: number, max: number): Promise<number>;
 }
 
 export interface AudienceSource {
   /** Openids holding a usable grant of the template (remaining > 0, or long-term active), > after, ascending. */
   page(templateId: string, after: string | null, limit: number): Promise<string[]>;
-  /** Profiles (`users`) of these openids; with a segment only the matching ones are returned. */
+  /** Profiles (`users`, with `tz`) of these openids; with a segment only the matching ones are returned. */
   profiles(openids: readonly string[], segment?: Segment): Promise<Map<string, UserProfile>>;
 }
 
@@ -95,6 +109,12 @@ export interface DispatchDeps {
   /** Main switches reported off: those users are skipped `main_switch_off` before any grant is reserved. */
   switches?: MainSwitches;
   config: DispatchConfig;
+  /** App-wide rules (config/tixing.json `rules`): quiet hours and a frequency cap over all campaigns, deferring. */
+  rules?: AppRules;
+  /** The one state document: quota pause, alert retries (one read per run). */
+  ops?: OpsStore;
+  /** Alerts (config/tixing.json `alerts`): told once per cause. */
+  alerts?: AlertSink;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };
   log(line: string): void;
 }

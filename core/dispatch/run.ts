@@ -7,6 +7,8 @@ import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { recoverExpired, type RecoverySummary } from './recover';
+import { ambiguousAlert, stuckAlert, type Alert } from './ops';
+import { advanceSeries, type SeriesSummary } from './series';
 import { quietUntil } from './windows';
 
 export interface RunSummary {
@@ -20,6 +22,10 @@ export interface RunSummary {
   /** Running campaigns waiting for the end of their quiet hours. */
   deferred: { campaignId: string; until: number }[];
   completed: string[];
+  /** Recurring series: occurrences created, and occurrences skipped because they were promoted too late. */
+  series: SeriesSummary;
+  /** All sending is paused for the daily quota until this instant (nothing was claimed). */
+  quotaPausedUntil?: number;
   ms: number;
 }
 
@@ -35,9 +41,15 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   const claimUntil = start + config.claimBudgetMs;
   const promoted = await campaigns.promoteDue(start);
   const recovered = await recoverExpired(deps);
+  // The daily-quota pause and alert retries: one state document (core/dispatch/ops.ts).
+  const ops = deps.ops ? await deps.ops.read() : {};
+  const pausedUntil = ops.quotaPausedUntil !== undefined && ops.quotaPausedUntil > start ? ops.quotaPausedUntil : undefined;
+  if (deps.alerts && ops.alertRetryAt !== undefined && ops.alertRetryAt <= start) await deps.alerts.retry(start);
   const templates = new Map((await deps.templates.list()).map((t) => [t._id, t]));
   const view = new CampaignView(deps);
   await view.refresh(true);
+  const series = await advanceSeries(deps, view.all());
+  if (series.missed.length) await view.refresh(true);
 
   const expanded: RunSummary['expanded'] = [];
   let expanding = true;
@@ -85,7 +97,8 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
     moreMayCome: () => expanding || (view.all().some((c) => !c.cursor?.done) && clock.now() - lastFound < OTHERS_IDLE_MS),
     blocked: (id) => !view.claimable().has(id),
   };
-  const pipeline = new Pipeline(deps, feed, claimUntil, start + config.sendBudgetMs);
+  // Paused for the quota: claim nothing (deliveries wait, pending); expansion goes on.
+  const pipeline = new Pipeline(deps, feed, pausedUntil ? start : claimUntil, pausedUntil ? start : start + config.sendBudgetMs);
   let stats;
   try {
     stats = await pipeline.run();
@@ -96,17 +109,29 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   const completed: string[] = [];
   const finishUntil = start + config.finishBudgetMs;
   if (clock.now() < finishUntil) await view.refresh(true);
+  const alerts: Alert[] = [];
   for (const c of view.all()) {
     if (clock.now() >= finishUntil) break;
-    if (!c.cursor?.done || (await campaigns.openCount(c._id)) > 0) continue;
+    const a = deps.alerts && ambiguousAlert(c, deps.alerts.ambiguousRate, deps.alerts.ambiguousMinSends);
+    if (a) alerts.push(a);
+    if (!c.cursor?.done) continue;
+    if ((await campaigns.openCount(c._id)) > 0) {
+      // Nothing moving: no counter changed for a while, yet deliveries are overdue (not merely deferred).
+      const stuckMs = deps.alerts?.stuckMs ?? Infinity;
+      if (!pausedUntil && clock.now() - c.updatedAt > stuckMs && (await campaigns.overdueCount(c._id, clock.now() - stuckMs)) > 0) {
+        alerts.push(stuckAlert(c._id, Math.round(stuckMs / 60_000)));
+      }
+      continue;
+    }
     if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
   }
+  if (alerts.length && deps.alerts) await deps.alerts.raise(alerts, clock.now());
   const now = clock.now();
   const deferred = view.all().flatMap((c) => {
     const until = quietUntil(now, c.zone, c.quietHours);
     return until > now ? [{ campaignId: c._id, until }] : [];
   });
-  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, ms: clock.now() - start };
+  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), ms: clock.now() - start };
 }
 
 /** Running campaigns, re-read every couple of seconds so a pause or cancel stops claims within that time. */
@@ -126,9 +151,11 @@ class CampaignView {
     return [...this.running.values()];
   }
 
-  /** Running and outside quiet hours (quiet hours defer: their deliveries stay pending until the window ends). */
+  /**
+   * Running campaigns. Quiet hours are read per delivery in its recipient's zone when a batch is prepared
+   * (core/dispatch/rules.ts): a delivery inside the window goes back to pending until the window ends.
+   */
   claimable(): Map<string, Campaign> {
-    const now = this.deps.clock.now();
-    return new Map([...this.running].filter(([, c]) => quietUntil(now, c.zone, c.quietHours) <= now));
+    return this.running;
   }
 }

@@ -55,3 +55,16 @@ export function capVerdict(openid: string, cap: FrequencyCap, load: readonly { o
   if (settled >= cap.max) return 'skip';
   return settled + inFlight + 1 > cap.max ? 'defer' : 'send';
 }
+
+/**
+ * When a full window has room again for `openid`: the instant the oldest settled send that keeps it full leaves the
+ * window (`at + perHours`). Used by the app-wide cap, which defers instead of skipping. `now` when not full.
+ */
+export function capFreeAt(openid: string, cap: FrequencyCap, load: readonly { openid: string; status: string; at: number }[], now: number): number {
+  const window = cap.perHours * 3_600_000;
+  const settled = load.filter((l) => l.openid === openid && l.status !== 'sending' && l.at >= now - window).map((l) => l.at).sort((a, b) => a - b);
+  if (settled.length < cap.max) return now;
+  // Room for one more once all but max − 1 of them have left the window.
+  const leaving = settled[settled.length - cap.max];
+  return (leaving ?? now) + window;
+}

@@ -24,6 +24,12 @@ export interface Outcome {
   serialise?: boolean;
   /** A configuration problem: every further send of this invocation fails the same way, so stop the batch. */
   halt?: boolean;
+  /**
+   * A daily quota is used up (45009, or the environment's own request quota -501003): every send of the day would
+   * fail alike, so ALL sending pauses until the quota resets (core/sending/quota.ts); the message consumed nothing
+   * and waits, pending, until then.
+   */
+  quota?: boolean;
   /** 47003/45168: the campaign's data is at fault → quarantine it; 40037/43107: the template is at fault. */
   quarantine?: 'campaign' | 'template';
   /** Source key in docs/platform-facts.md. */
@@ -61,7 +67,7 @@ export const OUTCOMES: Readonly<Record<string, Outcome>> = {
   '43101': row({ status: 'skipped', reason: 'no_grant', meaning: 'user has not subscribed / one-time quota used up', retryable: false, grant: 'zero', operator: 'WeChat says the user has no grant: ledger set to 0, never retried; ask the user to subscribe again', source: 'SEND-NEW-MIRROR' }),
   '43107': fail('banned', 'subscription-message ability or this template is banned', 'the account or template is banned: stop sending with it and check the MP console', 'SEND-NEW-MIRROR', { quarantine: 'template' }),
   '43108': retry('concurrent_send', 'concurrent sends to the same user', 'sends to one user must be serialised: retried later, one at a time per openid', 'SEND-NEW-MIRROR', { serialise: true }),
-  '45009': fail('daily_quota', 'reach max api daily quota limit', 'the daily API quota is used up: resend tomorrow', 'COMM-45009'),
+  '45009': retry('daily_quota', 'reach max api daily quota limit', 'the daily API quota is used up: all sending pauses until midnight Beijing time, then resumes by itself; the message waits', 'COMM-45009', { halt: true, quota: true }),
   '45168': fail('sensitive_words', 'hit the sensitive-word filter', 'the message text hits WeChat\'s sensitive-word filter: edit the data', 'SEND-NEW-MIRROR', { quarantine: 'campaign' }),
   '47003': fail('invalid_data', 'data breaks a keyword rule (errmsg names the field)', 'a keyword breaks its rule although it passed validation: the registry copy of the template differs from WeChat\'s — sync templates', 'SEND-NEW-MIRROR', { quarantine: 'campaign' }),
   '48001': fail('api_unauthorized', 'api unauthorized', 'this account may not call subscribeMessage.send (account type / endpoint)', 'COMM-48001'),
@@ -79,7 +85,8 @@ export const OUTCOMES: Readonly<Record<string, Outcome>> = {
   '-604104': retry('no_cloud_call_token', 'illegal source of invocation', 'this invocation may not make cloud calls: send from a mini-program-called function or the DevTools-uploaded timer (outbox)', 'SDK-SRC', CONFIG_HALT),
   '-501001': retry('system_error', 'resource system error', 'CloudBase system error: retried with backoff', 'SDK-SRC'),
   '-501002': ambiguous('timeout', 'resource server timeout', 'SDK-SRC'),
-  '-501003': retry('rate_limited', 'exceed request limit', 'CloudBase request limit: retried with backoff', 'SDK-SRC'),
+  // [CB-QUOTA] EXCEED_REQUEST_LIMIT: the environment's daily API-call quota is used up — the same pause as 45009.
+  '-501003': retry('env_quota', 'exceed request limit', 'the environment\'s request quota is used up: all sending pauses until midnight Beijing time, then resumes by itself', 'CB-QUOTA', { halt: true, quota: true }),
   '-501004': retry('rate_limited', 'exceed concurrent request limit', 'CloudBase concurrency limit: retried with backoff', 'SDK-SRC'),
   '-501005': retry('invalid_env', 'invalid env', 'the environment id is wrong: check cloud.init / DYNAMIC_CURRENT_ENV', 'SDK-SRC', CONFIG_HALT),
   '-501006': fail('invalid_request', 'invalid common parameters', 'the request was malformed (a Tixing bug): see the log', 'SDK-SRC'),

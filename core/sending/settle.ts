@@ -17,6 +17,7 @@ import type { GrantHolds } from '../grants/holds';
 import { grantOf } from '../grants/holds';
 import { nextAttempt, type RetryPolicy } from './backoff';
 import { outcomeOf } from './outcomes';
+import { quotaResetAt } from './quota';
 
 export type GrantEffect = 'consume' | 'refund' | 'zero' | 'none';
 export type SettledStatus = Exclude<FinalStatus, 'cancelled'>;
@@ -36,6 +37,8 @@ export interface Result {
   retryAt?: number;
   quarantine?: 'campaign' | 'template';
   halt?: boolean;
+  /** A daily quota is used up (45009 / -501003): all sending pauses until this instant (midnight Beijing time). */
+  quotaPauseUntil?: number;
 }
 
 export interface SettlePolicy {
@@ -94,6 +97,11 @@ export function afterAttempt(d: Delivery, held: boolean, attempt: SendAttempt, n
   const jitter = () => Math.round(random() * policy.requeueDelayMs);
   // [SEND-NEW-MIRROR] 43108: serialise per openid — back to the queue soon, the attempt does not count.
   if (o.serialise) return { ...base, status: 'pending', reason: o.reason, grant: back, attempted: false, retryAt: now + policy.requeueDelayMs + jitter() };
+  // Daily quota (45009 / -501003): WeChat refused, nothing consumed — back to pending until the quota resets.
+  if (o.quota) {
+    const until = quotaResetAt(now);
+    return { ...base, status: 'pending', reason: o.reason, grant: back, attempted: false, retryAt: until, quotaPauseUntil: until };
+  }
   // Configuration errors (-604101 …): every send fails alike until someone fixes it; wait a minute, attempts do not count.
   if (o.halt) return { ...base, status: 'pending', reason: o.reason, grant: back, attempted: false, retryAt: now + 60_000 };
   if (o.retryable) {

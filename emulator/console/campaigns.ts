@@ -12,8 +12,23 @@ const RATE_WINDOW_MS = 60_000;
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : v instanceof Date ? v.getTime() : null);
 const str = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 
-export function campaignsView(db: DatabaseService, now: number): { now: number; campaigns: CampaignView[] } {
-  if (!db.collections().includes('campaigns')) return { now, campaigns: [] };
+/** All sending paused for the daily quota (the dispatcher's state document `ops_state/dispatch`), or null. */
+export interface QuotaPauseView {
+  until: number;
+  errCode: number | null;
+}
+
+function quotaPause(db: DatabaseService, now: number): QuotaPauseView | null {
+  if (!db.collections().includes('ops_state')) return null;
+  const s = db.find('ops_state', { _id: 'dispatch' })[0];
+  const until = num(s?.quotaPausedUntil);
+  if (until === null || until <= now) return null;
+  return { until, errCode: num(s?.quotaErrCode) };
+}
+
+export function campaignsView(db: DatabaseService, now: number): { now: number; campaigns: CampaignView[]; quotaPause: QuotaPauseView | null } {
+  const pause = quotaPause(db, now);
+  if (!db.collections().includes('campaigns')) return { now, campaigns: [], quotaPause: pause };
   const campaigns = db.find('campaigns');
   const bySource = new Map<string, Doc[]>();
   if (db.collections().includes('deliveries')) {
@@ -26,7 +41,7 @@ export function campaignsView(db: DatabaseService, now: number): { now: number; 
   }
   const views = campaigns.map((c) => view(c, bySource.get(str(c._id)) ?? [], now));
   views.sort((a, b) => (b.startedAt ?? b.sendAt ?? 0) - (a.startedAt ?? a.sendAt ?? 0) || a.name.localeCompare(b.name));
-  return { now, campaigns: views };
+  return { now, campaigns: views, quotaPause: pause };
 }
 
 function view(c: Doc, deliveries: Doc[], now: number): CampaignView {

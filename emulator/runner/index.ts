@@ -30,6 +30,8 @@ export interface RunnerOptions {
   idleMs?: number;
   /** The environment id functions run in (TCB_ENV / SCF_NAMESPACE); default ENV_ID. */
   envId?: string;
+  /** The functions' own environment variables (set in the CloudBase console per function), read per invocation. */
+  functionEnv?: () => Record<string, string>;
 }
 
 export interface Runner {
@@ -257,7 +259,7 @@ export function createRunner(opts: RunnerOptions): Runner {
       // model; no source in docs/platform-facts.md states it).
       const initError = await waitReady(p, w);
       if (w.dead) return finish({ ok: false, cold, error: { code: 'CRASHED', message: initError ?? 'worker died during init' } });
-      const env = invocationEnv({
+      const env = { ...opts.functionEnv?.(), ...invocationEnv({
         kind: req.kind,
         port: opts.port(),
         invocationId: id,
@@ -265,7 +267,7 @@ export function createRunner(opts: RunnerOptions): Runner {
         openid: info.openid,
         withToken: req.withToken ?? req.kind !== 'scf',
         envId: opts.envId,
-      });
+      }) };
       const outcome = await execute({ pool: p, worker: w, spec, req, id, env, clockOffset: opts.clock.offset(), state });
       return finish({ ...outcome, cold });
     } catch (err) {

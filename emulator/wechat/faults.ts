@@ -9,7 +9,7 @@ export class FaultSpecError extends Error {
   }
 }
 
-const TOP_KEYS = ['systemErrorRate', 'timeoutRate', 'latency'] as const;
+const TOP_KEYS = ['systemErrorRate', 'timeoutRate', 'latency', 'dailySendQuota', 'envRequestQuota'] as const;
 const LATENCY_KEYS = ['fixedMs', 'minMs', 'maxMs'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,6 +35,12 @@ export function parseFaultSpec(value: unknown): FaultSpec {
   const out: FaultSpec = {};
   if (value.systemErrorRate !== undefined) out.systemErrorRate = rate('systemErrorRate', value.systemErrorRate);
   if (value.timeoutRate !== undefined) out.timeoutRate = rate('timeoutRate', value.timeoutRate);
+  for (const k of ['dailySendQuota', 'envRequestQuota'] as const) {
+    const v = value[k];
+    if (v === undefined) continue;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new FaultSpecError(`"${k}" must be an integer >= 0 (calls per Beijing day), got ${JSON.stringify(v)}`);
+    out[k] = v;
+  }
   if (value.latency !== undefined) {
     const l = value.latency;
     if (!isObject(l)) throw new FaultSpecError('"latency" must be an object: {"fixedMs":100} or {"minMs":20,"maxMs":200}');

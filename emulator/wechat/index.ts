@@ -69,6 +69,16 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
   let sentTiming: 'after-answer' | 'before-answer' = 'after-answer';
   const emit = (msg: ReturnType<typeof pushMessage>): Promise<void> =>
     (opts.push ? opts.push(msg) : Promise.resolve()).catch((err: unknown) => core.log(`wechat push failed: ${String(err)}`));
+  // Daily quotas (fault injection): calls counted per Beijing day (UTC+8, no DST), reset at its midnight.
+  const quotaUse = { day: -1, sends: 0, calls: 0 };
+  const beijingDay = () => Math.floor((core.clock.now() + 8 * 3600_000) / 86_400_000);
+  const useQuota = (kind: 'sends' | 'calls', limit: number | undefined): boolean => {
+    if (limit === undefined) return true;
+    if (quotaUse.day !== beijingDay()) Object.assign(quotaUse, { day: beijingDay(), sends: 0, calls: 0 });
+    if (quotaUse[kind] >= limit) return false;
+    quotaUse[kind] += 1;
+    return true;
+  };
 
   const count = (api: string, code: number | string, detail = ''): void => {
     core.log(`wechat ${api}${detail} → ${code}`);
@@ -100,6 +110,11 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       count(api, -604101);
       return encodeGatewayError(-604101);
     }
+    // [CB-QUOTA] the environment's daily request quota used up: EXCEED_REQUEST_LIMIT, the SDK's -501003.
+    if (!useQuota('calls', faults.envRequestQuota)) {
+      count(api, -501003);
+      return encodeGatewayError(-501003);
+    }
     let params: Record<string, unknown>;
     try {
       params = decodeCommApiData(req.requestData).params;
@@ -120,6 +135,12 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       count(api, apis.isImage(answer) ? 0 : answer.errcode);
       await delays.wait(latency);
       return apis.isImage(answer) ? encodeWechatBuffer(answer.image, answer.contentType) : encodeWechatJson(answer);
+    }
+    // [COMM-45009] the account's daily API quota used up: refused before anything is sent.
+    if (!useQuota('sends', faults.dailySendQuota)) {
+      count(api, 45009);
+      await delays.wait(latency);
+      return encodeWechatJson(core.fail(45009, 'reach max api daily quota limit'));
     }
     const out = handleSend(core, params);
     // The ambiguous case: WeChat processed the send (delivered if it passed) but the answer never arrives in time.
@@ -217,6 +238,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       stats = { sends: 0, delivered: 0, byErrCode: {} };
       failures.clear();
       sentTiming = 'after-answer';
+      Object.assign(quotaUse, { day: -1, sends: 0, calls: 0 });
     },
     setPolicy(p) {
       const pol: AccountPolicy = core.policy;

@@ -3,10 +3,11 @@
 // (core/template lives outside the mini program root, so it cannot be bundled here).
 import { emptyOptions, optionProblems, optionsFromCampaign, optionsPayload, parseAttributes, type OptionsForm } from './campaign-options';
 import { audienceFields, audiencePayload, audienceProblems, emptyAudience, type AudienceFields } from './audience-form';
+import { emptyRepeat, repeatFromCampaign, repeatPayload, repeatProblems, type RepeatForm } from './campaign-repeat';
 import { parseShanghai, shanghaiParts, ZONE } from './time';
 import type { Audience, PreviewError, TemplateView } from './types';
 
-export interface CampaignForm extends OptionsForm, AudienceFields {
+export interface CampaignForm extends OptionsForm, AudienceFields, RepeatForm {
   name: string;
   templateId: string;
   data: Record<string, string>;
@@ -16,7 +17,7 @@ export interface CampaignForm extends OptionsForm, AudienceFields {
 }
 
 export const emptyForm = (): CampaignForm =>
-  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', ...emptyOptions(), ...emptyAudience() });
+  ({ name: '', templateId: '', data: {}, page: '', date: '', time: '', ...emptyOptions(), ...emptyAudience(), ...emptyRepeat() });
 
 /** [SEND-NEW] keyword content limits, as a hint under each field. */
 const TYPE_HINT: Record<string, string> = {
@@ -80,6 +81,7 @@ export function localProblems(form: CampaignForm, tpl: TemplateView | undefined)
   // The campaigns function refuses an empty segment ("a segment needs tags or attributes") and a bad list.
   out.push(...audienceProblems(form));
   out.push(...optionProblems(form));
+  out.push(...repeatProblems(form));
   return out;
 }
 
@@ -101,6 +103,7 @@ export function createPayload(form: CampaignForm, tpl: TemplateView | undefined,
     ...(form.page.trim() ? { page: cleanPage(form.page) } : {}),
     audience: audienceOf(form),
     ...optionsPayload(form, clear),
+    ...repeatPayload(form, clear),
   };
 }
 
@@ -110,14 +113,16 @@ export function updatePatch(form: CampaignForm, tpl: TemplateView | undefined): 
   return p['page'] === undefined ? { ...p, page: null } : p;
 }
 
-export type ScheduleCheck = { ok: true; sendAt: string; zone: string } | { ok: false; message: string };
+export type ScheduleCheck = { ok: true; sendAt?: string; zone: string } | { ok: false; message: string };
 
 /**
- * The `campaigns.schedule` arguments: a wall-clock time in the campaign's zone (Beijing time for a new one). In
- * Beijing time it is checked here to be in the future; in another zone the campaigns function checks that (it
- * resolves the local time in the zone and refuses a past one).
+ * The `campaigns.schedule` arguments: a wall-clock time in the campaign's zone (Beijing time for a new one) — or, for
+ * a repeating campaign, nothing but the zone (it starts with its first occurrence after now). In Beijing time it is
+ * checked here to be in the future; in another zone the campaigns function checks that (it resolves the local time
+ * in the zone and refuses a past one).
  */
 export function schedulePayload(form: CampaignForm, now: number, zone: string = ZONE): ScheduleCheck {
+  if (form.repeat) return form.time ? { ok: true, zone } : { ok: false, message: '重复发送请选择发送时间' };
   const ms = parseShanghai(form.date, form.time);
   if (ms === null) return { ok: false, message: '请选择发送日期和时间' };
   if (zone === ZONE && ms <= now) return { ok: false, message: '发送时间必须晚于现在' };
@@ -134,8 +139,9 @@ export function formFromCampaign(c: Record<string, any>): CampaignForm {
     data: { ...((c['data'] ?? {}) as Record<string, string>) },
     page: String(c['page'] ?? ''),
     date: local[0] ?? '',
-    time: local[1] ?? '',
     ...optionsFromCampaign(c),
     ...audienceFields(c['audience'] as Audience | undefined),
+    ...repeatFromCampaign(c),
+    time: repeatFromCampaign(c).time ?? local[1] ?? '',
   };
 }

@@ -5,6 +5,7 @@ import { progressOf, ZERO_COUNTERS } from '../../core/campaigns/stats';
 import type { Database } from '../../adapters/db';
 import { exactStats, loadCampaign, nextWait, type Out } from './commands';
 import { progressLine, RateMeter, statsLines, when, type Wait } from './format';
+import { quotaPauseLine } from './ops';
 
 const FINAL: readonly CampaignStatus[] = ['completed', 'cancelled', 'quarantined'];
 
@@ -36,7 +37,8 @@ export async function watchCommand(database: Database, id: string, intervalMs: n
       if (w) wait = { retry: w.retry, at: `${when(w.at, c.zone)} ${c.zone}`, inMs: w.at - io.now() };
     }
     lastFinished = finished;
-    const label = c.status === 'scheduled' && c.sendAt !== undefined ? `scheduled for ${when(c.sendAt, c.zone)} ${c.zone}` : c.status;
+    const paused = FINAL.includes(c.status) ? null : await quotaPauseLine(database, io.now());
+    const label = paused ?? (c.status === 'scheduled' && c.sendAt !== undefined ? `scheduled for ${when(c.sendAt, c.zone)} ${c.zone}` : c.status);
     const line = progressLine(label, p, rate, wait);
     if (io.isTTY) {
       io.write(`\r${line}\x1b[K`);

@@ -1,6 +1,6 @@
 // Build: the layering rules, checked on the source (parsed with the TypeScript compiler, so comments, strings and
 // multi-line imports are read as the compiler reads them).
-//   core/**      is pure domain: it imports only zod, dayjs (and dayjs/plugin/*) and files inside core/; no clock and
+//   core/**      is pure domain: it imports only zod, dayjs (and dayjs/plugin/*), cron-parser and files inside core/; no clock and
 //                no randomness of its own (no Date.now, Math.random, argument-less new Date) — time, ids and random
 //                numbers come in through ports. (core reads no JSON from config/ today, so none is allowed.)
 //   emulator/**  is a separate product: it imports nothing from core/ or adapters/, and decides WeChat's answers
@@ -85,9 +85,12 @@ const EMULATOR = join(ROOT, 'emulator');
 const rel = (file: string): string => relative(ROOT, file).split(sep).join('/');
 const inside = (file: string, dir: string): boolean => file === dir || file.startsWith(dir + sep);
 
-/** What core may import: zod, dayjs, dayjs/plugin/*, and relative paths that stay inside core/. */
+/**
+ * What core may import: zod, dayjs, dayjs/plugin/*, cron-parser (pure when given `currentDate`, as
+ * core/campaigns/recurrence.ts always does), and relative paths that stay inside core/.
+ */
 function coreImportAllowed(file: string, specifier: string): boolean {
-  if (specifier === 'zod' || specifier === 'dayjs' || /^dayjs\/plugin\/[A-Za-z0-9_-]+(?:\.js)?$/.test(specifier)) return true;
+  if (specifier === 'zod' || specifier === 'dayjs' || specifier === 'cron-parser' || /^dayjs\/plugin\/[A-Za-z0-9_-]+(?:\.js)?$/.test(specifier)) return true;
   if (specifier.startsWith('./') || specifier.startsWith('../')) return inside(resolve(dirname(file), specifier), CORE);
   return false;
 }

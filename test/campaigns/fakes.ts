@@ -49,6 +49,9 @@ export function makeFakes(): Fakes {
       },
       list: async (limit, status?: CampaignStatus) =>
         [...docs.values()].filter((c) => !status || c.status === status).sort((a, b) => b.updatedAt - a.updatedAt).slice(0, limit),
+      insertIfAbsent: async (c) => (docs.has(c._id) ? false : (docs.set(c._id, structuredClone(c)), true)),
+      occurrences: async (seriesId, limit) =>
+        [...docs.values()].filter((c) => c.occurrence?.seriesId === seriesId).sort((a, b) => (b.sendAt ?? 0) - (a.sendAt ?? 0)).slice(0, limit),
     },
     deliveries: {
       groups: async () => groups,

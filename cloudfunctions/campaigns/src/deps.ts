@@ -10,6 +10,7 @@ import { createCampaignStore } from '../../../adapters/stores/campaigns';
 import { createDeliveryStats } from '../../../adapters/stores/stats';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createAudienceCounter, createUserDirectory } from '../../../adapters/stores/users';
+import { createOpsStore } from '../../../adapters/ops';
 
 export function createCampaignDeps(): CampaignDeps {
   const config = sendConfig();
@@ -22,6 +23,7 @@ export function createCampaignDeps(): CampaignDeps {
     analytics: createAnalyticsSource(db),
     audience: createAudienceCounter(db),
     users: createUserDirectory(db),
+    ops: createOpsStore(),
     testSender: {
       // The sending helper's whitelist path: validated, a grant held and settled, one `test` delivery per recipient.
       async send(r, caller) {

@@ -742,11 +742,16 @@ function SendsChart({ series }: { series: CampaignView['series'] }) {
 }
 
 function CampaignsPanel() {
-  const { data, error } = useData<{ now: number; campaigns: CampaignView[] }>('/console/api/campaigns');
+  const { data, error } = useData<{ now: number; campaigns: CampaignView[]; quotaPause: { until: number; errCode: number | null } | null }>('/console/api/campaigns');
   if (!data) return html`<${ErrorLine} error=${error} /><p>Loading…</p>`;
+  // The daily quota (45009 / -501003): all sending waits until midnight Beijing time, then resumes by itself.
+  const pause = data.quotaPause
+    ? html`<section class="card" data-testid="quota-pause"><h2>Paused for quota until ${fmtTime(data.quotaPause.until)} (UTC+8)</h2><p class="hint">errcode ${data.quotaPause.errCode ?? '?'}: the daily quota is used up; every send waits and resumes by itself at midnight Beijing time.</p></section>`
+    : null;
   if (data.campaigns.length === 0)
-    return html`<section class="card"><h2>Campaigns</h2><p class="hint">No campaigns yet. Create one in the mini program's admin pages, or with <code>POST /call/campaigns</code> (README, walk-through 4).</p></section>`;
+    return html`<div>${pause}<section class="card"><h2>Campaigns</h2><p class="hint">No campaigns yet. Create one in the mini program's admin pages, or with <code>POST /call/campaigns</code> (README, walk-through 4).</p></section></div>`;
   return html`<div>
+    ${pause}
     ${data.campaigns.map((c) => {
       const done = OUTCOMES.reduce((n, o) => n + (c.byStatus[o] ?? 0), 0);
       const total = Math.max(c.targeted, c.deliveries);

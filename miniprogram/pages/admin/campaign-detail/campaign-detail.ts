@@ -1,12 +1,14 @@
 // Mini program admin page: campaign detail — the template's title and the message as it will read, progress with
 // rate and ETA (polled only while something moves, backing off while nothing changes), counts by outcome, the
 // analytics charts (funnel, sends per hour, grant conversion per placement), what to do next when the campaign is
-// quarantined or paused, and pause / resume / cancel. An unknown id shows 未找到该活动 and no actions.
+// quarantined or paused, and pause / resume / cancel. An unknown id shows 未找到该活动 and no actions. A recurring series
+// shows its rule and each occurrence with its own counts (and 结束系列); a daily-quota pause shows when sending resumes.
 import { call, isApiError, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
 import {
   actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, sendAtText, statsView, statusText,
 } from '../../../lib/campaign-view';
+import { describeRepeat, quotaBanner, SKIP_REASON_TEXT, type OccurrenceRow } from '../../../lib/campaign-repeat';
 import { debounce, stop } from '../../../lib/timers';
 import type { AnalyticsResponse, CampaignDetail, CampaignStatsResponse, PreviewResponse } from '../../../lib/types';
 import { alert, confirm, toast } from '../../../lib/ui';
@@ -50,6 +52,10 @@ Component({
     etaText: '—',
     actions: actionsFor(''),
     pollText: '',
+    /** A recurring series: its rule, and each occurrence with its own counts. */
+    repeatText: '',
+    occurrences: [] as OccurrenceRow[],
+    quotaText: '',
   },
   methods: {
     onLoad(query: Record<string, string | undefined>) {
@@ -90,13 +96,17 @@ Component({
       if (!id) return;
       const s = stateOf(this);
       stop(this, 'poll');
-      let campaign: CampaignDetail & { quarantineReason?: string };
+      type Occurrence = { id: string; sendAtLocal: string | null; status: string; skipReason: string | null; progress: { sent: number; targeted: number; skipped: number; failed: number } };
+      let campaign: CampaignDetail & { quarantineReason?: string; recurrence?: { kind?: string } };
+      let quotaPause: { message?: string } | null | undefined;
       let stats: CampaignStatsResponse;
+      let occurrences: Occurrence[] = [];
       try {
-        [{ campaign }, stats] = await Promise.all([
-          call<{ campaign: CampaignDetail & { quarantineReason?: string } }>('campaigns', 'get', { id }),
+        [{ campaign, quotaPause }, stats] = await Promise.all([
+          call<{ campaign: CampaignDetail & { quarantineReason?: string; recurrence?: { kind?: string } }; quotaPause?: { message?: string } | null }>('campaigns', 'get', { id }),
           call<CampaignStatsResponse>('campaigns', 'stats', { id }),
         ]);
+        if (campaign.recurrence !== undefined) ({ occurrences } = await call<{ occurrences: Occurrence[] }>('campaigns', 'occurrences', { id }));
       } catch (e) {
         if (isApiError(e) && e.code === 'NOT_FOUND') {
           this.setData({ loaded: true, notFound: true, error: '', stats: null, charts: null, actions: actionsFor(''), pollText: '' });
@@ -123,7 +133,10 @@ Component({
       s.unchanged = moved ? 0 : s.unchanged + 1;
       s.last = { at: now, done };
       const next = nextStep(status, campaign.quarantineReason);
-      const wait = nextPollMs(status, campaign.sendAt ?? null, now, s.unchanged);
+      const series = campaign.recurrence !== undefined;
+      // A series is polled like a running campaign while one of its occurrences sends.
+      const pollAs = series && occurrences.some((o) => o.status === 'running') ? 'running' : status;
+      const wait = nextPollMs(pollAs, campaign.sendAt ?? null, now, s.unchanged);
       this.setData({
         loaded: true,
         notFound: false,
@@ -143,12 +156,20 @@ Component({
         rateText: status === 'running' ? speed.rateText : '—',
         etaText: status === 'running' ? speed.etaText : '—',
         actions: actionsFor(status),
+        repeatText: series ? describeRepeat(campaign.recurrence) : '',
+        occurrences: occurrences.map((o) => ({
+          id: o.id,
+          when: o.sendAtLocal ?? '',
+          statusText: o.skipReason ? SKIP_REASON_TEXT[o.skipReason] ?? o.skipReason : statusText(o.status),
+          countsText: `已发送 ${o.progress.sent}/${o.progress.targeted}，跳过 ${o.progress.skipped}，失败 ${o.progress.failed}`,
+        })),
+        quotaText: quotaBanner(quotaPause),
         pollText: wait === null ? (status === 'scheduled' ? '发送时间临近时自动刷新，也可下拉刷新' : '') : `${Math.round(wait / 1000)} 秒后自动刷新`,
       });
       if (wait !== null && s.visible) debounce(this, 'poll', wait, () => void this.refresh());
     },
 
-    async act(action: 'pause' | 'resume' | 'cancel', done: string) {
+    async act(action: 'pause' | 'resume' | 'cancel' | 'end', done: string) {
       try {
         await call('campaigns', action, { id: this.data.id });
         toast(done, 'success');
@@ -162,6 +183,9 @@ Component({
     onResume() { void this.act('resume', '已继续'); },
     async onCancel() {
       if (await confirm('取消活动', '取消后未发送的消息不再发送，且无法恢复。确定取消吗？', '取消活动', true)) await this.act('cancel', '已取消');
+    },
+    async onEnd() {
+      if (await confirm('结束系列', '结束后不再产生新的一期，尚未开始的一期不发送。确定结束吗？', '结束系列', true)) await this.act('end', '已结束');
     },
     onEdit() {
       wx.navigateTo({ url: `/pages/admin/campaign-edit/campaign-edit?id=${encodeURIComponent(this.data.id)}` });

@@ -10,6 +10,7 @@ import {
 import { choiceIndex, LANG_CHOICES, STATE_CHOICES } from '../../../lib/campaign-options';
 import { zoneText } from '../../../lib/campaign-view';
 import { testSendLine } from '../../../lib/outcomes';
+import { REPEAT_CHOICES, repeatIndex } from '../../../lib/campaign-repeat';
 import { shanghaiParts, ZONE } from '../../../lib/time';
 import { debounce } from '../../../lib/timers';
 import type { AudiencePreview, PreviewResponse, TemplateView, TestSendResult } from '../../../lib/types';
@@ -20,7 +21,7 @@ type Input<D extends WechatMiniprogram.IAnyObject = WechatMiniprogram.IAnyObject
   WechatMiniprogram.CustomEvent<{ value: string }, WechatMiniprogram.IAnyObject, D>;
 type Switch = WechatMiniprogram.CustomEvent<{ value: boolean }>;
 const indexesOf = (form: CampaignForm) =>
-  ({ stateIndex: choiceIndex(STATE_CHOICES, form.miniprogramState), langIndex: choiceIndex(LANG_CHOICES, form.lang) });
+  ({ stateIndex: choiceIndex(STATE_CHOICES, form.miniprogramState), langIndex: choiceIndex(LANG_CHOICES, form.lang), repeatIndex: repeatIndex(form.repeat) });
 
 Component({
   data: {
@@ -33,6 +34,8 @@ Component({
     langChoices: LANG_CHOICES,
     stateIndex: 0,
     langIndex: 0,
+    repeatChoices: REPEAT_CHOICES,
+    repeatIndex: 0,
     fields: [] as FieldView[],
     errors: {} as Record<string, string>,
     card: null as PreviewResponse['card'] | null,
@@ -92,6 +95,11 @@ Component({
     onCapPerHours(e: Input) { this.patch({ capPerHours: e.detail.value }); },
     onState(e: Input) { this.patch({ miniprogramState: STATE_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
     onLang(e: Input) { this.patch({ lang: LANG_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
+    onRepeat(e: Input) { this.patch({ repeat: REPEAT_CHOICES[Number(e.detail.value)]?.value ?? '' }); },
+    onRepeatWeekdays(e: Input) { this.patch({ repeatWeekdays: e.detail.value }); },
+    onRepeatDay(e: Input) { this.patch({ repeatDay: e.detail.value }); },
+    onLocalTime(e: Switch) { this.patch({ localTime: !!e.detail.value }); },
+    onDailyBudget(e: Input) { this.patch({ dailyBudget: e.detail.value }); },
     onAudienceKind(e: Input) { this.patch({ audienceKind: e.detail.value === 'segment' || e.detail.value === 'list' ? e.detail.value : 'all' }); },
     onAnyTags(e: Input) { this.patch({ anyTags: e.detail.value }); },
     onNotTags(e: Input) { this.patch({ notTags: e.detail.value }); },
@@ -186,7 +194,7 @@ Component({
       const id = await this.save();
       if (!id) return;
       try {
-        await call('campaigns', 'schedule', { id, sendAt: when.sendAt, zone: when.zone });
+        await call('campaigns', 'schedule', { id, ...(when.sendAt ? { sendAt: when.sendAt } : {}), zone: when.zone });
         toast('已排期', 'success');
         wx.redirectTo({ url: `/pages/admin/campaign-detail/campaign-detail?id=${encodeURIComponent(id)}` });
       } catch (e) {

@@ -4,6 +4,7 @@
 import { call, messageOf } from '../../../lib/api';
 import { campaignRows, nextPollMs, type CampaignRow } from '../../../lib/campaign-view';
 import { debounce, stop } from '../../../lib/timers';
+import { quotaBanner } from '../../../lib/campaign-repeat';
 import type { CampaignSummary } from '../../../lib/types';
 import type { Tap } from '../../../lib/ui';
 
@@ -15,7 +16,7 @@ const pollOf = (page: object) => {
 };
 
 Component({
-  data: { loading: true, error: '', rows: [] as CampaignRow[], pollText: '' },
+  data: { loading: true, error: '', rows: [] as CampaignRow[], pollText: '', quotaText: '' },
   methods: {
     onShow() {
       pollOf(this).visible = true;
@@ -38,8 +39,9 @@ Component({
       this.setData({ loading: true, error: '' });
       let campaigns: CampaignSummary[] | null = null;
       try {
-        ({ campaigns } = await call<{ campaigns: CampaignSummary[] }>('campaigns', 'list'));
-        this.setData({ rows: campaignRows(campaigns) });
+        let quotaPause: { message?: string } | null | undefined;
+        ({ campaigns, quotaPause } = await call<{ campaigns: CampaignSummary[]; quotaPause?: { message?: string } | null }>('campaigns', 'list'));
+        this.setData({ rows: campaignRows(campaigns), quotaText: quotaBanner(quotaPause) });
       } catch (e) {
         this.setData({ error: messageOf(e) });
       }
