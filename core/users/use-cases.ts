@@ -98,5 +98,5 @@ export const usersActions: ActionTable<UsersDeps> = {
   // needsUser false: the team's functions call from timers too (no OPENID); the use cases check the caller kind.
   identify: action({ schema: identifySchema, needsUser: false, run: (d, i: z.infer<typeof identifySchema>, c) => identify(d, i, c) }),
   get: action({ schema: getSchema, needsUser: false, run: (d, i: z.infer<typeof getSchema>, c) => getProfile(d, i, c) }),
-  import: action({ schema: importSchema, needsUser: false, run: (d, i: z.infer<typeof importSchema>, c) => importCsv(d, i, c) }),
+  import: action({ schema: importSchema, needsUser: false, maxInputChars: MAX_IMPORT_CHARS + 1_000, run: (d, i: z.infer<typeof importSchema>, c) => importCsv(d, i, c) }),
 };

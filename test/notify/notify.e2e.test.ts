@@ -172,14 +172,14 @@ it('bad input to every action: a clear code, nothing written', async () => {
     [{ action: 'send', ...ok, sendAt: { local: '2026-05-02 10:00', zone: 'Mars/Olympus' } }, 'INVALID_INPUT'],
     [{ action: 'send', ...ok, purpose: 'a b' }, 'INVALID_INPUT'],
     [{ action: 'send', ...ok, normalise: 'yes' }, 'INVALID_INPUT'],
-    [{ action: 'send', ...ok, extra: 1 }, 'INVALID_INPUT'],
+    [{ action: 'send', ...ok, extra: 1 }, 'UNKNOWN_FIELD'],
     [{ action: 'status', key: 'k-none' }, 'NOT_FOUND'],
     [{ action: 'status', key: { $gt: '' } }, 'INVALID_INPUT'],
     [{ action: 'status' }, 'INVALID_INPUT'],
     [{ action: 'cancel', key: 'k-none' }, 'NOT_FOUND'],
     [{ action: 'cancel', key: 'x'.repeat(100) }, 'INVALID_INPUT'],
     [{ action: 'resend', key: 'k' }, 'UNKNOWN_ACTION'],
-    [{}, 'UNKNOWN_ACTION'],
+    [{}, 'MISSING_ACTION'],
   ];
   for (const [event, code, names] of cases) {
     const res = await team(h.emu, { op: 'raw', data: event });

@@ -74,7 +74,7 @@ it('bad input to every action gets a clear code and writes nothing', async () =>
     ['function', { action: 'identify', openid: 'o-x' }, 'INVALID_INPUT'],
     ['function', { action: 'identify', nickname: 'nobody' }, 'INVALID_INPUT'],
     ['function', { action: 'identify', openid: { $ne: null }, nickname: 'x' }, 'INVALID_INPUT'],
-    ['function', { action: 'identify', openid: 'o-x', nickname: 'x', role: 'admin' }, 'INVALID_INPUT'],
+    ['function', { action: 'identify', openid: 'o-x', nickname: 'x', role: 'admin' }, 'UNKNOWN_FIELD'],
     ['function', { action: 'get', openid: 'bad openid' }, 'INVALID_INPUT'],
     ['function', { action: 'get' }, 'INVALID_INPUT'],
     ['function', { action: 'import', csv: '' }, 'INVALID_INPUT'],

@@ -6,7 +6,7 @@
 import { call, isApiError, messageOf } from '../../../lib/api';
 import { settingsRows } from '../../../lib/campaign-options';
 import {
-  actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, sendAtText, statsView, statusText,
+  actionsFor, analyticsView, nextPollMs, nextStep, rateAndEta, sendAtText, statsView, statusText, zoneText,
 } from '../../../lib/campaign-view';
 import { describeRepeat, quotaBanner, SKIP_REASON_TEXT, type OccurrenceRow } from '../../../lib/campaign-repeat';
 import { debounce, stop } from '../../../lib/timers';
@@ -156,7 +156,7 @@ Component({
         rateText: status === 'running' ? speed.rateText : '—',
         etaText: status === 'running' ? speed.etaText : '—',
         actions: actionsFor(status),
-        repeatText: series ? describeRepeat(campaign.recurrence) : '',
+        repeatText: series ? `${describeRepeat(campaign.recurrence)}（${zoneText(campaign.zone)}）` : '',
         occurrences: occurrences.map((o) => ({
           id: o.id,
           when: o.sendAtLocal ?? '',
