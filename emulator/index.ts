@@ -151,6 +151,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     faults: opts.faults,
     random: opts.random,
     log,
+    // [DELAYED] tasks run on the timers' virtual clock (the timers exist once the runner does).
+    delayedTask: (task) => timers.schedule(task),
   });
   let port = 0;
   const storage = createStorageService({ clock, envId: ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
@@ -180,6 +182,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     db.reset();
     storage.reset();
     wechat.reset();
+    timers.clearDelayed();
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
   };

@@ -9,6 +9,7 @@ import type { Clock, SendRequest, WechatSender } from '../ports';
 import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
+import type { ArmWake, WakeStore } from './wake';
 
 export type CounterName = Exclude<keyof CampaignCounters, 'opened'>;
 export type CounterInc = Partial<Record<CounterName, number>>;
@@ -32,6 +33,8 @@ export interface CampaignQueue {
   complete(id: string, counters: Record<CounterName, number>, now: number): Promise<boolean>;
   /** running → quarantined (47003 / 45168 / a banned or deleted template). */
   quarantine(id: string, reason: string, now: number): Promise<boolean>;
+  /** The earliest `sendAt` of a `scheduled` campaign (for the wake state). */
+  nextScheduled(): Promise<number | undefined>;
 }
 
 export interface AudienceSource {
@@ -71,6 +74,15 @@ export interface DeliveryQueue extends SettleDeliveries {
    * one in flight (`sending`, whatever its age: a dead run's send may have arrived until recovery says otherwise).
    */
   campaignLoad(openids: readonly string[], since: number): Promise<CampaignLoad[]>;
+  /**
+   * When the earliest `pending` delivery is due (its `nextAttemptAt`, never before `dueAt`): of every non-campaign
+   * source (null), or of these campaigns.
+   */
+  nextPending(campaignIds: readonly string[] | null): Promise<number | undefined>;
+  /** The earliest lease end of a `sending` delivery. */
+  nextLeaseEnd(): Promise<number | undefined>;
+  /** The oldest `updatedAt` of a final delivery still marked `holdOpen`. */
+  oldestOpenHold(): Promise<number | undefined>;
   /** msgids of one flush (one document), for joining `subscribe_msg_sent_event` later. */
   logSends(runId: string, items: { deliveryId: string; openid: string; templateId: string; msgid: string }[], now: number): Promise<void>;
 }
@@ -88,6 +100,10 @@ export interface DispatchDeps {
   /** The template registry (one list per run). */
   templates: Pick<TemplateLookup, 'list'>;
   wechat: WechatSender;
+  /** The "next work" state (core/dispatch/wake.ts). */
+  wake: WakeStore;
+  /** Arms a delayed run of `dispatch` ([DELAYED]); absent where no cloud call can be made. */
+  arm?: ArmWake;
   config: DispatchConfig;
   send: { miniprogramState: SendRequest['miniprogramState']; lang: SendRequest['lang'] };
   log(line: string): void;

@@ -8,13 +8,14 @@ import { createCampaignStore } from '../../../adapters/stores/campaigns';
 import { createDeliveryStats } from '../../../adapters/stores/stats';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createAudienceCounter, createUserDirectory } from '../../../adapters/stores/users';
+import { createScheduleWake } from '../../../adapters/wake';
 
 export function createCampaignDeps(): CampaignDeps {
   const config = sendConfig();
   return {
     clock: { now: () => Date.now() },
     ids: { next: () => randomUUID() },
-    campaigns: createCampaignStore(db),
+    campaigns: createCampaignStore(db, createScheduleWake()),
     templates: createTemplateLookup(),
     deliveries: createDeliveryStats(db),
     audience: createAudienceCounter(db),
