@@ -37,6 +37,8 @@ export interface DispatchConfig {
   janitorMs: number;
   /** While busy, a follow-up run is armed this often (runs overlap as with a fast timer). */
   chainMs: number;
+  /** Extra runs armed at once by the run that starts a busy period with a full batch due. */
+  rampRuns: number;
 }
 
 /** Defaults for the 60 s timeout. Retries follow the one policy of every send (core/sending/backoff.ts). */
@@ -59,4 +61,5 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   heartbeatMs: 600_000,
   janitorMs: 6 * 3600_000,
   chainMs: 10_000,
+  rampRuns: 3,
 };

@@ -57,7 +57,9 @@ export async function runDispatch(deps: DispatchDeps, trigger: RunTrigger = 'tim
   }
   // The rev this run's raise is conditional on; a missing state is created first, so later wakes bump its rev.
   const rev = state ? state.rev : (await deps.wake.create(start)) ? 0 : undefined;
-  return fullRun(deps, start, rev);
+  // No follow-up run armed within the last chain period: this run starts a busy period.
+  const fresh = state?.chainAt === undefined || state.chainAt < start - config.chainMs;
+  return fullRun(deps, start, rev, fresh);
 }
 
 /** Arms a delayed run for `at`; resolves the delay armed, or undefined when the call failed (logged). */
@@ -73,15 +75,19 @@ async function arm(deps: DispatchDeps, at: number, now: number): Promise<number 
   }
 }
 
-async function fullRun(deps: DispatchDeps, start: number, rev: number | undefined): Promise<RunSummary> {
+async function fullRun(deps: DispatchDeps, start: number, rev: number | undefined, fresh: boolean): Promise<RunSummary> {
   const { clock, config, campaigns } = deps;
   const claimUntil = start + config.claimBudgetMs;
   // Before this run's first claim: bump the state's rev (a concurrent run's raise, computed without this run's
-  // claims, then fails) and arm the follow-up run unless one is already due within the chain period.
+  // claims, then fails) and arm the follow-up run unless one is already due within the chain period. A run that
+  // starts a busy period with a full batch due also arms `rampRuns` runs at once (the soonest a delayed task
+  // can come), so a big campaign has several runs in flight within seconds instead of one more every chain period.
   let busy: Promise<void> | undefined;
-  const beforeClaim = (): Promise<void> => (busy ??= (async () => {
+  const beforeClaim = (found: number): Promise<void> => (busy ??= (async () => {
     const now = clock.now();
-    if (await deps.wake.chain(now + config.chainMs, now + config.chainMs - 2000)) await arm(deps, now + config.chainMs, now);
+    if (!(await deps.wake.chain(now + config.chainMs, now + config.chainMs - 2000))) return;
+    const ramp = fresh && found >= config.claimBatch ? config.rampRuns : 0;
+    await Promise.all([arm(deps, now + config.chainMs, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
   })());
   const promoted = await campaigns.promoteDue(start);
   const recovered = await recoverExpired(deps);
