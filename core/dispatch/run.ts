@@ -83,12 +83,12 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // starts a busy period with a full batch due also arms `rampRuns` runs at once (the soonest a delayed task
   // can come), so a big campaign has several runs in flight within seconds instead of one more every chain period.
   let busy: Promise<void> | undefined;
-  const beforeClaim = (found: number): Promise<void> => (busy ??= (async () => {
+  const followUp = async (ramp: number): Promise<void> => {
     const now = clock.now();
     if (!(await deps.wake.chain(now + config.chainMs, now + config.chainMs - 2000))) return;
-    const ramp = fresh && found >= config.claimBatch ? config.rampRuns : 0;
     await Promise.all([arm(deps, now + config.chainMs, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
-  })());
+  };
+  const beforeClaim = (found: number): Promise<void> => (busy ??= followUp(fresh && found >= config.claimBatch ? config.rampRuns : 0));
   const promoted = await campaigns.promoteDue(start);
   const recovered = await recoverExpired(deps);
   const templates = new Map((await deps.templates.list()).map((t) => [t._id, t]));
@@ -169,6 +169,9 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
     return until > now ? [{ campaignId: c._id, until }] : [];
   });
   const wake = await settleWake(deps, rev, busy !== undefined || stats.claimed > 0 || unfinished > 0, view, deferred);
+  // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
+  // armed unless one is already due within the chain period — else nothing would run before the heartbeat.
+  if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
   return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, wake, ms: clock.now() - start };
 }
 
@@ -184,7 +187,8 @@ async function settleWake(deps: DispatchDeps, rev: number | undefined, busy: boo
     await deps.wake.lower(clock.now());
     return { busy: true, raised: false };
   }
-  if (rev === undefined) return { busy: false, raised: false };
+  // Another run created the state at the same moment: this one cannot raise; leave it due (a follow-up looks again).
+  if (rev === undefined) return { busy: false, nextDueAt: clock.now(), raised: false };
   const claimable = [...view.claimable().keys()];
   const [scheduled, other, campaign, lease, hold] = await Promise.all([
     deps.campaigns.nextScheduled(),

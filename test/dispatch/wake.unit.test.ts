@@ -49,7 +49,7 @@ function strictDeps(now: number, wake: WakeStore, armed: number[]): DispatchDeps
     clock: { now: () => now }, random: () => 0.5, sleep: async () => undefined, runId: 'r1', config: DEFAULT_DISPATCH_CONFIG,
     send: { miniprogramState: 'developer', lang: 'zh_CN' }, log: () => undefined,
     campaigns: forbidden, audience: forbidden, deliveries: forbidden, grants: forbidden, templates: forbidden, wechat: forbidden,
-    wake, arm: async (sec) => void armed.push(sec),
+    wake, arm: async (sec: number) => void armed.push(sec),
   } as unknown as DispatchDeps;
 }
 
