@@ -6,7 +6,8 @@ import { DEFAULT_DISPATCH_CONFIG, type DispatchConfig } from '../core/dispatch/c
 import type { DispatchDeps } from '../core/dispatch/ports';
 import { createReceiptPort } from './stores/receipts';
 import { createMainSwitches } from './stores/switches';
-import { runDispatch, type RunSummary } from '../core/dispatch/run';
+import { runDispatch, type IdleSummary, type RunSummary, type RunTrigger } from '../core/dispatch/run';
+import type { ArmWake } from '../core/dispatch/wake';
 import type { WechatSender } from '../core/ports';
 import { createHolds } from './grant-ledger';
 import { createAlertSink, createOpsStore, readAlertConfig, readRules } from './ops';
@@ -14,16 +15,19 @@ import { sendConfig } from './sender';
 import { createDeliveryQueue } from './stores/queue';
 import { createAudienceSource, createCampaignQueue } from './stores/queue-campaigns';
 import { createTemplateLookup } from './stores/templates';
+import { createArm, createWakeStore } from './wake';
 import { createWechatSender } from './wechat-sender';
 
 export interface DispatcherOptions {
   config?: Partial<DispatchConfig>;
   wechat?: WechatSender;
   log?: (line: string) => void;
+  /** The wake-up arm (default: cloudbase.addDelayedFunctionTask on `dispatch`). */
+  arm?: ArmWake;
 }
 
 export interface Dispatcher {
-  run(): Promise<RunSummary>;
+  run(trigger?: RunTrigger): Promise<RunSummary | IdleSummary>;
 }
 
 /** Built once per warm container; every run gets a fresh run id (its lease owner). */
@@ -39,6 +43,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     deliveries: createDeliveryQueue(),
     grants: createHolds(),
     templates: createTemplateLookup(),
+    wake: createWakeStore(),
+    arm: options.arm ?? createArm(),
     // The send deadline stays below the budget's margin: a hung call ends as `unknown` before the run must stop.
     wechat: options.wechat ?? createWechatSender({ timeoutMs: 5000 }),
     receipts: createReceiptPort(),
@@ -56,6 +62,6 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   };
   return {
     // Rules and alert settings are read per run (the function's environment may change without a rebuild).
-    run: () => runDispatch({ ...base, rules: readRules(), alerts: alertSink(), runId: `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}` }),
+    run: (trigger) => runDispatch({ ...base, rules: readRules(), alerts: alertSink(), runId: `r${Date.now().toString(36)}${randomBytes(4).toString('hex')}` }, trigger),
   };
 }

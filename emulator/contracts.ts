@@ -157,6 +157,20 @@ export interface WechatSimulatorOptions {
   /** Random source for fault injection (tests pass a seeded one). */
   random?: () => number;
   log?: Logger;
+  /**
+   * cloudbase.addDelayedFunctionTask accepted a task: run `fn` with `data` (the JSON string the caller gave) at
+   * virtual time `at`. The emulator wires this to its timers; without it the call answers a system error.
+   */
+  delayedTask?: (task: DelayedTask) => void;
+}
+
+/** A delayed function run requested through cloudbase.addDelayedFunctionTask ([DELAYED]). */
+export interface DelayedTask {
+  fn: string;
+  /** The caller's `data` (a JSON string). */
+  data: string;
+  /** Virtual time it is due. */
+  at: number;
 }
 
 /** The multipart fields of a `wx.openApi` request (parsed by the server). */

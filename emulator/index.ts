@@ -166,6 +166,8 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     faults: opts.faults,
     random: opts.random,
     log,
+    // [DELAYED] tasks run on the timers' virtual clock (the timers exist once the runner does).
+    delayedTask: (task) => timers.schedule(task),
   });
   let port = 0;
   let functionEnv: Record<string, string> = { ...opts.functionEnv };
@@ -203,6 +205,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     storage.reset();
     wechat.reset();
     pushRouter.reset();
+    timers.clearDelayed();
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
   };

@@ -4,6 +4,7 @@ import type { Campaign } from '../../core/campaigns/model';
 import type { CampaignStore } from '../../core/campaigns/ports';
 import type { Database, Doc } from '../db';
 import { dbErrorKind } from '../db-errors';
+import { createScheduleWake, type ScheduleWake } from '../wake';
 
 export const CAMPAIGNS = 'campaigns';
 
@@ -28,11 +29,25 @@ export function replaceFields(database: Database, set: Record<string, unknown>, 
   return data;
 }
 
-export function createCampaignStore(database: () => Database): CampaignStore {
+/** When a written campaign needs `dispatch`: scheduled (at its sendAt) or running (now); undefined otherwise. */
+function dueOf(status: unknown, sendAt: unknown): number | undefined {
+  if (status === 'running') return Date.now();
+  if (status === 'scheduled' || (status === undefined && typeof sendAt === 'number')) return typeof sendAt === 'number' ? sendAt : Date.now();
+  return undefined;
+}
+
+/**
+ * `wake` (adapters/wake.ts) is called after a write that makes a campaign due (scheduled, rescheduled, resumed,
+ * started); the default lowers the wake state without arming a wake-up (no cloud call there: the operator CLI) —
+ * functions pass `createScheduleWake()`.
+ */
+export function createCampaignStore(database: () => Database, wake: ScheduleWake = createScheduleWake({ database, arm: false })): CampaignStore {
   const col = () => database().collection(CAMPAIGNS);
   return {
     async insert(campaign) {
       await col().add({ data: campaign as unknown as Doc });
+      const at = dueOf(campaign.status, campaign.sendAt);
+      if (at !== undefined) await wake(at);
     },
     async get(id) {
       return toCampaign((await col().doc(id).get()).data);
@@ -44,6 +59,9 @@ export function createCampaignStore(database: () => Database): CampaignStore {
       const res = await col()
         .where({ _id: id, status: _.in([...from]) })
         .update({ data: replaceFields(db, set as Record<string, unknown>, unset as string[]) });
+      const fields = set as Record<string, unknown>;
+      const at = res.stats.updated > 0 ? dueOf(fields.status, fields.sendAt) : undefined;
+      if (at !== undefined) await wake(at);
       return res.stats.updated > 0;
     },
     async insertIfAbsent(campaign) {

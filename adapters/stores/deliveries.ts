@@ -3,6 +3,7 @@
 import type { Delivery, DeliveryStatus } from '../../core/delivery';
 import type { DeliveryPatch, InlineDeliveryStore } from '../../core/sending/ports';
 import { db, type Doc } from '../db';
+import { createScheduleWake, type ScheduleWake } from '../wake';
 import { createDeliveryQueue } from './queue';
 
 export const DELIVERIES = 'deliveries';
@@ -23,31 +24,44 @@ function toUpdate(patch: DeliveryPatch): Doc {
   return data;
 }
 
-export function createDeliveryStore(): InlineDeliveryStore {
+/**
+ * `wake` (adapters/wake.ts) is called after a write leaves a delivery `pending` for the dispatcher: an outbox entry,
+ * an inline send's retry or requeue.
+ */
+export function createDeliveryStore(wake: ScheduleWake = createScheduleWake()): InlineDeliveryStore {
   // Claims, marks and settlements are written exactly as the dispatcher's (adapters/stores/queue.ts).
   const queue = createDeliveryQueue();
   return {
     markStarted: queue.markStarted,
-    write: queue.write,
+    async write(ids, owner, w) {
+      const n = await queue.write(ids, owner, w);
+      if (n > 0 && w.set.status === 'pending') await wake(typeof w.set.nextAttemptAt === 'number' ? w.set.nextAttemptAt : Date.now());
+      return n;
+    },
     closeHolds: queue.closeHolds,
     async get(id) {
       const res = await db().collection(DELIVERIES).doc(id).get();
       return toDelivery(res.data);
     },
     async create(delivery) {
+      let created: boolean;
       try {
         await db().collection(DELIVERIES).add({ data: delivery as unknown as Doc });
-        return true;
+        created = true;
       } catch (err) {
         // [ADD-DOC] a custom _id must not collide: an existing document means "already created" — anything else is real.
         const existing = await db().collection(DELIVERIES).doc(delivery._id).get().catch(() => ({ data: null }));
-        if (existing.data) return false;
-        throw err;
+        if (!existing.data) throw err;
+        created = false;
       }
+      // Work first, then the wake (also for an existing one: a retried caller whose first attempt died before it).
+      if (delivery.status === 'pending') await wake(delivery.nextAttemptAt);
+      return created;
     },
     async update(id, patch, expectStatus?: DeliveryStatus) {
       const where: Doc = expectStatus ? { _id: id, status: expectStatus } : { _id: id };
       const res = await db().collection(DELIVERIES).where(where).update({ data: toUpdate(patch) });
+      if (res.stats.updated > 0 && patch.status === 'pending') await wake(typeof patch.nextAttemptAt === 'number' ? patch.nextAttemptAt : Date.now());
       // [UPDATE-DOC] success does not mean a record changed: check stats.updated.
       return res.stats.updated > 0;
     },

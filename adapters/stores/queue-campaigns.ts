@@ -64,6 +64,11 @@ export function createCampaignQueue(): CampaignQueue {
       const res = await coll().where({ _id: id, status: 'running', 'cursor.done': true }).update({ data: { status: 'completed', completedAt: now, updatedAt: now, counters: { ...counters } } });
       return res.stats.updated > 0;
     },
+    async nextScheduled() {
+      const res = await coll().where({ status: 'scheduled' }).orderBy('sendAt', 'asc').limit(1).field({ sendAt: true }).get();
+      const c = res.data[0];
+      return c ? Number(c.sendAt) : undefined;
+    },
     async quarantine(id, reason, now) {
       const res = await coll().where({ _id: id, status: 'running' }).update({ data: { status: 'quarantined', quarantineReason: reason, updatedAt: now } });
       return res.stats.updated > 0;

@@ -137,6 +137,29 @@ export function createDeliveryQueue(): DeliveryQueue {
       return res.stats.updated;
     },
 
+    async nextPending(campaignIds) {
+      const c = _();
+      if (campaignIds !== null && !campaignIds.length) return undefined;
+      const where = campaignIds === null ? { sourceType: c.neq('campaign'), status: 'pending' } : { sourceId: campaignIds.length === 1 ? campaignIds[0] : c.in([...campaignIds]), status: 'pending' };
+      // nextAttemptAt ≥ dueAt always (core/delivery.ts: created equal; retries and requeues only move it later).
+      const res = await coll().where(where).orderBy('nextAttemptAt', 'asc').limit(1).field({ nextAttemptAt: true, dueAt: true }).get();
+      const d = res.data[0];
+      return d ? Math.max(Number(d.nextAttemptAt ?? 0), Number(d.dueAt ?? 0)) : undefined;
+    },
+
+    async nextLeaseEnd() {
+      const res = await coll().where({ status: 'sending' }).orderBy('leaseUntil', 'asc').limit(1).field({ leaseUntil: true, updatedAt: true }).get();
+      const d = res.data[0];
+      if (!d) return undefined;
+      return typeof d.leaseUntil === 'number' ? d.leaseUntil : Number(d.updatedAt ?? 0) + UNLEASED_STALE_MS;
+    },
+
+    async oldestOpenHold() {
+      const res = await coll().where({ holdOpen: true }).orderBy('updatedAt', 'asc').limit(1).field({ updatedAt: true }).get();
+      const d = res.data[0];
+      return d ? Number(d.updatedAt ?? 0) : undefined;
+    },
+
     async campaignLoad(openids, since) {
       const c = _();
       // Sent in the window, possibly sent (unknown) in the window, or in flight now (whatever its age).

@@ -2,17 +2,22 @@
 import type { Delivery } from '../../core/delivery';
 import type { ReminderStore } from '../../core/reminders/ports';
 import { db, type Doc } from '../db';
+import { createScheduleWake, type ScheduleWake } from '../wake';
 import { insertOnce } from './grants-db';
 
-export function createReminderStore(): ReminderStore {
+/** `wake`: adapters/wake.ts — called after a pending reminder is written (created, or created before and retried). */
+export function createReminderStore(wake: ScheduleWake = createScheduleWake()): ReminderStore {
   const deliveries = () => db().collection('deliveries');
   return {
     async get(id) {
       const res = await deliveries().doc(id).get();
       return (res.data as Delivery | null) ?? null;
     },
-    insert(d) {
-      return insertOnce(deliveries(), d as unknown as Doc & { _id: string });
+    async insert(d) {
+      const created = await insertOnce(deliveries(), d as unknown as Doc & { _id: string });
+      // Work first, then the wake — also when it existed already (a retried call whose first attempt died before it).
+      if (d.status === 'pending') await wake(d.nextAttemptAt);
+      return created;
     },
     async listByOpenid(openid, limit) {
       const res = await deliveries().where({ openid, sourceType: 'reminder' }).orderBy('dueAt', 'desc').limit(limit).get();
@@ -35,6 +40,7 @@ export function createReminderStore(): ReminderStore {
       const res = await deliveries()
         .where({ _id: id, openid, sourceType: 'reminder', status: 'pending' })
         .update({ data: { dueAt, nextAttemptAt: dueAt, updatedAt: now } });
+      if (res.stats.updated > 0) await wake(dueAt);
       return res.stats.updated > 0;
     },
   };

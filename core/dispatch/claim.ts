@@ -38,6 +38,8 @@ export interface ClaimContext {
   busy: ReadonlySet<string>;
   leaseUntil: number;
   nextToken(): string;
+  /** Called before a claim is written, with how many were due (the run tells the wake state it is busy, wake.ts). */
+  beforeClaim?: (found: number) => Promise<void>;
 }
 
 /** `campaignIds` null = reminders and the outbox (everything that is not a campaign). */
@@ -54,6 +56,7 @@ export async function claimBatch(ctx: ClaimContext, campaignIds: string[] | null
   }
   const more = pick.length < found.length;
   if (!pick.length) return { found: found.length, more, ready: [], done: [] };
+  await ctx.beforeClaim?.(found.length);
   const token = ctx.nextToken();
   const claim = { runId: deps.runId, token, now, leaseUntil: ctx.leaseUntil };
   const n = await deps.deliveries.claim(pick.map((d) => d._id), claim);

@@ -31,6 +31,14 @@ export interface DispatchConfig {
   /** How soon a 43108 (concurrent send to the same user), a released or a cap-deferred delivery is tried again. */
   requeueDelayMs: number;
   retry: RetryPolicy;
+  /** The timer trigger's period (cloudfunctions/dispatch/config.json): the safety net that arms wake-ups. */
+  heartbeatMs: number;
+  /** A full run (recovery, template refresh, a fresh look at the queue) at least this often, busy or not. */
+  janitorMs: number;
+  /** While busy, a follow-up run is armed this often (runs overlap as with a fast timer). */
+  chainMs: number;
+  /** Extra runs armed at once by the run that starts a busy period with a full batch due. */
+  rampRuns: number;
 }
 
 /** Defaults for the 60 s timeout. Retries follow the one policy of every send (core/sending/backoff.ts). */
@@ -50,4 +58,8 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   recoverBatch: 200,
   requeueDelayMs: 3_000,
   retry: DEFAULT_RETRY_POLICY,
+  heartbeatMs: 600_000,
+  janitorMs: 6 * 3600_000,
+  chainMs: 10_000,
+  rampRuns: 3,
 };

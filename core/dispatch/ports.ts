@@ -12,6 +12,7 @@ import type { SettleDeliveries } from '../sending/settle';
 import type { TemplateLookup } from '../template/registry';
 import type { DispatchConfig } from './config';
 import type { AlertSink, AppRules, OpsStore } from './ops';
+import type { ArmWake, WakeStore } from './wake';
 
 export type CounterName = Exclude<keyof CampaignCounters, 'opened'>;
 export type CounterInc = Partial<Record<CounterName, number>>;
@@ -48,6 +49,8 @@ export interface CampaignQueue {
    * conditional writes, so concurrent runs never reserve more than `max` together. Resolves how many it reserved.
    */
   reserveBudget(id: string, day: string, n: number, max: number): Promise<number>;
+  /** The earliest `sendAt` of a `scheduled` campaign (for the wake state). */
+  nextScheduled(): Promise<number | undefined>;
 }
 
 export interface AudienceSource {
@@ -87,6 +90,15 @@ export interface DeliveryQueue extends SettleDeliveries {
    * one in flight (`sending`, whatever its age: a dead run's send may have arrived until recovery says otherwise).
    */
   campaignLoad(openids: readonly string[], since: number): Promise<CampaignLoad[]>;
+  /**
+   * When the earliest `pending` delivery is due (its `nextAttemptAt`, never before `dueAt`): of every non-campaign
+   * source (null), or of these campaigns.
+   */
+  nextPending(campaignIds: readonly string[] | null): Promise<number | undefined>;
+  /** The earliest lease end of a `sending` delivery. */
+  nextLeaseEnd(): Promise<number | undefined>;
+  /** The oldest `updatedAt` of a final delivery still marked `holdOpen`. */
+  oldestOpenHold(): Promise<number | undefined>;
   /** msgids of one flush (one document), for joining `subscribe_msg_sent_event` later. */
   logSends(runId: string, items: { deliveryId: string; openid: string; templateId: string; msgid: string }[], now: number): Promise<void>;
 }
@@ -108,6 +120,10 @@ export interface DispatchDeps {
   receipts?: ReceiptPort;
   /** Main switches reported off: those users are skipped `main_switch_off` before any grant is reserved. */
   switches?: MainSwitches;
+  /** The "next work" state (core/dispatch/wake.ts). */
+  wake: WakeStore;
+  /** Arms a delayed run of `dispatch` ([DELAYED]); absent where no cloud call can be made. */
+  arm?: ArmWake;
   config: DispatchConfig;
   /** App-wide rules (config/tixing.json `rules`): quiet hours and a frequency cap over all campaigns, deferring. */
   rules?: AppRules;

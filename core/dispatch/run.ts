@@ -1,12 +1,14 @@
-// Core (dispatch): one timer run — promote due campaigns, recover expired leases, expand audiences (in the
-// background), claim and send within the budget, then complete campaigns with nothing left. Every step is a
-// conditional write, so overlapping runs (period 10 s, timeout 60 s) share the work instead of repeating it.
+// Core (dispatch): one run — read the wake state (core/dispatch/wake.ts) and stop there when nothing is due; else
+// promote due campaigns, recover expired leases, expand audiences (in the background), claim and send within the
+// budget, complete campaigns with nothing left, and raise the wake state to the next due time. Every step is a
+// conditional write, so overlapping runs (timeout 60 s, a follow-up armed every 10 s while busy) share the work.
 import type { Campaign } from '../campaigns/model';
 import { claimBatch, type Batch, type ClaimContext } from './claim';
 import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
-import { recoverExpired, type RecoverySummary } from './recover';
+import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
+import { armDelaySec, armsNow, earliest } from './wake';
 import { ambiguousAlert, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { quietUntil } from './windows';
@@ -26,8 +28,22 @@ export interface RunSummary {
   series: SeriesSummary;
   /** All sending is paused for the daily quota until this instant (nothing was claimed). */
   quotaPausedUntil?: number;
+  /** The wake state after the run: lowered to now (busy), raised to `nextDueAt`, or left (another run moved it). */
+  wake: { busy: boolean; nextDueAt?: number; raised: boolean; armedSec?: number };
   ms: number;
 }
+
+/** A run that found nothing due in the wake state: one read (and, from the timer, perhaps one wake-up armed). */
+export interface IdleSummary {
+  runId: string;
+  idle: true;
+  nextDueAt: number;
+  armedSec?: number;
+  ms: number;
+}
+
+/** `timer`: the heartbeat trigger (it arms the wake-up for a due time before its next tick); `wake`: a delayed task. */
+export type RunTrigger = 'timer' | 'wake';
 
 const REFRESH_MS = 1000;
 /** Reminders and outbox entries are looked for at least this often, ahead of campaign batches. */
@@ -35,10 +51,50 @@ const OTHER_EVERY_MS = 3000;
 /** How long a run keeps polling an empty queue while only other runs expand audiences. */
 const OTHERS_IDLE_MS = 5000;
 
-export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
-  const { clock, config, campaigns } = deps;
+export async function runDispatch(deps: DispatchDeps, trigger: RunTrigger = 'timer'): Promise<RunSummary | IdleSummary> {
+  const { clock, config } = deps;
   const start = clock.now();
+  const state = await deps.wake.read();
+  if (state && state.nextDueAt > start) {
+    // Idle: one read. The heartbeat arms the wake-up of work due before its next tick (a writer may have had no
+    // cloud-call token, or its delayed task was lost); a delayed run never arms one (twice-fired tasks would multiply).
+    const armedSec = trigger === 'timer' && armsNow(state.nextDueAt, start, config) ? await arm(deps, state.nextDueAt, start) : undefined;
+    return { runId: deps.runId, idle: true, nextDueAt: state.nextDueAt, ...(armedSec ? { armedSec } : {}), ms: clock.now() - start };
+  }
+  // The rev this run's raise is conditional on; a missing state is created first, so later wakes bump its rev.
+  const rev = state ? state.rev : (await deps.wake.create(start)) ? 0 : undefined;
+  // No follow-up run armed within the last chain period: this run starts a busy period.
+  const fresh = state?.chainAt === undefined || state.chainAt < start - config.chainMs;
+  return fullRun(deps, start, rev, fresh);
+}
+
+/** Arms a delayed run for `at`; resolves the delay armed, or undefined when the call failed (logged). */
+async function arm(deps: DispatchDeps, at: number, now: number): Promise<number | undefined> {
+  if (!deps.arm) return undefined;
+  const sec = armDelaySec(at, now);
+  try {
+    await deps.arm(sec);
+    return sec;
+  } catch (err) {
+    deps.log(`wake-up in ${sec} s not armed: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+}
+
+async function fullRun(deps: DispatchDeps, start: number, rev: number | undefined, fresh: boolean): Promise<RunSummary> {
+  const { clock, config, campaigns } = deps;
   const claimUntil = start + config.claimBudgetMs;
+  // Before this run's first claim: bump the state's rev (a concurrent run's raise, computed without this run's
+  // claims, then fails) and arm the follow-up run unless one is already due within the chain period. A run that
+  // starts a busy period with a full batch due also arms `rampRuns` runs at once (the soonest a delayed task
+  // can come), so a big campaign has several runs in flight within seconds instead of one more every chain period.
+  let busy: Promise<void> | undefined;
+  const followUp = async (ramp: number): Promise<void> => {
+    const now = clock.now();
+    if (!(await deps.wake.chain(now + config.chainMs, now + config.chainMs - 2000))) return;
+    await Promise.all([arm(deps, now + config.chainMs, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
+  };
+  const beforeClaim = (found: number): Promise<void> => (busy ??= followUp(fresh && found >= config.claimBatch ? config.rampRuns : 0));
   const promoted = await campaigns.promoteDue(start);
   const recovered = await recoverExpired(deps);
   // The daily-quota pause and alert retries: one state document (core/dispatch/ops.ts).
@@ -73,7 +129,7 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   const feed: Feed = {
     async next(busy) {
       await view.refresh(false);
-      const ctx: ClaimContext = { deps, templates, campaigns: view.claimable(), busy, leaseUntil: start + config.leaseMs, nextToken: () => `${deps.runId}.${++seq}` };
+      const ctx: ClaimContext = { deps, templates, campaigns: view.claimable(), busy, leaseUntil: start + config.leaseMs, nextToken: () => `${deps.runId}.${++seq}`, beforeClaim };
       let seen = 0;
       let more = false;
       const found = (b: Batch): Batch => {
@@ -107,23 +163,32 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
   }
 
   const completed: string[] = [];
+  /** Running campaigns this run could not conclude (expanding, open deliveries, completion not reached). */
+  let unfinished = 0;
   const finishUntil = start + config.finishBudgetMs;
   if (clock.now() < finishUntil) await view.refresh(true);
   const alerts: Alert[] = [];
   for (const c of view.all()) {
-    if (clock.now() >= finishUntil) break;
+    if (clock.now() >= finishUntil) {
+      unfinished += 1;
+      continue;
+    }
     const a = deps.alerts && ambiguousAlert(c, deps.alerts.ambiguousRate, deps.alerts.ambiguousMinSends);
     if (a) alerts.push(a);
-    if (!c.cursor?.done) continue;
+    if (!c.cursor?.done) {
+      unfinished += 1;
+      continue;
+    }
     if ((await campaigns.openCount(c._id)) > 0) {
       // Nothing moving: no counter changed for a while, yet deliveries are overdue (not merely deferred).
       const stuckMs = deps.alerts?.stuckMs ?? Infinity;
       if (!pausedUntil && clock.now() - c.updatedAt > stuckMs && (await campaigns.overdueCount(c._id, clock.now() - stuckMs)) > 0) {
         alerts.push(stuckAlert(c._id, Math.round(stuckMs / 60_000)));
       }
-      continue;
+      continue; // its open deliveries are in the queue's due times
     }
     if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
+    else unfinished += 1;
   }
   if (alerts.length && deps.alerts) await deps.alerts.raise(alerts, clock.now());
   const now = clock.now();
@@ -131,7 +196,62 @@ export async function runDispatch(deps: DispatchDeps): Promise<RunSummary> {
     const until = quietUntil(now, c.zone, c.quietHours);
     return until > now ? [{ campaignId: c._id, until }] : [];
   });
-  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), ms: clock.now() - start };
+  // Paused for the quota: nothing is due before the pause ends (except an alert retry), so the state is raised to it.
+  const wake = await settleWake(deps, rev, !pausedUntil && (busy !== undefined || stats.claimed > 0 || unfinished > 0), view, deferred, { pausedUntil, alertRetryAt: ops.alertRetryAt });
+  // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
+  // armed unless one is already due within the chain period — else nothing would run before the heartbeat.
+  if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
+  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
+}
+
+/**
+ * The wake state after a full run. Busy (it claimed, or a campaign is still expanding or completing): lowered to
+ * now, so the next run looks again (and sees this run's retries). Else the next due time — scheduled campaigns,
+ * pending deliveries of reminders/outbox and of running campaigns outside quiet hours, quiet hours' ends, leases
+ * and open holds to recover, the janitor cap — raised conditionally on the rev read at the start.
+ */
+async function settleWake(
+  deps: DispatchDeps,
+  rev: number | undefined,
+  busy: boolean,
+  view: CampaignView,
+  deferred: { campaignId: string; until: number }[],
+  ops: { pausedUntil?: number; alertRetryAt?: number },
+): Promise<RunSummary['wake']> {
+  const { clock, config } = deps;
+  if (busy) {
+    await deps.wake.lower(clock.now());
+    return { busy: true, raised: false };
+  }
+  // Another run created the state at the same moment: this one cannot raise; leave it due (a follow-up looks again).
+  if (rev === undefined) return { busy: false, nextDueAt: clock.now(), raised: false };
+  const claimable = [...view.claimable().keys()];
+  const [scheduled, other, campaign, lease, hold] = await Promise.all([
+    deps.campaigns.nextScheduled(),
+    deps.deliveries.nextPending(null),
+    claimable.length ? deps.deliveries.nextPending(claimable) : Promise.resolve(undefined),
+    deps.deliveries.nextLeaseEnd(),
+    deps.deliveries.oldestOpenHold(),
+  ]);
+  const now = clock.now();
+  // While sending is paused for the daily quota, pending deliveries are due when the pause ends.
+  const afterPause = (t: number | undefined): number | undefined => (t === undefined || ops.pausedUntil === undefined ? t : Math.max(t, ops.pausedUntil));
+  const next = earliest(now, config.janitorMs, [
+    scheduled,
+    afterPause(other),
+    afterPause(campaign),
+    lease,
+    hold === undefined ? undefined : hold + OPEN_HOLD_GRACE_MS + 1,
+    ops.alertRetryAt,
+    ...deferred.map((d) => afterPause(d.until)),
+  ]);
+  if (next <= now) {
+    await deps.wake.lower(now);
+    return { busy: false, nextDueAt: next, raised: false };
+  }
+  const raised = await deps.wake.raise(rev, next);
+  const armedSec = raised && armsNow(next, now, config) ? await arm(deps, next, now) : undefined;
+  return { busy: false, nextDueAt: next, raised, ...(armedSec ? { armedSec } : {}) };
 }
 
 /** Running campaigns, re-read every couple of seconds so a pause or cancel stops claims within that time. */

@@ -1,6 +1,6 @@
 // Emulator timers: fires each function's timer trigger on the emulator clock — in real time while serving
 // (`auto`), and when the clock is walked forward with advance() (both modes).
-import type { Clock, Logger } from '../contracts';
+import type { Clock, DelayedTask, Logger } from '../contracts';
 import type { InvocationResult, InvokeOptions, Runner } from '../runner';
 import { CronSchedule, parseCron } from './cron';
 import { formatTime } from '../runner/log';
@@ -52,8 +52,23 @@ export interface TimersOptions {
   tickMs?: number;
 }
 
+/** How delayed tasks ([DELAYED] at-least-once) are delivered: `fireTwice` runs each task twice, at once. */
+export interface DelayedTaskFaults {
+  fireTwice?: boolean;
+}
+
+/** The name a delayed-task run carries in the log (its `caller` is `timer:<this>`). */
+export const DELAYED_TASK_TRIGGER = 'delayedFunctionTask';
+
 export interface Timers {
   triggers(): TimerTrigger[];
+  /** Queue a task from cloudbase.addDelayedFunctionTask: `fn` runs at `at` (virtual time) with the parsed `data`. */
+  schedule(task: DelayedTask): void;
+  /** Delayed tasks not fired yet, earliest first. */
+  delayed(): DelayedTask[];
+  setDelayedTaskFaults(f: DelayedTaskFaults): void;
+  /** Drop every queued delayed task and the faults (emulator reset). */
+  clearDelayed(): void;
   /** Fire `fn`'s timer trigger now (as the platform would at this instant). */
   fireNow(fn: string, opts?: InvokeOptions): Promise<FireRecord>;
   /** Walk the clock forward by `ms`, firing every due trigger in order, awaiting each; resolves when done. */
@@ -102,6 +117,32 @@ export function createTimers(opts: TimersOptions): Timers {
   let busy = false;
   let interval: NodeJS.Timeout | undefined;
   const inflight = new Set<Promise<unknown>>();
+  let tasks: DelayedTask[] = [];
+  let taskFaults: DelayedTaskFaults = {};
+
+  /** Runs one delayed task (twice with `fireTwice`, both at once); the event is its parsed data. */
+  async function fireTask(task: DelayedTask): Promise<FireRecord[]> {
+    let event: unknown;
+    try {
+      event = JSON.parse(task.data);
+    } catch {
+      event = {};
+    }
+    const copies = taskFaults.fireTwice ? 2 : 1;
+    // [DELAYED] the platform starts the run, like a trigger: SOURCE and cloud-call token as for a timer (the
+    // emulator's model; no source states the SOURCE a delayed run reports).
+    const runs = await Promise.all(Array.from({ length: copies }, () =>
+      runner.invoke({ fn: task.fn, kind: 'timer', triggerName: DELAYED_TASK_TRIGGER, event: structuredClone(event) })));
+    return runs.map((invocation) => ({ fn: task.fn, trigger: DELAYED_TASK_TRIGGER, at: task.at, coalesced: 0, invocation }));
+  }
+
+  /** Removes and returns the earliest task due at or before `until`. */
+  function takeTask(until: number): DelayedTask | undefined {
+    const t = tasks[0];
+    if (!t || t.at > until) return undefined;
+    tasks.shift();
+    return t;
+  }
 
   const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
     const run = lock.then(async () => {
@@ -135,6 +176,11 @@ export function createTimers(opts: TimersOptions): Timers {
   function tick(): void {
     if (busy) return;
     const now = clock.now();
+    for (let t = takeTask(now); t; t = takeTask(now)) {
+      const p = fireTask(t).catch((err: unknown) => log(`delayed task ${t?.fn} failed: ${String(err)}`));
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+    }
     if (now <= watermark) return;
     // Real-time firing: each due trigger once (a long pause coalesces), not awaited — timers overlap in the cloud.
     for (const d of dueIn(watermark, now)) {
@@ -157,6 +203,16 @@ export function createTimers(opts: TimersOptions): Timers {
       let cursor = watermark;
       for (;;) {
         const firstDue = Math.min(...triggers.map((t) => t.schedule.next(cursor) ?? Infinity));
+        // Delayed tasks in time order with the triggers (a task armed by a run fired in this advance included).
+        const task = tasks[0] && tasks[0].at <= target && tasks[0].at <= firstDue ? takeTask(target) : undefined;
+        if (task) {
+          if (task.at > clock.now()) {
+            clock.set(task.at);
+            opts.onClockMoved();
+          }
+          fired.push(...(await fireTask(task)));
+          continue;
+        }
         if (!(firstDue <= target)) break;
         const windowEnd = Math.min(target, firstDue + stepMs - 1);
         for (const d of dueIn(cursor, windowEnd)) {
@@ -184,6 +240,18 @@ export function createTimers(opts: TimersOptions): Timers {
 
   return {
     triggers: () => triggers.slice(),
+    schedule(task) {
+      tasks.push({ ...task });
+      tasks.sort((a, b) => a.at - b.at);
+    },
+    delayed: () => tasks.map((t) => ({ ...t })),
+    setDelayedTaskFaults(f) {
+      taskFaults = { ...f };
+    },
+    clearDelayed() {
+      tasks = [];
+      taskFaults = {};
+    },
     fireNow(fn, extra) {
       const t = triggers.find((x) => x.fn === fn);
       if (!t) {

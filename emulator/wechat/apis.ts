@@ -5,6 +5,7 @@
 import QRCode from 'qrcode';
 import type { SimCore, WxBody } from './core';
 import { isKnownPage, readAppPages } from './pages';
+import { ENV_ID } from '../runner/env';
 
 /** An answer that is not JSON: wx-server-sdk returns `{ contentType, buffer }` for it. */
 export interface ImageAnswer {
@@ -112,4 +113,35 @@ export function byPath(kind: 'qrcode' | 'limited') {
     }
     return png(core, codeText(core, kind, { path }), p);
   };
+}
+
+/** [DELAYED] delay_time is in seconds, from 6 s to 30 days. */
+export const DELAY_MIN_S = 6;
+export const DELAY_MAX_S = 30 * 86_400;
+
+/**
+ * cloudbase.addDelayedFunctionTask ([DELAYED]): `{ env, function_name, data (a JSON string), delay_time (s) }`,
+ * answers errcode/errmsg only — no task id, no cancel. The task runs on the emulator's virtual clock
+ * (`schedule`). Malformed parameters answer 40097 "invalid args" (the emulator's choice: [DELAYED] lists no codes).
+ */
+export function addDelayedFunctionTask(core: SimCore, p: Record<string, unknown>, schedule: ((t: { fn: string; data: string; at: number }) => void) | undefined): WxBody {
+  if (p.env !== ENV_ID) return core.fail(40097, `invalid args: env must be this environment (${ENV_ID})`);
+  const fn = p.function_name;
+  if (typeof fn !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(fn)) return core.fail(40097, 'invalid args: function_name');
+  const data = p.data;
+  if (typeof data !== 'string') return core.fail(40097, 'invalid args: data must be a JSON string');
+  try {
+    JSON.parse(data);
+  } catch {
+    return core.fail(40097, 'invalid args: data must be a JSON string');
+  }
+  const delay = p.delay_time;
+  if (typeof delay !== 'number' || !Number.isInteger(delay) || delay < DELAY_MIN_S || delay > DELAY_MAX_S) {
+    return core.fail(40097, `invalid args: delay_time must be whole seconds from ${DELAY_MIN_S} to ${DELAY_MAX_S}`);
+  }
+  if (!schedule) return core.fail(-1, 'system error: this emulator runs no delayed tasks');
+  const at = core.clock.now() + delay * 1000;
+  schedule({ fn, data, at });
+  core.log(`wechat cloudbase.addDelayedFunctionTask: ${fn} in ${delay} s`);
+  return core.ok();
 }

@@ -36,8 +36,9 @@ const HANDLERS: Record<string, Handler> = {
   'subscribeMessage.getPubTemplateKeyWordsById': tpl.getPubTemplateKeyWordsById,
   'subscribeMessage.getPubTemplateTitleList': tpl.getPubTemplateTitleList,
 };
+const DELAYED = 'cloudbase.addDelayedFunctionTask';
 /** The cloud-call API names the simulator knows; anything else answers -604100 (API not found). */
-export const SUPPORTED_APIS: readonly string[] = [SEND, ...Object.keys(HANDLERS)];
+export const SUPPORTED_APIS: readonly string[] = [SEND, DELAYED, ...Object.keys(HANDLERS)];
 
 /** The contract plus simulator-only controls (proposed for emulator/contracts.ts). */
 export interface WechatSimulatorExt extends WechatSimulator {
@@ -80,6 +81,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     return true;
   };
 
+  const handlers: Record<string, Handler> = { ...HANDLERS, [DELAYED]: (c, p) => apis.addDelayedFunctionTask(c, p, opts.delayedTask) };
   const count = (api: string, code: number | string, detail = ''): void => {
     core.log(`wechat ${api}${detail} → ${code}`);
     if (api !== SEND) return;
@@ -98,7 +100,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       throw new AdminError('INVALID_PARAM', 'missing wxCloudApiToken');
     }
     // [SDK-SRC] gateway errors travel in CommOpenApiResp.errorCode; the SDK throws CloudSDKError{errCode: that code}.
-    const handler = api === SEND ? undefined : HANDLERS[api];
+    const handler = api === SEND ? undefined : handlers[api];
     if (api !== SEND && !handler) {
       // [OPENAPI-GUIDE] -604100: the API is not available to cloud calls. Answered as a WeChat JSON error so the SDK's
       // message names the API (the gateway form only says "error code: -604100"); errCode is the same.

@@ -19,7 +19,31 @@ export interface Measure {
   runs?: number;
   /** Wall time per 100 messages (one claim batch) = seconds × 100 / sent. */
   msPerBatch?: number;
+  /** Database reads and writes (CloudBase's billing units), and function invocations. */
+  reads: number;
+  writes: number;
+  invocations: number;
+  /** Dispatcher: average number of runs in flight (sampled every 200 ms). */
+  runsInFlight?: number;
+  /** Seeding the audience into the emulator (not measured). */
+  prepSeconds?: number;
+  /** The emulator process's peak resident memory during the run (GiB). */
+  peakRssGiB?: number;
 }
+
+/** Database requests by kind since `before` (the emulator's per-action counters): reads, and writes (the rest). */
+function dbSplit(emu: Emulator, before: Record<string, number>): { reads: number; writes: number } {
+  let reads = 0;
+  let writes = 0;
+  for (const [action, n] of Object.entries(emu.db.stats().byAction)) {
+    const d = n - (before[action] ?? 0);
+    if (/get|query|count|aggregate|find/i.test(action)) reads += d;
+    else writes += d;
+  }
+  return { reads, writes };
+}
+
+const byAction = (emu: Emulator): Record<string, number> => ({ ...emu.db.stats().byAction });
 
 export function prepare(emu: Emulator, n: number): void {
   for (const name of [...Object.keys(indexes.collections), 'send_log']) {
@@ -38,20 +62,51 @@ export async function measureLoop(emu: Emulator, sample: number): Promise<Measur
   prepare(emu, sample);
   const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
   const db0 = emu.db.stats().requests;
+  const a0 = byAction(emu);
   const t0 = performance.now();
   const r = await emu.callRaw('loop', { templateId: TPL, limit: sample, data }, { kind: 'timer' });
   const seconds = (performance.now() - t0) / 1000;
   if (!r.ok) throw new Error(`loop failed: ${JSON.stringify(r.error)}`);
   const sent = (r.result as { sent: number }).sent;
   const dbRequests = emu.db.stats().requests - db0;
-  return { label: 'tutorial loop', recipients: sample, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent };
+  const split = dbSplit(emu, a0);
+  return { label: 'tutorial loop', recipients: sample, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent, ...split, invocations: 1 };
+}
+
+/** The competent parallel loop (scripts/bench/functions/parallel): one timer-kind invocation after another until done. */
+export async function measureParallel(emu: Emulator, n: number): Promise<Measure> {
+  prepare(emu, n);
+  const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
+  const a0 = byAction(emu);
+  const db0 = emu.db.stats().requests;
+  const sent0 = emu.wechat.stats().delivered;
+  const t0 = performance.now();
+  let after: string | null = null;
+  let invocations = 0;
+  for (;;) {
+    const r = await emu.callRaw('parallel', { templateId: TPL, data, after, budgetMs: 50_000 }, { kind: 'timer' });
+    invocations += 1;
+    if (!r.ok) throw new Error(`parallel loop failed: ${JSON.stringify(r.error)}`);
+    const out = r.result as { after: string | null; done: boolean };
+    after = out.after;
+    if (out.done) break;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const sent = emu.wechat.stats().delivered - sent0;
+  const dbRequests = emu.db.stats().requests - db0;
+  return {
+    label: 'competent parallel loop', recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
+    ...dbSplit(emu, a0), invocations, msPerBatch: (seconds * 1000 * 100) / sent,
+  };
 }
 
 /**
- * Seeds `n` recipients and one campaign, fires the timer every `periodMs` until the campaign completes — or, with
- * `window`, until that many messages were delivered (a big audience measured on its first part, runs abandoned).
+ * Seeds `n` recipients and one campaign, wakes `dispatch` as the campaigns function would (the wake state lowered,
+ * one run started), and lets the runs chain themselves through delayed tasks (the emulator fires them in real time)
+ * until the campaign completes — or, with `window`, until that many messages were delivered.
  */
-export async function measureDispatcher(emu: Emulator, n: number, periodMs: number, label: string, window?: number): Promise<Measure> {
+export async function measureDispatcher(emu: Emulator, n: number, label: string, window?: number): Promise<Measure> {
+  const tPrep = performance.now();
   prepare(emu, n);
   const now = emu.now();
   const id = `bench-${n}`;
@@ -60,42 +115,60 @@ export async function measureDispatcher(emu: Emulator, n: number, periodMs: numb
     miniprogramState: 'developer', lang: 'zh_CN', status: 'scheduled', createdBy: 'bench', createdAt: now, updatedAt: now,
     counters: { targeted: 0, sent: 0, skipped: 0, failed: 0, unknown: 0, opened: 0 },
   }]);
+  // What scheduleWake (adapters/wake.ts) writes for a campaign due now.
+  if (!emu.db.collections().includes('tixing_state')) emu.db.createCollection('tixing_state');
+  emu.db.insert('tixing_state', [{ _id: 'dispatch', nextDueAt: now - 1000, rev: 1 }]);
+  const prepSeconds = (performance.now() - tPrep) / 1000;
+  const inv0 = emu.invocations().length;
+  const a0 = byAction(emu);
   const db0 = emu.db.stats().requests;
   const sent0 = emu.wechat.stats().delivered;
   const t0 = performance.now();
-  const fired: Promise<unknown>[] = [];
-  let done = false;
-  // The platform's timer: a run every period, overlapping (each may work up to its 45 s claim budget).
-  const timer = (async () => {
-    while (!done) {
-      fired.push(emu.trigger('dispatch').then((f) => {
-        // Runs still going when a windowed measurement ends die with the emulator: not a failure worth printing.
-        if (!f.invocation.ok && !done) console.error(`  run failed: ${JSON.stringify(f.invocation.error)}`);
-      }));
-      for (let waited = 0; waited < periodMs && !done; waited += 100) await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+  // The wake-up the campaigns function arms (6 s later in the cloud; at once here, so the clock starts with it).
+  const first = emu.trigger('dispatch');
   let lastReport = t0;
+  let samples = 0;
+  let inFlight = 0;
+  let peakRss = process.memoryUsage().rss;
   for (;;) {
     const c = emu.db.find('campaigns', { _id: id })[0] as { status?: string; counters?: { targeted?: number } } | undefined;
     if (c?.status === 'completed') break;
     if (window !== undefined && emu.wechat.stats().delivered - sent0 >= window) break;
+    samples += 1;
+    inFlight += emu.runner.runningNow().filter((r) => r.fn === 'dispatch').length;
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
     if (performance.now() - lastReport >= 15_000) {
       lastReport = performance.now();
       const s = emu.wechat.stats().delivered - sent0;
-      console.log(`  … ${((lastReport - t0) / 1000).toFixed(0)} s: ${s} sent, ${c?.counters?.targeted ?? 0} targeted, ${emu.db.stats().requests - db0} db requests`);
+      console.log(`  … ${((lastReport - t0) / 1000).toFixed(0)} s: ${s} sent, ${c?.counters?.targeted ?? 0} targeted, ${emu.db.stats().requests - db0} db requests, ${(process.memoryUsage().rss / 2 ** 30).toFixed(2)} GiB rss`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   const seconds = (performance.now() - t0) / 1000;
-  done = true;
-  await timer;
-  if (window === undefined) await Promise.all(fired); // else: the runs still going are abandoned with the emulator
+  if (window === undefined) {
+    await first;
+    // Runs still going (follow-ups that found the campaign complete) are counted when they end.
+    while (emu.runner.runningNow().some((r) => r.fn === 'dispatch')) await new Promise((r) => setTimeout(r, 100));
+  }
   const sent = emu.wechat.stats().delivered - sent0;
   const dbRequests = emu.db.stats().requests - db0;
+  const runs = emu.invocations().slice(inv0).filter((e) => e.fn === 'dispatch').length;
   if (window !== undefined) label = `${label} (first ${sent})`;
   return {
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
-    runs: fired.length, msPerBatch: (seconds * 1000 * 100) / sent,
+    runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
+    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, peakRssGiB: peakRss / 2 ** 30,
   };
+}
+
+/** The idle cost: the virtual clock walked `hours` forward with nothing to do (heartbeats, the janitor run). */
+export async function measureIdle(emu: Emulator, hours: number): Promise<{ dbRequests: number; reads: number; writes: number; invocations: number; perDay: number }> {
+  prepare(emu, 0); // the collections `setup` creates
+  await emu.trigger('dispatch'); // the state exists (a first run creates it)
+  const inv0 = emu.invocations().length;
+  const a0 = byAction(emu);
+  const db0 = emu.db.stats().requests;
+  await emu.advance(hours * 3600_000);
+  const dbRequests = emu.db.stats().requests - db0;
+  return { dbRequests, ...dbSplit(emu, a0), invocations: emu.invocations().length - inv0, perDay: (dbRequests * 24) / hours };
 }

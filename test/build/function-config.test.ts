@@ -33,7 +33,7 @@ const configOf = (fn: string): FunctionConfig => JSON.parse(readFileSync(join(FU
 
 /** Cloud calls each function is known to make (adapters/wechat-sender.ts), so a blind extractor cannot pass. */
 const KNOWN_CALLS: Record<string, string[]> = {
-  dispatch: ['subscribeMessage.send'],
+  dispatch: ['subscribeMessage.send', 'cloudbase.addDelayedFunctionTask'],
   campaigns: ['subscribeMessage.send'],
   templates: [
     'subscribeMessage.addTemplate', 'subscribeMessage.deleteTemplate', 'subscribeMessage.getCategory', 'subscribeMessage.getPubTemplateKeyWordsById',

@@ -11,13 +11,14 @@ import { createDeliveryStats } from '../../../adapters/stores/stats';
 import { createTemplateLookup } from '../../../adapters/stores/templates';
 import { createAudienceCounter, createUserDirectory } from '../../../adapters/stores/users';
 import { createOpsStore } from '../../../adapters/ops';
+import { createScheduleWake } from '../../../adapters/wake';
 
 export function createCampaignDeps(): CampaignDeps {
   const config = sendConfig();
   return {
     clock: { now: () => Date.now() },
     ids: { next: () => randomUUID() },
-    campaigns: createCampaignStore(db),
+    campaigns: createCampaignStore(db, createScheduleWake()),
     templates: createTemplateLookup(),
     deliveries: createDeliveryStats(db),
     analytics: createAnalyticsSource(db),

@@ -20,8 +20,10 @@ it('setup on an existing database prints one line', async () => {
 });
 
 it('an idle dispatch run prints nothing; a call answering ok:false is logged as such', async () => {
+  await h.emu.trigger('dispatch'); // the first run ever creates the wake state (core/dispatch/wake.ts): it writes
   lines.length = 0;
   const run = await h.emu.trigger('dispatch');
+  expect(run.invocation.result).toMatchObject({ idle: true });
   expect(run.invocation.ok).toBe(true);
   await new Promise((r) => setTimeout(r, 100));
   expect(lines).toEqual([]);

@@ -1,0 +1,86 @@
+// Core (dispatch): the "next work" state — one document says when `dispatch` next has something to do, so an idle
+// run costs one read. The rules that keep it safe when timers fire twice and invocations die half-way:
+//
+// - Writers of due work (reminders, campaigns, outbox, inline retries, notify…) write their work FIRST, then call
+//   `scheduleWake(at)`: one atomic update `nextDueAt = min(nextDueAt, at)` with `rev + 1` (update command `min`
+//   [CMD-DOC]). It always bumps `rev`, lowered or not.
+// - A run reads the state once. `nextDueAt > now` → idle: nothing else is read. Otherwise it works, then — only if
+//   it saw nothing left to do right away — computes the earliest due time from the queue and *raises* `nextDueAt`
+//   with an update conditional on the `rev` it read at its start. Any wake (or busy run, below) that happened since
+//   changed `rev`, so a raise computed from stale reads fails and the next run looks again.
+// - A run that claims work bumps `rev` before its first claim, and lowers `nextDueAt` to now at its end (its own
+//   retries and requeues): a concurrent run's raise cannot hide what it is doing.
+// - A writer killed between its work and its wake, a lost delayed task, a wake armed while a writer had no
+//   cloud-call token: the work is found by the next full run — at the latest the janitor run (`janitorMs`, forced by
+//   the cap on `nextDueAt`) or the heartbeat that arms the wake (`heartbeatMs`). An un-updated `nextDueAt` costs an
+//   extra run or some latency, never a send.
+//
+// Wake-ups: `cloudbase.addDelayedFunctionTask` [DELAYED] runs `dispatch` after 6 s to 30 days, at least once, with
+// no id and no cancel. It is armed by whoever sets a due time within the next heartbeat (writers, a run's raise)
+// and by the heartbeat timer run itself for a due time before its next tick; a busy run arms a follow-up run every
+// `chainMs` (deduplicated through `chainAt`), so a long campaign keeps ~timeout/chainMs runs overlapping.
+
+/** The state document (collection `tixing_state`, id `dispatch`). */
+export interface WakeState {
+  /** The earliest time some work may be due (epoch ms); ≤ now means a full run. */
+  nextDueAt: number;
+  /** Bumped by every wake and every busy run: a raise is conditional on it. */
+  rev: number;
+  /** When the follow-up run armed by a busy run is due. */
+  chainAt?: number;
+}
+
+/** The state's store: each method one database round trip unless noted. */
+export interface WakeStore {
+  read(): Promise<WakeState | null>;
+  /** Creates the document (`nextDueAt` = `at`, rev 0) if missing; false when it already existed. */
+  create(at: number): Promise<boolean>;
+  /** `nextDueAt = min(nextDueAt, at)`, `rev + 1` — one atomic update, whatever the stored value. */
+  lower(at: number): Promise<void>;
+  /** `nextDueAt = at`, `rev + 1`, only while `rev` is still `rev`. */
+  raise(rev: number, at: number): Promise<boolean>;
+  /** `chainAt = at`, `rev + 1`, only if no follow-up run is due within `before` (chainAt < before or missing). */
+  chain(at: number, before: number): Promise<boolean>;
+}
+
+/** Asks the platform to run `dispatch` once after `delaySec` seconds ([DELAYED]: 6 s to 30 days). */
+export type ArmWake = (delaySec: number) => Promise<void>;
+
+/** [DELAYED] delay_time bounds, in seconds. */
+export const DELAY_MIN_S = 6;
+export const DELAY_MAX_S = 30 * 86_400;
+
+/** The delay to arm for a wake at `at`: whole seconds, never early (rounded up), within [DELAY_MIN_S, DELAY_MAX_S]. */
+export function armDelaySec(at: number, now: number): number {
+  return Math.min(DELAY_MAX_S, Math.max(DELAY_MIN_S, Math.ceil((at - now) / 1000)));
+}
+
+export interface WakeTiming {
+  /** The timer trigger's period (config.json): a safety net, and the horizon within which wakes are armed. */
+  heartbeatMs: number;
+}
+
+/**
+ * Whether a wake at `at` is armed now: only when it is due before the heartbeat after next could arm it — further
+ * away, a heartbeat run arms it when it comes within reach (one delayed task instead of one per write).
+ */
+export function armsNow(at: number, now: number, t: WakeTiming): boolean {
+  return at <= now + t.heartbeatMs + 60_000;
+}
+
+/** What a writer calls after writing due work: lower the state, arm a wake-up if it falls before the next tick. */
+export async function scheduleWake(store: Pick<WakeStore, 'lower'>, arm: ArmWake | undefined, at: number, now: number, t: WakeTiming, log: (line: string) => void): Promise<void> {
+  await store.lower(at);
+  if (!arm || !armsNow(at, now, t)) return;
+  try {
+    await arm(armDelaySec(at, now));
+  } catch (err) {
+    // The state is written: the heartbeat arms it instead (within one period).
+    log(`wake-up not armed (${err instanceof Error ? err.message : String(err)}); the heartbeat will pick it up`);
+  }
+}
+
+/** Due times a run gathered; `undefined` entries are ignored. The earliest, capped at `now + janitorMs`. */
+export function earliest(now: number, janitorMs: number, times: readonly (number | undefined)[]): number {
+  return Math.min(now + janitorMs, ...times.filter((t): t is number => t !== undefined && Number.isFinite(t)));
+}

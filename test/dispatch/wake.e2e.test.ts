@@ -1,0 +1,94 @@
+// End to end (emulator): idle cost and wake-ups (core/dispatch/wake.ts, adapters/wake.ts) — an idle dispatch run
+// makes one database read; an idle day stays within 300 database requests; a reminder due in the middle of a long
+// idle period goes out within 10 s of its time although the timer only beats every 10 minutes, through
+// cloudbase.addDelayedFunctionTask on the virtual clock; a delayed task that fires twice sends one message.
+import { Envelope, record } from '../grants/e2e-helpers';
+import { useEmulator } from '../support/emulator';
+import type { Delivery } from '../../core/delivery';
+
+const h = useEmulator({ maxWorkers: 2 });
+const HOUR = 3600_000;
+
+beforeEach(async () => {
+  await h.emu.reset();
+  await h.emu.call('setup', 'o-admin', { demo: true });
+});
+
+/** Requests of one invocation as the emulator attributed them. */
+function requestsOf(id: string) {
+  return h.emu.runner.detail(id)?.requests ?? [];
+}
+
+/** A reminder of an event starting `inMs` from now (a copy of the demo event), created through `reminders`. */
+async function createReminder(openid: string, inMs = 6 * HOUR): Promise<{ reminderId: string; dueAt: number }> {
+  const demo = h.emu.db.find('events', { _id: 'evt-demo-meditation' })[0]!;
+  const eventId = `evt-wake-${openid}`;
+  h.emu.db.insert('events', [{ ...demo, _id: eventId, startAt: h.emu.now() + inMs }]);
+  h.emu.requestSubscribe(openid, ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
+  await record(h.emu, openid, 'wake-0000001', { TPL_EVENT_REMINDER: 'accept' });
+  const created = await h.emu.call<Envelope<{ reminderId: string; dueAt: number }>>('reminders', openid, { action: 'create', eventId });
+  if (!created.ok) throw new Error(created.error.message);
+  return created.data;
+}
+
+it('the timer beats every 10 minutes; an idle run makes exactly one database request, a read', async () => {
+  expect(h.emu.timers.triggers().find((t) => t.fn === 'dispatch')?.cron).toBe('0 */10 * * * * *');
+  const first = (await h.emu.trigger('dispatch')).invocation; // no state yet: a full run, which creates it
+  expect(first.ok).toBe(true);
+  expect(first.result).toMatchObject({ wake: { raised: true } });
+  const idle = (await h.emu.trigger('dispatch')).invocation;
+  expect(idle.ok).toBe(true);
+  expect(idle.result).toMatchObject({ idle: true });
+  expect(idle.requests).toBe(1);
+  const reqs = requestsOf(idle.id);
+  expect(reqs).toHaveLength(1);
+  expect(reqs[0]).toMatchObject({ collection: 'tixing_state', changed: 0 });
+  expect(reqs[0]?.action).toMatch(/^database\.(getDocument|queryDocument)$/);
+});
+
+it('an idle day costs at most 300 database requests', async () => {
+  await h.emu.trigger('dispatch');
+  const before = h.emu.db.stats().requests;
+  const day = await h.emu.advance(24 * HOUR);
+  const used = h.emu.db.stats().requests - before;
+  expect(day.fired.filter((f) => f.fn === 'dispatch').length).toBeGreaterThanOrEqual(144);
+  expect(used).toBeLessThanOrEqual(300);
+  expect(h.emu.wechat.stats().sends).toBe(0);
+});
+
+it('a reminder due in the middle of a long idle period is sent within 10 s of its time (delayed task, not the timer)', async () => {
+  await h.emu.trigger('dispatch');
+  await h.emu.advance(5 * HOUR); // idle hours: heartbeats only
+  const r = await createReminder('o-wake1');
+  expect(r.dueAt).toBeGreaterThan(h.emu.now() + 60_000);
+  // The writer lowered the wake state; the wake-up is armed once the due time is within a heartbeat.
+  expect((h.emu.db.find('tixing_state', { _id: 'dispatch' })[0] as { nextDueAt: number }).nextDueAt).toBeLessThanOrEqual(r.dueAt);
+  await h.emu.advance(r.dueAt - h.emu.now() + 3 * HOUR);
+  const d = h.emu.db.find('deliveries', { _id: r.reminderId })[0] as unknown as Delivery;
+  expect(d.status).toBe('sent');
+  expect(h.emu.inbox('o-wake1')).toHaveLength(1);
+  expect(d.sentAt! - r.dueAt).toBeGreaterThanOrEqual(0);
+  expect(d.sentAt! - r.dueAt).toBeLessThanOrEqual(10_000);
+  // The run that sent it was a delayed task's, not the 10-minute timer's.
+  const sender = h.emu.invocations().find((e) => e.fn === 'dispatch' && e.startedAt >= r.dueAt && !e.idle);
+  expect(sender?.caller).toBe('timer:delayedFunctionTask');
+});
+
+it('a delayed task fires on the virtual clock, twice when asked, and dispatch sends one message', async () => {
+  await h.emu.trigger('dispatch');
+  h.emu.timers.setDelayedTaskFaults({ fireTwice: true });
+  const r = await createReminder('o-wake2');
+  await h.emu.advance(r.dueAt - h.emu.now() - 5 * 60_000); // a heartbeat within reach has armed the wake-up
+  const armed = h.emu.timers.delayed().filter((t) => t.fn === 'dispatch');
+  expect(armed.length).toBeGreaterThan(0);
+  expect(armed.some((t) => t.at >= r.dueAt && t.at <= r.dueAt + 1000)).toBe(true);
+  expect(JSON.parse(armed[0]!.data)).toEqual({ wake: true });
+  const log0 = h.emu.invocations().length;
+  await h.emu.advance(r.dueAt - h.emu.now() + 60_000);
+  const woken = h.emu.invocations().slice(log0).filter((e) => e.caller === 'timer:delayedFunctionTask' && e.startedAt >= r.dueAt && e.startedAt < r.dueAt + 1000);
+  expect(woken.length).toBeGreaterThanOrEqual(2); // both copies ran, at the same virtual time
+  expect(woken.every((e) => e.outcome === 'ok')).toBe(true);
+  expect(h.emu.inbox('o-wake2')).toHaveLength(1);
+  expect(h.emu.wechat.stats().delivered).toBe(1);
+  expect(h.emu.db.find('deliveries', { _id: r.reminderId })[0]).toMatchObject({ status: 'sent' });
+});

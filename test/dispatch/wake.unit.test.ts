@@ -1,0 +1,112 @@
+// Unit (core/dispatch/wake.ts, core/dispatch/run.ts; fixed clock, an in-memory wake store, fakes of the other
+// ports): an idle run touches nothing but the state; a raise computed before a writer's wake fails; a writer's wake
+// arms a delayed run only when it falls before the heartbeat's next tick.
+import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import type { DispatchDeps } from '../../core/dispatch/ports';
+import { runDispatch } from '../../core/dispatch/run';
+import { armDelaySec, armsNow, earliest, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
+
+/** What adapters/wake.ts does on the database, in memory (each method atomic). */
+function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState | null; calls: string[] } {
+  const s = {
+    state: initial ? { ...initial } : null,
+    calls: [] as string[],
+    async read() {
+      s.calls.push('read');
+      return s.state ? { ...s.state } : null;
+    },
+    async create(at: number) {
+      s.calls.push('create');
+      if (s.state) return false;
+      s.state = { nextDueAt: at, rev: 0 };
+      return true;
+    },
+    async lower(at: number) {
+      s.calls.push('lower');
+      if (s.state) s.state = { ...s.state, nextDueAt: Math.min(s.state.nextDueAt, at), rev: s.state.rev + 1 };
+    },
+    async raise(rev: number, at: number) {
+      s.calls.push('raise');
+      if (!s.state || s.state.rev !== rev) return false;
+      s.state = { ...s.state, nextDueAt: at, rev: rev + 1 };
+      return true;
+    },
+    async chain(at: number, before: number) {
+      s.calls.push('chain');
+      if (!s.state) return false;
+      const free = s.state.chainAt === undefined || s.state.chainAt < before;
+      s.state = { ...s.state, rev: s.state.rev + 1, ...(free ? { chainAt: at } : {}) };
+      return free;
+    },
+  };
+  return s;
+}
+
+/** Deps whose every port except the wake state throws: an idle run must not reach them. */
+function strictDeps(now: number, wake: WakeStore, armed: number[]): DispatchDeps {
+  const forbidden = new Proxy({}, { get: (_, k) => { throw new Error(`idle run touched ${String(k)}`); } });
+  return {
+    clock: { now: () => now }, random: () => 0.5, sleep: async () => undefined, runId: 'r1', config: DEFAULT_DISPATCH_CONFIG,
+    send: { miniprogramState: 'developer', lang: 'zh_CN' }, log: () => undefined,
+    campaigns: forbidden, audience: forbidden, deliveries: forbidden, grants: forbidden, templates: forbidden, wechat: forbidden,
+    wake, arm: async (sec: number) => void armed.push(sec),
+  } as unknown as DispatchDeps;
+}
+
+const NOW = Date.parse('2026-05-01T00:00:00Z');
+const HB = DEFAULT_DISPATCH_CONFIG.heartbeatMs;
+
+it('an idle run reads the state once and nothing else; the heartbeat arms a wake-up only for work before its next tick', async () => {
+  const far = memoryStore({ nextDueAt: NOW + 2 * HB, rev: 3 });
+  const armed: number[] = [];
+  await expect(runDispatch(strictDeps(NOW, far, armed), 'timer')).resolves.toMatchObject({ idle: true, nextDueAt: NOW + 2 * HB });
+  expect(far.calls).toEqual(['read']);
+  expect(armed).toEqual([]);
+  const near = memoryStore({ nextDueAt: NOW + 90_500, rev: 3 });
+  await expect(runDispatch(strictDeps(NOW, near, armed), 'timer')).resolves.toMatchObject({ idle: true, armedSec: 91 });
+  expect(near.calls).toEqual(['read']);
+  expect(armed).toEqual([91]);
+  // A delayed run never arms from an idle look (a task fired twice would multiply).
+  await runDispatch(strictDeps(NOW, near, armed), 'wake');
+  expect(armed).toEqual([91]);
+});
+
+it('a raise computed from reads older than a writer\'s wake fails (rev changed), so the wake is never hidden', async () => {
+  const store = memoryStore({ nextDueAt: NOW - 1, rev: 7 });
+  const seen = (await store.read())!; // a full run starts: rev 7
+  await store.lower(NOW + 5_000); // a writer writes work due in 5 s, then wakes (after the run's queue reads)
+  expect(await store.raise(seen.rev, NOW + 6 * 3600_000)).toBe(false);
+  expect(store.state).toMatchObject({ nextDueAt: NOW - 1, rev: 8 });
+  // Without a wake in between the raise applies.
+  const fresh = (await store.read())!;
+  expect(await store.raise(fresh.rev, NOW + 3600_000)).toBe(true);
+  expect(store.state?.nextDueAt).toBe(NOW + 3600_000);
+  // A later wake lowers it again, whatever the stored value.
+  await store.lower(NOW + 60_000);
+  expect(store.state?.nextDueAt).toBe(NOW + 60_000);
+});
+
+it('scheduleWake lowers always and arms only when due before the heartbeat\'s next tick; a failed arm is not thrown', async () => {
+  const store = memoryStore({ nextDueAt: NOW + 86_400_000, rev: 0 });
+  const armed: number[] = [];
+  const t = { heartbeatMs: HB };
+  await scheduleWake(store, async (s) => void armed.push(s), NOW + 3 * 3600_000, NOW, t, () => undefined);
+  expect(store.state?.nextDueAt).toBe(NOW + 3 * 3600_000);
+  expect(armed).toEqual([]);
+  await scheduleWake(store, async (s) => void armed.push(s), NOW + 1_500, NOW, t, () => undefined);
+  expect(armed).toEqual([6]); // [DELAYED] at least 6 s
+  const lines: string[] = [];
+  await scheduleWake(store, async () => { throw new Error('-501007 missing wxCloudApiToken'); }, NOW + 20_000, NOW, t, (l) => lines.push(l));
+  expect(store.state?.nextDueAt).toBe(NOW + 1_500);
+  expect(lines[0]).toMatch(/heartbeat/);
+});
+
+it('delays are whole seconds, never early, within 6 s and 30 days; the next due time is capped by the janitor', () => {
+  expect(armDelaySec(NOW + 10_001, NOW)).toBe(11);
+  expect(armDelaySec(NOW - 5_000, NOW)).toBe(6);
+  expect(armDelaySec(NOW + 90 * 86_400_000, NOW)).toBe(30 * 86_400);
+  expect(armsNow(NOW + HB + 60_000, NOW, { heartbeatMs: HB })).toBe(true);
+  expect(armsNow(NOW + HB + 60_001, NOW, { heartbeatMs: HB })).toBe(false);
+  expect(earliest(NOW, 3600_000, [undefined, NOW + 5_000, NaN])).toBe(NOW + 5_000);
+  expect(earliest(NOW, 3600_000, [])).toBe(NOW + 3600_000);
+});
