@@ -19,10 +19,18 @@ import type { CancelAnswer, SendInput, StatusAnswer } from '../core/notify/use-c
 export type { SendAnswer, SendInput, StatusAnswer, CancelAnswer };
 export type { RecipientStatus } from '../core/notify/model';
 
-/** What the client needs of wx-server-sdk's `cloud`. */
+/** What the client needs of wx-server-sdk's `cloud` (`openapi` only for the wake-up, see `createNotify`). */
 export interface CloudFunctionCaller {
   callFunction(options: { name: string; data: Record<string, unknown> }): Promise<{ result?: unknown }>;
+  openapi?: { cloudbase?: { addDelayedFunctionTask?(options: Record<string, unknown>): Promise<unknown> } };
+  getWXContext?(): { ENV?: string };
 }
+
+/** [DELAYED] a delayed task runs its function 6 s to 30 days later. */
+const DELAY_MIN_S = 6;
+const DELAY_MAX_S = 30 * 86_400;
+/** Beyond this, dispatch's own heartbeat (every 10 minutes) arms the wake-up in time. */
+const WAKE_HORIZON_MS = 20 * 60_000;
 
 /** A refusal from notify: `code` is one of the documented error codes (README "Error codes a client receives"). */
 export class NotifyError extends Error {
@@ -53,8 +61,28 @@ function isEnvelope(v: unknown): v is Envelope {
   return e.ok === true || (e.ok === false && typeof e.error?.code === 'string');
 }
 
-export function createNotify(cloud: CloudFunctionCaller, options: { functionName?: string } = {}): NotifyClient {
+/**
+ * `notify` itself cannot wake `dispatch`: a function called by another function has no cloud-call token
+ * ([CB-WXTOKEN]). Your function usually has one (it was started by a mini program user, a timer…), so after a send
+ * the client arms `cloudbase.addDelayedFunctionTask` on `dispatch` for the message's due time ([DELAYED]) — list
+ * `cloudbase.addDelayedFunctionTask` in your function's config.json permissions.openapi. Best effort: without the
+ * permission or a token the message still goes out, by dispatch's heartbeat (within 10 minutes) instead of within
+ * 10 s. A wake-up that fires twice or early costs one idle dispatch run (one database read).
+ */
+export function createNotify(cloud: CloudFunctionCaller, options: { functionName?: string; dispatchName?: string; wake?: boolean; now?: () => number } = {}): NotifyClient {
   const name = options.functionName ?? 'notify';
+  const now = options.now ?? (() => Date.now());
+  async function wake(dueAt: number): Promise<void> {
+    if (options.wake === false || !cloud.openapi?.cloudbase?.addDelayedFunctionTask || dueAt - now() > WAKE_HORIZON_MS) return;
+    const delayTime = Math.min(DELAY_MAX_S, Math.max(DELAY_MIN_S, Math.ceil((dueAt - now()) / 1000)));
+    try {
+      // [DELAYED] `env` is the environment the task runs in: this function's own.
+      const env = cloud.getWXContext?.().ENV;
+      await cloud.openapi!.cloudbase!.addDelayedFunctionTask!({ env, functionName: options.dispatchName ?? 'dispatch', data: JSON.stringify({ wake: true }), delayTime });
+    } catch {
+      // No permission or no token: the heartbeat sends it (see above).
+    }
+  }
   async function call<T>(data: Record<string, unknown>): Promise<T> {
     const res = await cloud.callFunction({ name, data });
     const answer = res.result;
@@ -63,7 +91,11 @@ export function createNotify(cloud: CloudFunctionCaller, options: { functionName
     return answer.data as T;
   }
   return {
-    send: (input) => call<SendAnswer>({ action: 'send', ...input }),
+    async send(input) {
+      const answer = await call<SendAnswer>({ action: 'send', ...input });
+      await wake(answer.dueAt);
+      return answer;
+    },
     status: (key) => call<StatusAnswer>({ action: 'status', key }),
     cancel: (key) => call<CancelAnswer>({ action: 'cancel', key }),
   };

@@ -3,6 +3,7 @@
 // Conditional multi-updates: [UPDATE-DOC] `where().update()` updates every match, atomically per document.
 import type { Delivery } from '../../core/delivery';
 import { PARKED, type NotifyRequest } from '../../core/notify/model';
+import { createScheduleWake, type ScheduleWake } from '../wake';
 import type { NotifyDeliveries, NotifyRequestStore } from '../../core/notify/ports';
 import { db, type Doc } from '../db';
 import { orIfMissing } from '../db-errors';
@@ -35,7 +36,7 @@ export function createNotifyRequestStore(): NotifyRequestStore {
   };
 }
 
-export function createNotifyDeliveries(): NotifyDeliveries {
+export function createNotifyDeliveries(wake: ScheduleWake = createScheduleWake()): NotifyDeliveries {
   const coll = () => db().collection(DELIVERIES);
   const queue = createDeliveryQueue();
   const ofKey = (key: string): Doc => ({ sourceType: 'notify', sourceId: key });
@@ -47,6 +48,9 @@ export function createNotifyDeliveries(): NotifyDeliveries {
       const first = parked.data[0];
       if (!first) return 0;
       const res = await coll().where({ ...ofKey(key), status: 'pending', nextAttemptAt: PARKED }).update({ data: { nextAttemptAt: Number(first.dueAt), updatedAt: now } });
+      // Work first, then the wake (adapters/wake.ts): dispatch runs by the due time. This function has no cloud-call
+      // token ([CB-WXTOKEN]), so it only lowers the wake state; the client (client/notify.ts) arms the wake-up.
+      if (res.stats.updated > 0) await wake(Number(first.dueAt));
       return res.stats.updated;
     },
     async cancelPending(key, now) {

@@ -7,10 +7,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const FIXTURES_DIR = resolve(__dirname, '..', 'fixtures', 'functions');
+/** Repository code a fixture may import (e.g. the typed notify client): part of the cache key too. */
+const SHARED_DIRS = ['client', 'core'].map((d) => resolve(__dirname, '..', '..', d));
 
 /**
  * Builds the named fixtures (default: all) into `<tmp>/tixing-fixtures-<hash>/<fn>/{index.js,config.json}` and
- * returns that folder (use it as `functionsDir`). Cached: rebuilt only when a fixture's sources change.
+ * returns that folder (use it as `functionsDir`). Cached: rebuilt only when a fixture's sources, or the repository
+ * code fixtures import (client/, core/), change.
  */
 export function buildFixtureFunctions(names?: string[]): string {
   const all = readdirSync(FIXTURES_DIR).filter((n) => existsSync(join(FIXTURES_DIR, n, 'src', 'index.ts')));
@@ -19,6 +22,7 @@ export function buildFixtureFunctions(names?: string[]): string {
   for (const fn of fns) {
     for (const file of sourceFiles(join(FIXTURES_DIR, fn))) hash.update(file).update(readFileSync(file));
   }
+  for (const dir of SHARED_DIRS) if (existsSync(dir)) for (const file of sourceFiles(dir)) hash.update(file).update(readFileSync(file));
   const out = join(tmpdir(), `tixing-fixtures-${process.getuid?.() ?? 'u'}`, hash.digest('hex').slice(0, 16));
   if (existsSync(join(out, '.complete'))) return out;
   // Parallel jest workers may build the same set: build privately, then rename into place.
