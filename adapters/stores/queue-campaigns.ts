@@ -65,7 +65,8 @@ export function createCampaignQueue(): CampaignQueue {
       return res.stats.updated > 0;
     },
     async nextScheduled() {
-      const res = await coll().where({ status: 'scheduled' }).orderBy('sendAt', 'asc').limit(1).field({ sendAt: true }).get();
+      // A recurring series is `scheduled` with no `sendAt` of its own (its occurrences have one): numbers only.
+      const res = await coll().where({ status: 'scheduled', sendAt: _().gte(0) }).orderBy('sendAt', 'asc').limit(1).field({ sendAt: true }).get();
       const c = res.data[0];
       return c ? Number(c.sendAt) : undefined;
     },

@@ -73,7 +73,7 @@ afterAll(async () => {
 describe('Overview', () => {
   it('shows functions with warm workers and last calls, timers, counters, and moves the clock', async () => {
     await page.waitForSelector('#functions tr[data-fn="dispatch"]');
-    expect(await page.textContent('#functions tr[data-fn="dispatch"]')).toContain('*/10 * * * * * *');
+    expect(await page.textContent('#functions tr[data-fn="dispatch"]')).toContain('0 */10 * * * * *');
     expect(Number(await page.textContent('#functions tr[data-fn="subscriptions"] [data-testid="workers"]'))).toBeGreaterThanOrEqual(1);
     expect(await page.locator('#functions tr[data-fn="hello"] [data-outcome="ok:false"]').count()).toBe(1);
     expect(await page.textContent('#timers')).toContain('dispatch/dispatchTimer');

@@ -38,10 +38,14 @@ for (const [name, faults, errCode] of [
     const [first] = await dispatchRuns(h.emu);
     expect(first?.ok).toBe(true);
     const delivered = () => openids.filter((o) => h.emu.inbox(o).length > 0);
-    expect(delivered()).toHaveLength(4);
+    // -501003 counts every cloud call of the environment: the dispatcher's wake-ups (addDelayedFunctionTask) that
+    // got through used some of the 4; 45009 counts sends only.
+    const sent = errCode === 45009 ? 4 : 4 - h.emu.timers.delayed().length;
+    expect(sent).toBeGreaterThan(0);
+    expect(delivered()).toHaveLength(sent);
     // The refused ones consumed nothing: pending until midnight, grant back on both sides, no attempt counted.
     const waiting = deliveriesOf(h.emu, c._id).filter((d) => d.status === 'pending');
-    expect(waiting).toHaveLength(6);
+    expect(waiting).toHaveLength(10 - sent);
     for (const d of waiting) {
       expect(d).toMatchObject({ nextAttemptAt: MIDNIGHT, attempts: 0, errCode });
       expect(ledger(h.emu, d.openid)).toBe(1);
@@ -77,8 +81,11 @@ for (const [name, faults, errCode] of [
 
     // Midnight: the quota is fresh (4 more), sending resumes by itself, and pauses again until the next midnight.
     h.emu.clock.set(MIDNIGHT + 5000);
+    const armsBefore = h.emu.timers.delayed().length;
     await dispatchRuns(h.emu);
-    expect(delivered().length + h.emu.inbox(r!).length).toBe(8); // the reminder goes too, within the day's 4
+    const sentToday = errCode === 45009 ? 4 : 4 - (h.emu.timers.delayed().length - armsBefore);
+    expect(sentToday).toBeGreaterThan(0);
+    expect(delivered().length + h.emu.inbox(r!).length).toBe(sent + sentToday); // the reminder goes too, within the day's 4
     expect(opsState()?.quotaPausedUntil).toBe(MIDNIGHT + 86_400_000);
     h.emu.wechat.setFaults({});
     h.emu.clock.set(MIDNIGHT + 86_400_000 + 5000);
