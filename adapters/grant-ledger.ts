@@ -64,5 +64,6 @@ export function createGrantsDeps(options: GrantLedgerOptions = {}): PushDeps & S
     receipts: createReceiptPort(),
     history: createConsentQueries(),
     limits: limits(),
+    transactional: appConfig().transactionalPlacements,
   };
 }

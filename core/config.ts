@@ -19,6 +19,14 @@ const overrideSchema = z
       .optional(),
     /** How long consent history is kept (core/grants/history.ts; purged on write). */
     consent: z.object({ retentionDays: z.number().int().min(1).max(36_500).optional() }).strict().optional(),
+    /**
+     * Placements (page + button) marked transactional: an accepted tap there holds its grant unit for `purpose`
+     * (core/grants/record.ts), so campaigns never spend it; a notify send or reminder with that purpose does.
+     */
+    transactionalPlacements: z
+      .array(z.object({ page: z.string().min(1).max(256), button: z.string().min(1).max(64), purpose: z.string().min(1).max(64).regex(/^[A-Za-z0-9_\-.:]+$/) }).strict())
+      .max(50)
+      .optional(),
     /** App-wide send rules and alert settings: validated where they are used (adapters/ops.ts), per environment here. */
     rules: z.record(z.string(), z.unknown()).optional(),
     alerts: z.record(z.string(), z.unknown()).optional(),
@@ -45,6 +53,7 @@ export interface AppConfig {
   testWhitelist: readonly string[];
   limits: { recordPerMinute: number; maxTemplatesPerRequest: number };
   consent: { retentionDays: number };
+  transactionalPlacements: readonly { page: string; button: string; purpose: string }[];
   /** Raw `rules` / `alerts` of this environment (the environment's entry replaces the default as a whole). */
   rules?: Record<string, unknown>;
   alerts?: Record<string, unknown>;
@@ -81,6 +90,7 @@ export function resolveAppConfig(raw: unknown, envId: string): AppConfig {
       maxTemplatesPerRequest: limits.maxTemplatesPerRequest ?? DEFAULTS.maxTemplatesPerRequest,
     },
     consent: { retentionDays: env?.consent?.retentionDays ?? file.consent?.retentionDays ?? DEFAULTS.retentionDays },
+    transactionalPlacements: pick('transactionalPlacements') ?? [],
     ...(pick('rules') ? { rules: pick('rules') } : {}),
     ...(pick('alerts') ? { alerts: pick('alerts') } : {}),
   };

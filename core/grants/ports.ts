@@ -78,4 +78,6 @@ export interface GrantsDeps {
   registry: TemplateRegistry;
   eraser: Eraser;
   limits: { recordPerMinute: number; maxTemplatesPerRequest: number };
+  /** Placements marked transactional (config `transactionalPlacements`): a tap there holds its unit for `purpose`. */
+  transactional?: readonly { page: string; button: string; purpose: string }[];
 }

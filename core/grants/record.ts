@@ -40,6 +40,8 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
     throw new DomainError('RATE_LIMITED', `at most ${deps.limits.recordPerMinute} reports per minute`);
   }
   const now = deps.clock.now();
+  // The tap's purpose: the one it names, else the purpose of a placement marked transactional (config).
+  const purpose = input.purpose ?? deps.transactional?.find((p) => p.page === input.placement.page && p.button === input.placement.button)?.purpose;
   const claimId = `rq:${openid}:${input.requestId}`;
   const state = await deps.requests.claim(claimId, {
     openid,
@@ -58,7 +60,7 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
       if (status === 'accept') {
         ledger = await deps.ledger.applyAccept(key, 'client', `c:${input.requestId}`);
         // Held once per purpose (the hold is conditional on the purpose not being held yet): a retry holds nothing more.
-        if (input.purpose && t.kind === 'one-time') await deps.holds.holdFor([grantId(openid, t._id)], input.purpose);
+        if (purpose && t.kind === 'one-time') await deps.holds.holdFor([grantId(openid, t._id)], purpose);
       } else if (status) await deps.ledger.recordResult(key, status);
       entries.push({
         _id: `c:${openid}:${input.requestId}:${t._id}`,
@@ -70,7 +72,7 @@ export async function recordTap(deps: GrantsDeps, openid: string, input: RecordI
         source: 'client',
         ledger,
         requestId: input.requestId,
-        ...(input.purpose && { purpose: input.purpose }),
+        ...(purpose && { purpose }),
         ...(input.error && { errCode: input.error.errCode, reason: input.error.errMsg }),
         at: now,
       });

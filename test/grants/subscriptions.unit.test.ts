@@ -34,6 +34,22 @@ describe('record', () => {
     expect(t.consent.filter((c) => c.requestId === 'req-000001')).toHaveLength(1);
   });
 
+  it('a tap from a placement marked transactional holds its unit for the placement\'s purpose; other placements do not', async () => {
+    const t = setup();
+    t.deps.transactional = [{ page: 'pages/order/order', button: 'pay', purpose: 'order-updates' }];
+    const g = grantId(alice.openid, 'TPL_ORDER_STATUS');
+    const pay = { page: 'pages/order/order', button: 'pay' };
+    await t.call(alice, { action: 'record', requestId: 'req-t00001', placement: pay, tmplIds: ['TPL_ORDER_STATUS'], result: { TPL_ORDER_STATUS: 'accept' } });
+    expect(t.store.docs.get(g)).toMatchObject({ remaining: 0, purposeHolds: ['p:order-updates'] });
+    expect(t.consent.find((c) => c.requestId === 'req-t00001')).toMatchObject({ purpose: 'order-updates' });
+    // The same template from a placement not marked: a free unit.
+    await t.record(alice, 'req-t00002', { TPL_ORDER_STATUS: 'accept' });
+    expect(t.store.docs.get(g)).toMatchObject({ remaining: 1, purposeHolds: ['p:order-updates'] });
+    // A purpose named by the tap wins over the placement's.
+    await t.call(alice, { action: 'record', requestId: 'req-t00003', placement: pay, tmplIds: ['TPL_ORDER_STATUS'], result: { TPL_ORDER_STATUS: 'accept' }, purpose: 'order:7' });
+    expect(t.store.docs.get(g)).toMatchObject({ purposeHolds: ['p:order-updates', 'p:order:7'] });
+  });
+
   it('holds an accepted one-time unit for the tap\'s purpose, once; the user still sees it, a zero takes it', async () => {
     const t = setup();
     const g = grantId('o-alice', 'TPL_ORDER_STATUS');
