@@ -3,7 +3,7 @@
 // campaigns (core/campaigns/series.ts), moved here together with their series.
 import { DomainError } from '../envelope';
 import { loadCampaign } from './edit';
-import { cancelCampaign, pauseCampaign, resumeCampaign, resumeTarget, type LifecycleResult } from './lifecycle';
+import { cancelCampaign, pauseCampaign, resumeCampaign, resumeTarget, type LifecycleDeps, type LifecycleResult } from './lifecycle';
 import type { Campaign, CampaignStatus } from './model';
 import type { CampaignDeps } from './ports';
 import { describeRecurrence } from './recurrence';
@@ -42,11 +42,11 @@ export async function scheduleSeries(deps: CampaignDeps, c: Campaign, zoneIn?: s
   };
 }
 
-async function openOccurrences(deps: CampaignDeps, seriesId: string): Promise<Campaign[]> {
+async function openOccurrences(deps: Pick<CampaignDeps, 'campaigns'>, seriesId: string): Promise<Campaign[]> {
   return (await deps.campaigns.occurrences(seriesId, 100)).filter((o) => OPEN.includes(o.status));
 }
 
-export async function pauseAny(deps: CampaignDeps, input: { id: string }): Promise<LifecycleResult> {
+export async function pauseAny(deps: LifecycleDeps, input: { id: string }): Promise<LifecycleResult> {
   const c = await loadCampaign(deps, input.id);
   if (!c.recurrence) return pauseCampaign(deps, input);
   const res = await pauseCampaign(deps, input);
@@ -61,7 +61,7 @@ export async function pauseAny(deps: CampaignDeps, input: { id: string }): Promi
  * Resume: an occurrence whose time passed while paused is skipped (`series_paused`, recorded; its pending deliveries
  * cancelled) — never sent late; the others continue. The series then has its next occurrence after now.
  */
-export async function resumeAny(deps: CampaignDeps, input: { id: string }): Promise<LifecycleResult & { skipped?: string[] }> {
+export async function resumeAny(deps: LifecycleDeps, input: { id: string }): Promise<LifecycleResult & { skipped?: string[] }> {
   const c = await loadCampaign(deps, input.id);
   if (!c.recurrence) return resumeCampaign(deps, input);
   const res = await resumeCampaign(deps, input);
@@ -113,7 +113,7 @@ export async function endSeries(deps: CampaignDeps, input: { id: string }): Prom
 }
 
 /** Cancel: the series and every open occurrence (their pending deliveries cancelled). */
-export async function cancelAny(deps: CampaignDeps, input: { id: string }) {
+export async function cancelAny(deps: LifecycleDeps, input: { id: string }) {
   const c = await loadCampaign(deps, input.id);
   const res = await cancelCampaign(deps, input);
   if (!c.recurrence) return res;

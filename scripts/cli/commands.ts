@@ -7,7 +7,8 @@ import { foldStats, progressOf, summarise, ZERO_COUNTERS, type CampaignStats } f
 import { describeInstant, epochToLocal } from '../../core/campaigns/schedule';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../../core/delivery';
 import { readAnalytics, type Analytics } from '../../core/analytics';
-import { cancelCampaign, pauseCampaign, resumeCampaign, type LifecycleDeps } from '../../core/campaigns/lifecycle';
+import type { LifecycleDeps } from '../../core/campaigns/lifecycle';
+import { cancelAny, pauseAny, resumeAny } from '../../core/campaigns/series-actions';
 import { DomainError } from '../../core/envelope';
 import { OUTCOME_LABELS, OUTCOMES } from '../../core/outcomes';
 import { createAnalyticsSource } from '../../adapters/stores/analytics';
@@ -120,7 +121,8 @@ export async function lifecycleCommand(database: Database, out: Out, verb: 'paus
   };
   const before = await loadCampaign(database, id);
   try {
-    const run = { pause: pauseCampaign, resume: resumeCampaign, cancel: cancelCampaign }[verb];
+    // The series-aware versions: a recurring series moves together with its open occurrences, as in the admin pages.
+    const run = { pause: pauseAny, resume: resumeAny, cancel: cancelAny }[verb];
     const res = await run(deps, { id });
     const swept = 'cancelledDeliveries' in res ? `; ${res.cancelledDeliveries} pending deliveries cancelled` : '';
     out(res.changed ? `${id}: ${before.status} → ${res.status}${swept}` : `${id}: already ${res.status}, nothing to do${swept}`);

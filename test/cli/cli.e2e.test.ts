@@ -172,6 +172,23 @@ describe('tixing CLI acts and reads analytics', () => {
     expect((await cli(['campaigns', 'pause', 'nope'])).stderr).toContain('campaign nope not found');
   }, SLOW);
 
+  it('pause and cancel a recurring series together with its open occurrence, as the admin pages do', async () => {
+    type Env = { ok: boolean; data: { id: string; firstOccurrence?: string } };
+    const created = await h.emu.call<Env>('campaigns', 'o-admin', {
+      action: 'create', name: '每日早报', templateId: 'TPL_EVENT_REMINDER', audience: { kind: 'all' },
+      data: { thing1: '每日早报', time2: '2026年5月2日 09:00', thing3: '线上', thing4: '记得看' }, recurrence: { kind: 'daily', at: '09:00' },
+    });
+    expect(created.ok).toBe(true);
+    const id = created.data.id;
+    const scheduled = await h.emu.call<Env>('campaigns', 'o-admin', { action: 'schedule', id });
+    const occ = scheduled.data.firstOccurrence!;
+    expect(h.emu.db.find('campaigns', { _id: occ })[0]).toMatchObject({ status: 'scheduled' });
+    expect((await cli(['campaigns', 'pause', id])).stdout.trim()).toBe(`${id}: scheduled → paused`);
+    expect(h.emu.db.find('campaigns', { _id: occ })[0]).toMatchObject({ status: 'paused' });
+    expect((await cli(['campaigns', 'cancel', id])).code).toBe(0);
+    expect(h.emu.db.find('campaigns', { _id: occ })[0]).toMatchObject({ status: 'cancelled' });
+  }, SLOW);
+
   it('analytics: funnel with receipts, CTR, sends per hour, conversion per placement', async () => {
     const json = JSON.parse((await cli(['campaigns', 'analytics', 'c-stats', '--json'])).stdout);
     expect(json.outcomes).toEqual({ sent: 4, skipped: 0, failed: 0, unknown: 1, cancelled: 0, pending: 0 });
