@@ -162,6 +162,8 @@ export interface WechatSimulatorOptions {
    * virtual time `at`. The emulator wires this to its timers; without it the call answers a system error.
    */
   delayedTask?: (task: DelayedTask) => void;
+  /** The environment id this emulator runs as (`--env`): the only `env` a delayed task may name. */
+  envId?: string;
 }
 
 /** A delayed function run requested through cloudbase.addDelayedFunctionTask ([DELAYED]). */

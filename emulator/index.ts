@@ -168,6 +168,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     log,
     // [DELAYED] tasks run on the timers' virtual clock (the timers exist once the runner does).
     delayedTask: (task) => timers.schedule(task),
+    envId: opts.envId ?? ENV_ID,
   });
   let port = 0;
   let functionEnv: Record<string, string> = { ...opts.functionEnv };

@@ -124,8 +124,8 @@ export const DELAY_MAX_S = 30 * 86_400;
  * answers errcode/errmsg only — no task id, no cancel. The task runs on the emulator's virtual clock
  * (`schedule`). Malformed parameters answer 40097 "invalid args" (the emulator's choice: [DELAYED] lists no codes).
  */
-export function addDelayedFunctionTask(core: SimCore, p: Record<string, unknown>, schedule: ((t: { fn: string; data: string; at: number }) => void) | undefined): WxBody {
-  if (p.env !== ENV_ID) return core.fail(40097, `invalid args: env must be this environment (${ENV_ID})`);
+export function addDelayedFunctionTask(core: SimCore, p: Record<string, unknown>, schedule: ((t: { fn: string; data: string; at: number }) => void) | undefined, envId: string = ENV_ID): WxBody {
+  if (p.env !== envId) return core.fail(40097, `invalid args: env must be this environment (${envId})`);
   const fn = p.function_name;
   if (typeof fn !== 'string' || !/^[A-Za-z][A-Za-z0-9_-]{0,59}$/.test(fn)) return core.fail(40097, 'invalid args: function_name');
   const data = p.data;

@@ -81,7 +81,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     return true;
   };
 
-  const handlers: Record<string, Handler> = { ...HANDLERS, [DELAYED]: (c, p) => apis.addDelayedFunctionTask(c, p, opts.delayedTask) };
+  const handlers: Record<string, Handler> = { ...HANDLERS, [DELAYED]: (c, p) => apis.addDelayedFunctionTask(c, p, opts.delayedTask, opts.envId) };
   const count = (api: string, code: number | string, detail = ''): void => {
     core.log(`wechat ${api}${detail} → ${code}`);
     if (api !== SEND) return;
