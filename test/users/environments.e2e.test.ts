@@ -50,7 +50,7 @@ it('a wake-up of dispatch names the environment it runs in: the emulator running
   await prod.trigger('dispatch'); // creates the wake state
   const created = await create(prod, 'o-prod-admin');
   expect(created.ok).toBe(true);
-  const id = (created as { data: { id: string } }).data.id;
+  const id = (created as unknown as { data: { id: string } }).data.id;
   const before = prod.timers.delayed().length;
   const when = new Date(prod.now() + 5 * 60_000 + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
   expect(await prod.call('campaigns', 'o-prod-admin', { action: 'schedule', id, sendAt: when, zone: 'Asia/Shanghai' })).toMatchObject({ ok: true });
