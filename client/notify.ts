@@ -12,6 +12,7 @@
 // [CB-WXTOKEN], so notify queues and `dispatch` sends). A refusal ({ ok: false }) is thrown as a NotifyError with
 // its code; a function that could not be reached throws the SDK's own error. No SDK import here: you pass your
 // initialised `cloud`, so the client adds nothing to your bundle and works with any wx-server-sdk version.
+import { armDelaySec } from '../core/dispatch/wake';
 import type { ErrorCode } from '../core/envelope';
 import type { SendAnswer } from '../core/notify/model';
 import type { CancelAnswer, SendInput, StatusAnswer } from '../core/notify/use-cases';
@@ -26,9 +27,6 @@ export interface CloudFunctionCaller {
   getWXContext?(): { ENV?: string };
 }
 
-/** [DELAYED] a delayed task runs its function 6 s to 30 days later. */
-const DELAY_MIN_S = 6;
-const DELAY_MAX_S = 30 * 86_400;
 /** Beyond this, dispatch's own heartbeat (every 10 minutes) arms the wake-up in time. */
 const WAKE_HORIZON_MS = 20 * 60_000;
 
@@ -74,7 +72,7 @@ export function createNotify(cloud: CloudFunctionCaller, options: { functionName
   const now = options.now ?? (() => Date.now());
   async function wake(dueAt: number): Promise<void> {
     if (options.wake === false || !cloud.openapi?.cloudbase?.addDelayedFunctionTask || dueAt - now() > WAKE_HORIZON_MS) return;
-    const delayTime = Math.min(DELAY_MAX_S, Math.max(DELAY_MIN_S, Math.ceil((dueAt - now()) / 1000)));
+    const delayTime = armDelaySec(dueAt, now()); // [DELAYED] 6 s to 30 days: the dispatcher's own rounding
     try {
       // [DELAYED] `env` is the environment the task runs in: this function's own.
       const env = cloud.getWXContext?.().ENV;
