@@ -96,8 +96,8 @@ export interface DatabaseService {
   importSnapshot(snapshot: { collections: Record<string, Doc[]> }): void;
   /** Drop every collection (and its data on disk). */
   reset(): void;
-  /** Count of requests by action since start (for benchmarks: database round trips). */
-  stats(): { requests: number; byAction: Record<string, number> };
+  /** Requests since start (for benchmarks: database round trips): in all, per action, and per "action collection". */
+  stats(): { requests: number; byAction: Record<string, number>; byTarget: Record<string, number> };
   close(): Promise<void>;
 }
 

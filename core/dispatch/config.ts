@@ -22,6 +22,8 @@ export interface DispatchConfig {
   /** Results written per flush (grouped by outcome), or every `flushMs`. */
   flushSize: number;
   flushMs: number;
+  /** Marks cleared, campaign counters, the msgid log and receipts joined: batched over flushes, this often. */
+  slowFlushMs: number;
   /** Audience expansion page (grants read in openid order). */
   pageSize: number;
   /** Sleep before looking again when nothing is due but more may come (an audience is still being expanded). */
@@ -52,7 +54,8 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   concurrency: 40,
   markWave: 20,
   flushSize: 100,
-  flushMs: 250,
+  flushMs: 1000,
+  slowFlushMs: 2000,
   pageSize: 1000,
   idleMs: 500,
   recoverBatch: 200,

@@ -28,20 +28,33 @@ export function planExtras(results: readonly Result[]): FlushExtras {
   return out;
 }
 
+/** What a flush leaves for later: written together every `slowFlushMs` and when the run ends (applyDeferred). */
+export interface Deferred {
+  /** Final deliveries whose holds are consumed: their `holdOpen` marks to clear. */
+  closes: string[];
+  counters: Map<string, CounterInc>;
+  sends: FlushExtras['sends'];
+}
+
+export const emptyDeferred = (): Deferred => ({ closes: [], counters: new Map(), sends: [] });
+
 /**
- * Settles the results (grants and deliveries, in settle.ts's order), then counters (a fast path: exact numbers are
- * folded again when the campaign completes), the msgid log, and quarantines.
+ * Settles the results (grants and deliveries, in settle.ts's order) and acts at once on what must not wait —
+ * quarantines, the quota pause, alerts; adds to `later` what can: clearing the `holdOpen` marks (recovery finishes a
+ * mark older than 10 s, so a run that dies first leaves nothing wrong), the campaign counters (a fast path: exact
+ * numbers are folded again when the campaign completes) and the msgid log with the receipts waiting on it.
  */
-export async function applyFlush(deps: DispatchDeps, results: readonly Result[]): Promise<void> {
+export async function applyFlush(deps: DispatchDeps, results: readonly Result[], later: Deferred): Promise<void> {
   const now = deps.clock.now();
-  await applySettlement({ grants: deps.grants, deliveries: deps.deliveries }, planSettlement(results, now), deps.runId);
+  const closes = await applySettlement({ grants: deps.grants, deliveries: deps.deliveries }, planSettlement(results, now), deps.runId, { closes: 'later' });
+  later.closes.push(...closes);
   const extras = planExtras(results);
-  await Promise.all([...extras.counters].map(([id, inc]) => deps.campaigns.bumpCounters(id, inc, now)));
-  if (extras.sends.length) {
-    await deps.deliveries.logSends(deps.runId, extras.sends, now);
-    // The msgids are written now: sent receipts that raced ahead of them join here.
-    if (deps.receipts) await joinWaiting(deps.receipts, extras.sends);
+  for (const [id, inc] of extras.counters) {
+    const c = later.counters.get(id) ?? {};
+    for (const [k, v] of Object.entries(inc) as [keyof CounterInc, number][]) c[k] = (c[k] ?? 0) + v;
+    later.counters.set(id, c);
   }
+  later.sends.push(...extras.sends);
   for (const [id, reason] of extras.quarantine) {
     if (await deps.campaigns.quarantine(id, reason, now)) deps.log(`campaign ${id} quarantined: ${reason}`);
   }
@@ -50,4 +63,20 @@ export async function applyFlush(deps: DispatchDeps, results: readonly Result[])
   if (quota && deps.ops) await deps.ops.pauseForQuota(quota.until, quota.errCode, now);
   const alerts = alertsOf(results);
   if (alerts.length && deps.alerts) await deps.alerts.raise(alerts, now);
+}
+
+/** Writes what flushes left for later (and empties it): marks cleared, counters bumped, msgids logged, receipts joined. */
+export async function applyDeferred(deps: DispatchDeps, later: Deferred): Promise<void> {
+  const { closes, counters, sends } = { ...later };
+  later.closes = [];
+  later.counters = new Map();
+  later.sends = [];
+  const now = deps.clock.now();
+  if (closes.length) await deps.deliveries.closeHolds(closes);
+  await Promise.all([...counters].map(([id, inc]) => deps.campaigns.bumpCounters(id, inc, now)));
+  if (sends.length) {
+    await deps.deliveries.logSends(deps.runId, sends, now);
+    // The msgids are written now: sent receipts that raced ahead of them join here.
+    if (deps.receipts) await joinWaiting(deps.receipts, sends);
+  }
 }

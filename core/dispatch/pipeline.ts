@@ -4,7 +4,7 @@
 // Refills and marks run ahead of the workers so sends stay in flight while the database is written.
 import { afterAttempt, attemptSend, early, sendRequestOf, type Result } from '../sending/settle';
 import type { Batch, Item } from './claim';
-import { applyFlush } from './flush';
+import { applyDeferred, applyFlush, emptyDeferred } from './flush';
 import type { DispatchDeps } from './ports';
 
 export interface Feed {
@@ -34,6 +34,8 @@ export class Pipeline {
   private marking: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private lastFlush: number;
+  private lastDeferred: number;
+  private readonly later = emptyDeferred();
   private halted = false;
   private error: unknown;
   readonly stats: PipelineStats = { claimed: 0, sent: 0, results: 0, flushes: 0 };
@@ -45,6 +47,7 @@ export class Pipeline {
     private readonly sendUntil: number,
   ) {
     this.lastFlush = deps.clock.now();
+    this.lastDeferred = this.lastFlush;
   }
 
   async run(): Promise<PipelineStats> {
@@ -162,16 +165,24 @@ export class Pipeline {
     if (this.results.length >= flushSize || this.deps.clock.now() - this.lastFlush >= flushMs) void this.flush(false);
   }
 
-  /** Writes the buffered results (one flush at a time, in order). */
+  /**
+   * Writes the buffered results (one flush at a time, in order); what they leave for later (flush.ts `Deferred`) is
+   * written every `slowFlushMs` and by the final flush.
+   */
   private flush(final: boolean): Promise<void> {
     const take = this.results;
     this.results = [];
     this.lastFlush = this.deps.clock.now();
     this.flushing = this.flushing.then(async () => {
-      if (!take.length) return;
       try {
-        await applyFlush(this.deps, take);
-        this.stats.flushes += 1;
+        if (take.length) {
+          await applyFlush(this.deps, take, this.later);
+          this.stats.flushes += 1;
+        }
+        if (final || this.deps.clock.now() - this.lastDeferred >= this.deps.config.slowFlushMs) {
+          this.lastDeferred = this.deps.clock.now();
+          await applyDeferred(this.deps, this.later);
+        }
       } catch (err) {
         this.fail(err);
       }

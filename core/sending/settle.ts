@@ -193,8 +193,13 @@ export interface SettlePorts {
   deliveries: SettleDeliveries;
 }
 
-/** Writes a settlement in the order described at the top of this file. */
-export async function applySettlement(ports: SettlePorts, plan: SettlementPlan, owner: string): Promise<void> {
+/**
+ * Writes a settlement in the order described at the top of this file. `closes: 'later'` leaves the last step (clearing
+ * the `holdOpen` marks) to the caller, which may batch it with later settlements: the marks are a hint for recovery,
+ * which consumes a hold (conditional on its token, so never twice) and clears the mark of any final delivery still
+ * marked after a while. Resolves the ids whose marks are still to clear.
+ */
+export async function applySettlement(ports: SettlePorts, plan: SettlementPlan, owner: string, opts: { closes?: 'now' | 'later' } = {}): Promise<string[]> {
   for (const [token, ids] of plan.refunds) await ports.grants.refund(ids, token);
   for (const p of plan.purposeRefunds) {
     await ports.grants.refundToPurpose(p.ids, p.token, p.purpose);
@@ -203,7 +208,9 @@ export async function applySettlement(ports: SettlePorts, plan: SettlementPlan, 
   for (const z of plan.zeros) await ports.grants.zero(z.openid, z.templateId, z.token, 'errcode 43101');
   await Promise.all(plan.writes.map((g) => ports.deliveries.write(g.ids, owner, g.w)));
   for (const [token, ids] of plan.consumes) await ports.grants.consume(ids, token);
+  if (opts.closes === 'later') return plan.closes;
   if (plan.closes.length) await ports.deliveries.closeHolds(plan.closes);
+  return [];
 }
 
 function push(m: Map<string, string[]>, k: string, v: string): void {

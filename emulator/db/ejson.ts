@@ -57,6 +57,37 @@ export function encodeEJSON(value: unknown): string {
 }
 
 /**
+ * Whether two values encode to the same canonical EJSON — `encodeEJSON(a) === encodeEJSON(b)` — without encoding
+ * them (updates compare every document before and after). Plain objects compare key by key in order (keys holding
+ * a function are left out, as EJSON leaves them out), arrays element by element (a function encodes as null there),
+ * `undefined` as null (as bson encodes it), numbers with Object.is (0 and -0 encode differently); BSON values and other objects fall back to encoding.
+ */
+export function ejsonEqual(a: unknown, b: unknown): boolean {
+  if (a === undefined) a = null;
+  if (b === undefined) b = null;
+  if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!ejsonEqual(inArray(a[i]), inArray(b[i]))) return false;
+    return true;
+  }
+  if (a instanceof Date && b instanceof Date) return Object.is(a.getTime(), b.getTime());
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const ka = Object.keys(a).filter((k) => encoded(a[k]));
+    const kb = Object.keys(b).filter((k) => encoded(b[k]));
+    if (ka.length !== kb.length) return false;
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || !ejsonEqual(a[ka[i] as string], b[kb[i] as string])) return false;
+    return true;
+  }
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null) return encodeEJSON({ v: a }) === encodeEJSON({ v: b });
+  return false;
+}
+
+const encoded = (v: unknown): boolean => typeof v !== 'function';
+const inArray = (v: unknown): unknown => (encoded(v) ? v : null);
+
+/**
  * A stored document as CloudBase answers it: canonical EJSON, except that an ObjectId in any field other than the
  * top-level `_id` comes back as its 24-character hex string. LOW CONFIDENCE: inferred from node-sdk's
  * test/database/unit/oid.test.ts (`where({a: ObjectId(x)}).get()` → `data[0].a === x`), not checked against a live

@@ -77,6 +77,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
     },
   };
   const byAction: Record<string, number> = {};
+  const byTarget: Record<string, number> = {};
   let requests = 0;
   let closed = false;
 
@@ -85,6 +86,9 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
     const action = typeof params.action === 'string' ? params.action : '';
     requests += 1;
     byAction[action] = (byAction[action] ?? 0) + 1;
+    const coll = typeof params.collectionName === 'string' ? params.collectionName : '';
+    const key = `${action} ${coll}`;
+    byTarget[key] = (byTarget[key] ?? 0) + 1;
     if (closed) throw new AdminError(DB_ERROR_CODES.sysErr, 'the database service is closed');
     const handler = HANDLERS[action];
     if (!handler) throw new AdminError(DB_ERROR_CODES.invalidAction, `unknown database action '${action}'`);
@@ -125,7 +129,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
       store.clear();
       persist.compact(store);
     },
-    stats: () => ({ requests, byAction: { ...byAction } }),
+    stats: () => ({ requests, byAction: { ...byAction }, byTarget: { ...byTarget } }),
     async close() {
       if (closed) return;
       closed = true;

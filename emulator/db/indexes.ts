@@ -1,7 +1,7 @@
 // Emulator layer (db): unique indexes from config/indexes.json. [IDX-DOC] a missing field counts as null, so at most
 // one document may lack an indexed field. Array values are compared whole (no per-element multikey entries).
 import type { Doc, IndexConfig, IndexSpec } from '../contracts';
-import { encodeEJSON, isPlainObject } from './ejson';
+import { ejsonEqual, encodeEJSON, isPlainObject } from './ejson';
 import { duplicateKey } from './errors';
 import { idKey, type IdKey } from './store';
 
@@ -32,7 +32,7 @@ export class UniqueIndexes {
       if (!before) return true;
       for (const spec of specs) {
         for (const key of spec.keys) {
-          if (encodeEJSON({ v: valueAt(before, key.name) ?? null }) !== encodeEJSON({ v: valueAt(d, key.name) ?? null })) return true;
+          if (!ejsonEqual(valueAt(before, key.name) ?? null, valueAt(d, key.name) ?? null)) return true;
         }
       }
     }

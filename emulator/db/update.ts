@@ -1,7 +1,7 @@
 // Emulator layer (db): update semantics with mingo 7's `update` (operators), replacement (`set`) and upsert seeds.
 import { update, updateMany } from './mingo';
 import type { Doc } from '../contracts';
-import { deepClone, encodeEJSON, isPlainObject } from './ejson';
+import { deepClone, ejsonEqual, isPlainObject } from './ejson';
 import { invalidOperator, invalidParam, toAdminError } from './errors';
 
 /** [CBDB-SRC] operators @cloudbase/database emits (shift → $pop -1, unshift → $push {$position:0}, remove → $unset). */
@@ -44,7 +44,7 @@ export function applyModifier(doc: Doc, modifier: Doc, condition?: Doc): Applied
   } catch (e) {
     throw toAdminError(e);
   }
-  if (encodeEJSON({ v: next._id }) !== encodeEJSON({ v: doc._id })) {
+  if (!ejsonEqual(next._id, doc._id)) {
     throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'");
   }
   return fields.length ? { doc: next, changed: true } : { doc, changed: false };
@@ -55,7 +55,7 @@ export function replaceDoc(doc: Doc | undefined, data: Doc, id: unknown): Applie
   checkReplacement(data);
   const next: Doc = { _id: id };
   for (const [k, v] of Object.entries(data)) if (k !== '_id') next[k] = v;
-  const changed = !doc || encodeEJSON(doc) !== encodeEJSON(next);
+  const changed = !doc || !ejsonEqual(doc, next);
   return { doc: changed ? next : (doc as Doc), changed };
 }
 
@@ -101,10 +101,10 @@ export function applyModifierMany(docs: Doc[], modifier: Doc): Applied[] {
   }
   return next.map((n, i) => {
     const before = docs[i] as Doc;
-    if (encodeEJSON({ v: n._id }) !== encodeEJSON({ v: before._id })) {
+    if (!ejsonEqual(n._id, before._id)) {
       throw invalidParam("Performing an update on the path '_id' would modify the immutable field '_id'");
     }
-    const changed = encodeEJSON(n) !== encodeEJSON(before);
+    const changed = !ejsonEqual(n, before);
     return changed ? { doc: n, changed: true } : { doc: before, changed: false };
   });
 }

@@ -55,3 +55,55 @@ it('releases a wave whose mark was still in flight when the budget ended (nothin
   expect(settled.filter((s) => s.status === 'pending')).toHaveLength(4);
   expect(refunded).toHaveLength(4);
 });
+
+it('batches what can wait (holdOpen clears, counters, the msgid log) over flushes, and writes all of it by the end of the run', async () => {
+  let now = 0;
+  const calls: string[] = [];
+  const closed: string[] = [];
+  const logged: string[] = [];
+  const counted: number[] = [];
+  const campaignDelivery = (i: number): Delivery => ({ ...delivery(i), _id: `campaign:c1:o${i}`, sourceType: 'campaign', sourceId: 'c1' });
+  const deps = {
+    clock: { now: () => now },
+    random: () => 0.5,
+    sleep: async () => undefined,
+    runId: 'run',
+    // A flush after every result; the deferred part every 10 s of the (manual) clock, which moves 1 s per send.
+    config: { ...DEFAULT_DISPATCH_CONFIG, concurrency: 1, markWave: 1, flushSize: 1, flushMs: 1e9, slowFlushMs: 10_000 },
+    send: { miniprogramState: 'developer', lang: 'zh_CN' },
+    log: () => undefined,
+    wechat: { send: async (r: { touser: string }) => ((now += 1_000), { ok: true as const, msgid: `m-${r.touser}` }) },
+    deliveries: {
+      markStarted: async () => undefined,
+      write: async (ids: readonly string[]) => (calls.push('write'), ids.length),
+      closeHolds: async (ids: readonly string[]) => (calls.push('close'), closed.push(...ids), ids.length),
+      logSends: async (_run: string, sends: { msgid: string }[]) => void (calls.push('log'), logged.push(...sends.map((s) => s.msgid))),
+    },
+    grants: {
+      refund: async (ids: readonly string[]) => ids.length,
+      consume: async (ids: readonly string[]) => (calls.push('consume'), ids.length),
+      zero: async () => undefined,
+    },
+    campaigns: { bumpCounters: async (_id: string, inc: { sent?: number }) => void (calls.push('count'), counted.push(inc.sent ?? 0)), quarantine: async () => false },
+  } as unknown as DispatchDeps;
+  const items = Array.from({ length: 25 }, (_, i) => ({ d: campaignDelivery(i), held: true }));
+  let served = false;
+  const feed: Feed = {
+    next: async () => (served ? { found: 0, more: false, ready: [], done: [] } : ((served = true), { found: 25, more: false, ready: items, done: [] })),
+    moreMayCome: () => false,
+    blocked: () => false,
+  };
+  const stats = await new Pipeline(deps, feed, 100_000, 100_000).run();
+  expect(stats.sent).toBe(25);
+  // Every settled send: its hold consumed before its mark is cleared, its msgid logged, its count bumped — once.
+  expect(closed.sort()).toEqual(items.map((i) => i.d._id).sort());
+  expect(logged.sort()).toEqual(items.map((i) => `m-${i.d.openid}`).sort());
+  expect(counted.reduce((a, b) => a + b, 0)).toBe(25);
+  expect(calls.filter((c) => c === 'consume')).toHaveLength(25);
+  // 25 flushes, but the deferred writes only every 10 s (of 25 s) and at the end: 3 of each, not 25.
+  expect(calls.filter((c) => c === 'close').length).toBeLessThanOrEqual(3);
+  expect(calls.filter((c) => c === 'log').length).toBeLessThanOrEqual(3);
+  expect(calls.filter((c) => c === 'count').length).toBeLessThanOrEqual(3);
+  // A mark is never cleared before its hold is consumed.
+  expect(calls.indexOf('close')).toBeGreaterThan(calls.indexOf('consume'));
+});

@@ -21,8 +21,8 @@ it('wx-server-sdk reads TCB_CONTEXT_CNFG at request time: switching it redirects
   await db1.collection('where').add({ data: { _id: 'here' } });
   const db2 = sdkDb(two.url); // same initialised SDK, only the env variable changed
   await expect(db2.collection('where').doc('here').get()).rejects.toMatchObject({ errCode: -502005 });
-  expect(one.service.stats()).toEqual({ requests: 2, byAction: { 'database.addCollection': 1, 'database.insertDocument': 1 } });
-  expect(two.service.stats()).toEqual({ requests: 1, byAction: { 'database.getDocument': 1 } });
+  expect(one.service.stats()).toEqual({ requests: 2, byAction: { 'database.addCollection': 1, 'database.insertDocument': 1 }, byTarget: { 'database.addCollection where': 1, 'database.insertDocument where': 1 } });
+  expect(two.service.stats()).toEqual({ requests: 1, byAction: { 'database.getDocument': 1 }, byTarget: { 'database.getDocument where': 1 } });
 });
 
 it('lists every action it handles', () => {
