@@ -106,3 +106,25 @@ export function hostEnv(): Record<string, string> {
   }
   return out;
 }
+
+/** Node options that load code into a process before its entry point (module loaders, preloads). */
+const PRELOAD_FLAGS = new Set(['--require', '-r', '--import', '--loader', '--experimental-loader']);
+
+/**
+ * The host's Node options a worker keeps: all but module loaders and preloads. A cloud function's container runs
+ * plain Node; the host running the emulator under a TypeScript loader (tsx for `npm start`) must not make every
+ * function load through it — that doubled each cold start (the loader hooks every `require` of the bundle).
+ */
+export function workerExecArgv(execArgv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    const a = execArgv[i] as string;
+    const flag = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    if (PRELOAD_FLAGS.has(flag)) {
+      if (!a.includes('=')) i += 1; // its value is the next item
+      continue;
+    }
+    out.push(a);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // worker, warm workers reused, a new one spawned when all are busy (up to a cap), idle ones exit after a while.
 import { Worker } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerBoot } from './protocol';
-import { hostEnv } from './env';
+import { hostEnv, workerExecArgv } from './env';
 
 export type WorkerOutcome =
   | { kind: 'done'; msg: Extract<FromWorker, { type: 'done' }> }
@@ -120,6 +120,7 @@ export class FunctionPool {
     const worker = new Worker(this.opts.bootstrapPath, {
       workerData: this.opts.boot(),
       env: hostEnv(),
+      execArgv: workerExecArgv(),
       stdout: true,
       stderr: true,
     });
