@@ -1,5 +1,6 @@
 // Scripts: `npm run bench` — Tixing's dispatcher vs the competent parallel loop (pages of 100 by cursor, a page's
-// sends at once, results written per page) and the tutorial loop, in the same run, through the real wx-server-sdk
+// sends at once, results written per page), the tutorial loop and the send-only ceiling (4 runs sending 50 at a time,
+// no database: the most any sender gets through the emulator on this machine), in the same run, through the real wx-server-sdk
 // and the emulator, at a fixed simulated WeChat latency; then the idle cost of a day (virtual clock).
 // Options: --n 10000 --big 100000 (0 = skip; the whole campaign) --latency 100 --loop-sample 200 (the tutorial
 // loop is measured on a sample and extrapolated: it is sequential, so its rate does not depend on the audience
@@ -7,10 +8,11 @@
 // The emulator answers queries through the indexes declared in config/indexes.json (as CloudBase does), falling
 // back to a scan only where no index applies, so the batch time at 100k vs 10k reflects the dispatcher's queries.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { startEmulator } from '../emulator';
 import { buildBenchFunctions } from './bench/build';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch/config';
-import { measureDispatcher, measureIdle, measureLoop, measureParallel, type Measure } from './bench/run';
+import { measureCeiling, measureDispatcher, measureIdle, measureLoop, measureParallel, type Measure } from './bench/run';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -41,8 +43,11 @@ async function main(): Promise<void> {
   const functionsDir = await buildBenchFunctions();
   const emu = await startEmulator({
     port: 0, quiet: true, timers: 'auto', functionsDir,
-    functionsConfig: { dispatch: { timeoutSec: 60 }, loop: { timeoutSec: 900 }, parallel: { timeoutSec: 60 } },
+    functionsConfig: { dispatch: { timeoutSec: 60 }, loop: { timeoutSec: 900 }, parallel: { timeoutSec: 60 }, sendonly: { timeoutSec: 300 } },
     faults: { latency: { fixedMs: latency } },
+    // WeChat's sent pushes go nowhere: the push function is another container's cost, the same for every sender
+    // measured here, so the bench measures the senders alone.
+    messagePushPath: join(functionsDir, 'no-message-push.json'),
   });
   try {
     const loop = await measureLoop(emu, sample);
@@ -50,6 +55,9 @@ async function main(): Promise<void> {
     await emu.reset();
     const par = await measureParallel(emu, n);
     console.log(row(par));
+    await emu.reset();
+    const ceiling = await measureCeiling(emu, n, 4, 50);
+    console.log(row(ceiling));
     await emu.reset();
     const d10 = await measureDispatcher(emu, n, 'Tixing dispatcher');
     console.log(row(d10));
@@ -65,6 +73,8 @@ async function main(): Promise<void> {
     console.log('');
     console.log(`loop at ${n} recipients (extrapolated from ${loop.sent}): ${(n / loop.perSecond / 60).toFixed(1)} min; competent parallel loop: ${(par.seconds / 60).toFixed(1)} min; dispatcher: ${(d10.seconds / 60).toFixed(1)} min`);
     console.log(`dispatcher vs competent parallel loop: ${(d10.perSecond / par.perSecond).toFixed(2)}× (target ≥ 3×); vs tutorial loop: ${(d10.perSecond / loop.perSecond).toFixed(1)}×`);
+    const want = 3 * par.perSecond;
+    console.log(`ceiling on this machine (sends only, no database, ${ceiling.label.replace(/^.*\((.*)\)$/, '$1')} in flight): ${ceiling.perSecond.toFixed(0)} msg/s; the dispatcher reaches ${(d10.perSecond / ceiling.perSecond).toFixed(2)} of it, the competent loop ${(par.perSecond / ceiling.perSecond).toFixed(2)}; 3× the loop = ${want.toFixed(0)} msg/s${want > ceiling.perSecond ? ' — above the ceiling: no sender reaches it here' : ''}`);
     console.log(`latency bound: ${concurrency} sends × ${(d10.runsInFlight ?? 0).toFixed(2)} runs in flight ÷ ${latency} ms = ${bound.toFixed(0)} msg/s; dispatcher reaches ${(d10.perSecond / bound).toFixed(2)} of it (target ≥ 0.85)`);
     console.log(`per 10,000 messages — dispatcher: ${per10k(d10)}; competent loop: ${per10k(par)}; tutorial loop: ${per10k(loop)}`);
     console.log(`idle cost: ${idle.perDay.toFixed(0)} database requests a day (${idle.reads} reads, ${idle.writes} writes, ${idle.invocations} invocations in 24 h; target ≤ 300)`);

@@ -1,5 +1,5 @@
 // Scripts (bench): builds the functions a benchmark runs — cloudfunctions/dispatch (the real bundle, as deployed)
-// and the baselines (the tutorial loop, the competent parallel loop) — into one temporary functions folder for the emulator.
+// and the baselines (the tutorial loop, the competent parallel loop, the send-only ceiling) — into one temporary functions folder for the emulator.
 import { cpSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ export async function buildBenchFunctions(): Promise<string> {
     ['dispatch', join(ROOT, 'cloudfunctions', 'dispatch')],
     ['loop', join(ROOT, 'scripts', 'bench', 'functions', 'loop')],
     ['parallel', join(ROOT, 'scripts', 'bench', 'functions', 'parallel')],
+    ['sendonly', join(ROOT, 'scripts', 'bench', 'functions', 'sendonly')],
   ] as const) {
     const out = join(dir, name);
     mkdirSync(out, { recursive: true });

@@ -101,6 +101,28 @@ export async function measureParallel(emu: Emulator, n: number): Promise<Measure
 }
 
 /**
+ * The ceiling: `runs` invocations of scripts/bench/functions/sendonly at once, each sending its share of `n` messages
+ * `concurrency` at a time with no database request — the most any sender gets through the emulator here.
+ */
+export async function measureCeiling(emu: Emulator, n: number, runs: number, concurrency: number): Promise<Measure> {
+  prepare(emu, n);
+  const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
+  const sent0 = emu.wechat.stats().delivered;
+  const share = Math.ceil(n / runs);
+  const t0 = performance.now();
+  const rs = await Promise.all(Array.from({ length: runs }, (_, i) =>
+    emu.callRaw('sendonly', { templateId: TPL, data, from: i * share, count: Math.max(0, Math.min(share, n - i * share)), concurrency }, { kind: 'timer' })));
+  const seconds = (performance.now() - t0) / 1000;
+  const bad = rs.find((r) => !r.ok);
+  if (bad) throw new Error(`send-only run failed: ${JSON.stringify(bad.error)}`);
+  const sent = emu.wechat.stats().delivered - sent0;
+  return {
+    label: `send-only ceiling (${runs} runs × ${concurrency})`, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests: 0, roundTripsPerMessage: 0,
+    reads: 0, writes: 0, invocations: runs, msPerBatch: (seconds * 1000 * 100) / sent,
+  };
+}
+
+/**
  * Seeds `n` recipients and one campaign, wakes `dispatch` as the campaigns function would (the wake state lowered,
  * one run started), and lets the runs chain themselves through delayed tasks (the emulator fires them in real time)
  * until the campaign completes — or, with `window`, until that many messages were delivered.
