@@ -101,9 +101,9 @@ export async function analyticsOf(
 ): Promise<Analytics & { zone: string; status: CampaignStatus | null }> {
   if (input.id !== undefined) {
     const c = await loadCampaign(deps, input.id);
-    const a = await readAnalytics(deps.analytics, { sourceType: 'campaign', sourceId: c._id }, c.templateId);
+    const a = await readAnalytics(deps.analytics, { sourceType: 'campaign', sourceId: c._id }, c.zone, c.templateId);
     return { ...a, zone: c.zone, status: c.status };
   }
-  const a = await readAnalytics(deps.analytics, { sourceType: 'notify', sourceId: input.notifyKey ?? '' }, input.templateId);
+  const a = await readAnalytics(deps.analytics, { sourceType: 'notify', sourceId: input.notifyKey ?? '' }, deps.config.zone, input.templateId);
   return { ...a, zone: deps.config.zone, status: null };
 }
