@@ -1,6 +1,8 @@
 // Core (pure): what admins see — list with progress, one campaign, exact stats, audience preview — and test sends.
 import type { Caller } from '../actions';
 import { readAnalytics, type Analytics } from '../analytics';
+import { QUOTA_PAUSED_REASON } from '../sending/send-now';
+import { heldByQuotaPause } from '../sending/test-send';
 import { DomainError } from '../envelope';
 import type { Campaign, CampaignStatus } from './model';
 import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
@@ -84,7 +86,13 @@ export async function testSendCampaign(
     const profile = await deps.users.get(openid);
     const data = resolveForUser(c.data, profile);
     const request = { templateId: c.templateId, data, openid, sourceId: c._id };
-    const result = await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller);
+    let result: TestSendResult;
+    try {
+      result = await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller);
+    } catch (err) {
+      if (!heldByQuotaPause(err, results.length)) throw err;
+      result = { openid, outcome: QUOTA_PAUSED_REASON };
+    }
     results.push(profile?.nickname ? { ...result, nickname: profile.nickname } : result);
   }
   return { results };
