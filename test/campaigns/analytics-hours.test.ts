@@ -2,6 +2,7 @@
 // zones whose offset is not a whole hour (Asia/Kolkata +05:30, Asia/Kathmandu +05:45) and across a DST change.
 import { readAnalytics, sendsPerLocalHour, type AnalyticsSource } from '../../core/analytics';
 import { epochToLocal, localHourStart } from '../../core/campaigns/schedule';
+import { hourText } from '../../miniprogram/lib/campaign-view';
 
 const MIN = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -31,6 +32,8 @@ describe('sendsPerLocalHour', () => {
       { hour: at('2026-05-01T01:30:00Z'), n: 4 + 5 },
     ]);
     expect(hours.map((h) => epochToLocal(h.hour, 'Asia/Kolkata'))).toEqual(['2026-05-01 06:00', '2026-05-01 07:00']);
+    // The detail page's bars read the same hours (its labels are the hour of `hour` in the campaign's zone).
+    expect(hours.map((h) => hourText(h.hour, 'Asia/Kolkata'))).toEqual(['05-01 06:00', '05-01 07:00']);
   });
 
   it('a whole-hour zone keeps the UTC hour boundaries', () => {
