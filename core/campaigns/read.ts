@@ -3,6 +3,7 @@ import type { Caller } from '../actions';
 import { readAnalytics, type Analytics } from '../analytics';
 import { QUOTA_PAUSED_REASON } from '../sending/send-now';
 import { heldByQuotaPause } from '../sending/test-send';
+import { quotaPauseInForce } from '../dispatch/ops';
 import { DomainError } from '../envelope';
 import type { Campaign, CampaignStatus } from './model';
 import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
@@ -21,10 +22,9 @@ export interface QuotaPause {
 }
 
 export async function quotaPause(deps: CampaignDeps): Promise<QuotaPause | null> {
-  const s = deps.ops ? await deps.ops.read() : {};
-  const now = deps.clock.now();
-  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return null;
-  return { until: s.quotaPausedUntil, errCode: s.quotaErrCode ?? null, message: `配额已用完，${describeQuotaReset(s.quotaPausedUntil)} 恢复` };
+  const p = quotaPauseInForce(deps.ops ? await deps.ops.read() : {}, deps.clock.now());
+  if (!p) return null;
+  return { until: p.until, errCode: p.errCode ?? null, message: `配额已用完，${describeQuotaReset(p.until)} 恢复` };
 }
 
 export async function listCampaigns(

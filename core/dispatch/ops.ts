@@ -29,6 +29,12 @@ export interface OpsState {
   housekeptAt?: number;
 }
 
+/** The daily-quota pause in force at `now` (its end and errcode), or undefined: read by inline sends and admin views. */
+export function quotaPauseInForce(s: OpsState, now: number): { until: number; errCode?: number } | undefined {
+  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return undefined;
+  return s.quotaErrCode === undefined ? { until: s.quotaPausedUntil } : { until: s.quotaPausedUntil, errCode: s.quotaErrCode };
+}
+
 /** Housekeeping is due in a run: never done, or last done (with nothing left over) at least `everyMs` ago. */
 export function housekeepingDue(s: OpsState, now: number, everyMs: number): boolean {
   return s.housekeptAt === undefined || now - s.housekeptAt >= everyMs;

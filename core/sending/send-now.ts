@@ -12,7 +12,7 @@ import type { SendRequest } from '../ports';
 import type { RawValue } from '../template/normalise';
 import type { TemplateDoc } from '../template/registry';
 import { newDelivery } from '../delivery';
-import type { OpsState } from '../dispatch/ops';
+import { quotaPauseInForce } from '../dispatch/ops';
 import { epochToLocal } from '../campaigns/schedule';
 import { DEFAULT_RETRY_POLICY } from './backoff';
 import { QUOTA_ZONE } from './quota';
@@ -77,12 +77,6 @@ function noTokenError(detail: string): DomainError {
 /** Reason of an inline send held back by the quota pause and queued for the dispatcher (outbox fallback). */
 export const QUOTA_PAUSED_REASON = 'quota_paused';
 
-/** The pause in force at `now`, from the state document, or undefined. */
-export function quotaPauseOfState(s: OpsState, now: number): { until: number; errCode?: number } | undefined {
-  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return undefined;
-  return s.quotaErrCode === undefined ? { until: s.quotaPausedUntil } : { until: s.quotaPausedUntil, errCode: s.quotaErrCode };
-}
-
 function quotaPausedError(p: { until: number; errCode?: number }): DomainError {
   const code = p.errCode === undefined ? '' : ` (errcode ${p.errCode})`;
   return new DomainError(
@@ -118,7 +112,7 @@ export async function sendNow(
   // nothing either (core/dispatch/run.ts). Checked here, the one path every inline send takes (test sends of the
   // templates and campaigns functions, adapters/sender.ts sendMessage). With the outbox fallback the message waits,
   // pending, for the dispatcher after the reset (same deterministic id: nothing lost, nothing sent twice).
-  const paused = deps.quota ? quotaPauseOfState(await deps.quota.read(), now) : undefined;
+  const paused = deps.quota ? quotaPauseInForce(await deps.quota.read(), now) : undefined;
   if (paused) {
     if (!options.fallbackToOutbox) throw quotaPausedError(paused);
     return { ...(await toOutbox(deps, input, data)), reason: QUOTA_PAUSED_REASON, retryAt: paused.until };
