@@ -192,6 +192,7 @@ export async function carryEditToOccurrences(deps: Pick<CampaignDeps, 'campaigns
 
 /** The series' next occurrence after an edit moved its schedule; one skipped by an earlier edit is revived. */
 async function nextAfterEdit(deps: Pick<CampaignDeps, 'campaigns'>, series: Campaign, now: number): Promise<Campaign | null> {
+  if (!series.recurrence) return null; // the edit removed the rule: no next occurrence
   const created = await createNext(deps.campaigns, series, now, now);
   if (!created) return null;
   const existing = await deps.campaigns.get(created._id);
