@@ -2,7 +2,8 @@
 // plus the app-wide rules and alert settings read from config/tixing.json — or, without rebuilding, from the
 // function's environment variables TIXING_RULES (JSON of `rules`) and TIXING_ALERTS_WEBHOOK.
 //
-// One state document, `ops_state/dispatch`: every dispatcher run reads it once (quota pause, alert retries).
+// One state document, `ops_state/dispatch`: every dispatcher run reads it once (quota pause, alert retries, when the
+// janitor's housekeeping — the consent retention purge — last ran).
 // Alerts: one document per cause in `alerts` (`_id` = the cause), created with a create-if-absent insert BEFORE the
 // post, so a cause is posted once however many runs see it; a failed post is retried with backoff (at most
 // MAX_ATTEMPTS, each claimed by a conditional update first), never in a storm.
@@ -16,6 +17,7 @@ import { appConfig } from './runtime';
 import { db, type Doc } from './db';
 import { dbErrorKind, orIfMissing } from './db-errors';
 import { ensureCollection } from './stores/queue-util';
+import { purgeExpiredConsentPage } from './stores/consent-log';
 
 export const OPS_STATE = 'ops_state';
 export const OPS_DOC = 'dispatch';
@@ -23,6 +25,8 @@ export const ALERTS = 'alerts';
 const MAX_ATTEMPTS = 8;
 const FIRST_RETRY_MS = 2 * 60_000;
 const POST_TIMEOUT_MS = 3000;
+/** Consent history entries the janitor removes in one run at most (two requests: ids, then remove by id). */
+export const HOUSEKEEPING_PAGE = 1000;
 
 const rulesSchema = z
   .object({
@@ -77,6 +81,12 @@ export function createOpsStore(): OpsStore {
     },
     async pauseForQuota(until, errCode, now) {
       await upsertState({ quotaPausedUntil: until, quotaErrCode: errCode, quotaSince: now }, 'quotaPausedUntil', until, 'later');
+    },
+    async housekeep(now) {
+      const r = await purgeExpiredConsentPage(now, HOUSEKEEPING_PAGE);
+      if (r.removed > 0) console.log(`janitor: ${r.removed} consent history entries past the retention removed${r.more ? ' (more left)' : ''}`);
+      if (!r.more) await upsertState({ housekeptAt: now }, 'housekeptAt', now, 'later');
+      return r;
     },
   };
 }

@@ -11,6 +11,7 @@ import { appConfig } from './runtime';
 import { createHolds } from './grant-ledger';
 import { createDeliveryStore } from './stores/deliveries';
 import { createTemplateLookup } from './stores/templates';
+import { createOpsStore } from './ops';
 import { createWechatSender, type WechatSenderOptions } from './wechat-sender';
 
 const STATES = ['developer', 'trial', 'formal'] as const;
@@ -48,6 +49,8 @@ export function createSendingDeps(options: SendingDepsOptions = {}): SendingDeps
     config: sendConfig(),
     receipts: createReceiptPort(),
     switches: createMainSwitches(),
+    // The daily-quota pause (ops_state/dispatch): inline sends wait for the reset like the dispatcher.
+    quota: createOpsStore(),
     onOutcome: (e) => {
       if (e.reason !== 'sent') console.warn(`send ${e.templateId} → ${e.openid}: ${e.errCode} ${e.reason} — ${e.operator}`);
     },

@@ -1,11 +1,12 @@
 // Core (pure): analytics of one source of deliveries — a campaign or a notify key: outcomes in the one vocabulary
 // (core/outcomes.ts), the funnel targeted → sent → delivered → opened with its rates, the click-through rate, sends
-// per hour, and grant conversion per placement (taps → accepts per page and button, from the consent log).
+// per local hour (in the campaign's zone), and grant conversion per placement (taps → accepts per page and button, from the consent log).
 // Every number comes from an aggregation in the database (adapters/stores/analytics.ts); nothing here loads
 // deliveries one by one.
 import type { DeliveryGroup } from './campaigns/ports';
 import { foldStats, total } from './campaigns/stats';
 import { FUNNEL_STAGES, type FunnelStage, type Outcome } from './outcomes';
+import { localHourStart } from './campaigns/schedule';
 
 export type AnalyticsSourceType = 'campaign' | 'notify';
 export interface SourceRef {
@@ -28,8 +29,12 @@ export interface AnalyticsSource {
   receipts(src: SourceRef): Promise<{ delivered: number; failed: number }>;
   /** Deliveries with `openedAt` set. */
   opened(src: SourceRef): Promise<number>;
-  /** Sent deliveries per hour of `sentAt` (start of the hour, epoch ms), ascending. */
-  sendsPerHour(src: SourceRef): Promise<{ hour: number; n: number }[]>;
+  /**
+   * Sent deliveries per UTC quarter hour of `sentAt` (`at`: start of the quarter, epoch ms), ascending. Quarter hours,
+   * not hours: every zone's offset is a whole number of quarter hours (Asia/Kolkata +05:30, Asia/Kathmandu +05:45),
+   * so they fold exactly into local hours (`sendsPerLocalHour`) — UTC hours would straddle two local ones.
+   */
+  sendsPerQuarter(src: SourceRef): Promise<{ at: number; n: number }[]>;
   /** Client-reported taps (`subscriptions.record`) by placement and result, for one template or all. */
   placements(templateId?: string): Promise<PlacementGroup[]>;
 }
@@ -59,8 +64,19 @@ export interface Analytics {
   ctr: number | null;
   /** Deliveries WeChat accepted but whose sent receipt reported a failure. */
   receiptFailed: number;
+  /** Sends per local hour in the zone asked for (`hour`: the instant the local hour starts), ascending. */
   sendsPerHour: { hour: number; n: number }[];
   placements: PlacementConversion[];
+}
+
+/** Quarter-hour counts folded into the local hours of `zone` (boundaries on local hour starts). */
+export function sendsPerLocalHour(quarters: readonly { at: number; n: number }[], zone: string): { hour: number; n: number }[] {
+  const by = new Map<number, number>();
+  for (const q of quarters) {
+    const hour = localHourStart(q.at, zone);
+    by.set(hour, (by.get(hour) ?? 0) + q.n);
+  }
+  return [...by].sort((a, b) => a[0] - b[0]).map(([hour, n]) => ({ hour, n }));
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -86,12 +102,13 @@ export function conversionOf(groups: readonly PlacementGroup[]): PlacementConver
   return rows.sort((a, b) => b.taps - a.taps || a.page.localeCompare(b.page) || a.button.localeCompare(b.button));
 }
 
-export async function readAnalytics(source: AnalyticsSource, src: SourceRef, templateId?: string): Promise<Analytics> {
-  const [groups, receipts, opened, sendsPerHour, placements] = await Promise.all([
+/** `zone`: the campaign's (or, for a notify key, the configured) zone whose local hours the sends are counted in. */
+export async function readAnalytics(source: AnalyticsSource, src: SourceRef, zone: string, templateId?: string): Promise<Analytics> {
+  const [groups, receipts, opened, quarters, placements] = await Promise.all([
     source.groups(src),
     source.receipts(src),
     source.opened(src),
-    source.sendsPerHour(src),
+    source.sendsPerQuarter(src),
     source.placements(templateId),
   ]);
   const s = foldStats(groups, opened);
@@ -100,5 +117,5 @@ export async function readAnalytics(source: AnalyticsSource, src: SourceRef, tem
   };
   const funnel = funnelOf({ targeted: s.targeted, sent: s.sent, delivered: receipts.delivered, opened });
   const ctr = receipts.delivered > 0 ? ratio(opened, receipts.delivered) : ratio(opened, s.sent);
-  return { source: src, outcomes, funnel, ctr, receiptFailed: receipts.failed, sendsPerHour, placements: conversionOf(placements) };
+  return { source: src, outcomes, funnel, ctr, receiptFailed: receipts.failed, sendsPerHour: sendsPerLocalHour(quarters, zone), placements: conversionOf(placements) };
 }

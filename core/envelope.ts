@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   VALIDATION_FAILED: 'message data breaks the template keyword rules',
   MISSING_PERMISSION: "a cloud call is not listed in this function's config.json permissions.openapi",
   NO_CLOUD_CALL_TOKEN: 'this invocation has no cloud-call token (function called by a function): enqueue instead',
+  QUOTA_PAUSED: 'all sending is paused for the daily quota until it resets (details.until, midnight Beijing time); nothing was sent',
   INTERNAL: 'an unexpected error; see the function log',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -7,7 +7,8 @@ import { orIfMissing } from '../db-errors';
 import { DELIVERIES, deliveryGroups } from './stats';
 
 const PAGE = 1000;
-const HOUR_MS = 3_600_000;
+/** UTC quarter hours: they fold exactly into the local hours of any zone (core/analytics.ts sendsPerLocalHour). */
+const QUARTER_MS = 15 * 60_000;
 
 export function createAnalyticsSource(database: () => Database): AnalyticsSource {
   const where = (src: SourceRef, extra: Doc = {}): Doc => ({ sourceType: src.sourceType, sourceId: src.sourceId, ...extra });
@@ -22,26 +23,26 @@ export function createAnalyticsSource(database: () => Database): AnalyticsSource
     async opened(src) {
       return count(where(src, { openedAt: database().command.gt(0) }));
     },
-    async sendsPerHour(src) {
+    async sendsPerQuarter(src) {
       const db = database();
       const _ = db.command;
       const $ = (_ as unknown as { aggregate: Record<string, (arg: unknown) => unknown> }).aggregate;
-      const out: { hour: number; n: number }[] = [];
+      const out: { at: number; n: number }[] = [];
       let after = -1;
       for (;;) {
         const res = await db
           .collection(DELIVERIES)
           .aggregate()
           .match(where(src, { status: 'sent', sentAt: _.gt(0) }))
-          .project({ hour: $.subtract!(['$sentAt', $.mod!(['$sentAt', HOUR_MS])]) })
-          .group({ _id: '$hour', n: { $sum: 1 } })
+          .project({ at: $.subtract!(['$sentAt', $.mod!(['$sentAt', QUARTER_MS])]) })
+          .group({ _id: '$at', n: { $sum: 1 } })
           .match({ _id: _.gt(after) })
           .sort({ _id: 1 })
           .limit(PAGE)
           .end();
-        for (const r of res.list) out.push({ hour: Number(r._id), n: Number(r.n ?? 0) });
+        for (const r of res.list) out.push({ at: Number(r._id), n: Number(r.n ?? 0) });
         if (res.list.length < PAGE) return out;
-        after = out[out.length - 1]?.hour ?? after;
+        after = out[out.length - 1]?.at ?? after;
       }
     },
     async placements(templateId) {

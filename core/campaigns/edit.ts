@@ -9,7 +9,7 @@ import { ZERO_COUNTERS } from './stats';
 import { assertCampaignData, assertCampaignPage } from './validate';
 import { inQuietHours } from './quiet-hours';
 import { startInstant } from './series';
-import { scheduleSeries } from './series-actions';
+import { carryEditToOccurrences, scheduleSeries, type SeriesEditResult } from './series-actions';
 
 /** Statuses whose content may still change: nothing has been sent yet. */
 export const EDITABLE: readonly CampaignStatus[] = ['draft', 'scheduled', 'quarantined'];
@@ -60,7 +60,10 @@ function conflict(c: Campaign, what: string): DomainError {
   return new DomainError('CONFLICT', `campaign ${c._id} is ${c.status}: cannot ${what}`, { status: c.status });
 }
 
-export async function updateCampaign(deps: CampaignDeps, input: { id: string; patch: Patch }): Promise<{ id: string; status: CampaignStatus }> {
+export async function updateCampaign(
+  deps: CampaignDeps,
+  input: { id: string; patch: Patch },
+): Promise<{ id: string; status: CampaignStatus; occurrences?: SeriesEditResult }> {
   const c = await loadCampaign(deps, input.id);
   if (!EDITABLE.includes(c.status)) throw conflict(c, 'edit (it has started or ended)');
   const set: Partial<Campaign> = {};
@@ -80,6 +83,12 @@ export async function updateCampaign(deps: CampaignDeps, input: { id: string; pa
   set.updatedAt = deps.clock.now();
   const done = await deps.campaigns.updateIf(c._id, [c.status], set, unset);
   if (!done) throw conflict((await deps.campaigns.get(c._id)) ?? c, 'edit (it changed meanwhile)');
+  // A scheduled series: the edit reaches its occurrences that have not started sending (series-actions.ts).
+  if (c.recurrence && c.status === 'scheduled') {
+    const after = { ...c, ...set } as Campaign;
+    for (const k of unset) delete after[k];
+    return { id: c._id, status, occurrences: await carryEditToOccurrences(deps, c, after) };
+  }
   return { id: c._id, status };
 }
 

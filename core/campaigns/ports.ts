@@ -79,7 +79,8 @@ export interface TestSendResult {
   nickname?: string;
   outcome: string;
   errCode?: number;
-  deliveryId: string;
+  /** Absent when nothing was written (`quota_paused`: the daily-quota pause began during this batch). */
+  deliveryId?: string;
 }
 export interface TestSender {
   /** `caller` decides whether this invocation may make cloud calls (function-to-function calls may not). */

@@ -1,6 +1,9 @@
 // Core (pure): what admins see — list with progress, one campaign, exact stats, audience preview — and test sends.
 import type { Caller } from '../actions';
 import { readAnalytics, type Analytics } from '../analytics';
+import { QUOTA_PAUSED_REASON } from '../sending/send-now';
+import { heldByQuotaPause } from '../sending/test-send';
+import { quotaPauseInForce } from '../dispatch/ops';
 import { DomainError } from '../envelope';
 import type { Campaign, CampaignStatus } from './model';
 import type { AudienceCounts, CampaignDeps, TestSendResult } from './ports';
@@ -19,10 +22,9 @@ export interface QuotaPause {
 }
 
 export async function quotaPause(deps: CampaignDeps): Promise<QuotaPause | null> {
-  const s = deps.ops ? await deps.ops.read() : {};
-  const now = deps.clock.now();
-  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return null;
-  return { until: s.quotaPausedUntil, errCode: s.quotaErrCode ?? null, message: `配额已用完，${describeQuotaReset(s.quotaPausedUntil)} 恢复` };
+  const p = quotaPauseInForce(deps.ops ? await deps.ops.read() : {}, deps.clock.now());
+  if (!p) return null;
+  return { until: p.until, errCode: p.errCode ?? null, message: `配额已用完，${describeQuotaReset(p.until)} 恢复` };
 }
 
 export async function listCampaigns(
@@ -84,7 +86,13 @@ export async function testSendCampaign(
     const profile = await deps.users.get(openid);
     const data = resolveForUser(c.data, profile);
     const request = { templateId: c.templateId, data, openid, sourceId: c._id };
-    const result = await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller);
+    let result: TestSendResult;
+    try {
+      result = await deps.testSender.send(c.page === undefined ? request : { ...request, page: c.page }, caller);
+    } catch (err) {
+      if (!heldByQuotaPause(err, results.length)) throw err;
+      result = { openid, outcome: QUOTA_PAUSED_REASON };
+    }
     results.push(profile?.nickname ? { ...result, nickname: profile.nickname } : result);
   }
   return { results };
@@ -101,9 +109,9 @@ export async function analyticsOf(
 ): Promise<Analytics & { zone: string; status: CampaignStatus | null }> {
   if (input.id !== undefined) {
     const c = await loadCampaign(deps, input.id);
-    const a = await readAnalytics(deps.analytics, { sourceType: 'campaign', sourceId: c._id }, c.templateId);
+    const a = await readAnalytics(deps.analytics, { sourceType: 'campaign', sourceId: c._id }, c.zone, c.templateId);
     return { ...a, zone: c.zone, status: c.status };
   }
-  const a = await readAnalytics(deps.analytics, { sourceType: 'notify', sourceId: input.notifyKey ?? '' }, input.templateId);
+  const a = await readAnalytics(deps.analytics, { sourceType: 'notify', sourceId: input.notifyKey ?? '' }, deps.config.zone, input.templateId);
   return { ...a, zone: deps.config.zone, status: null };
 }

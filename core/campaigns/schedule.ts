@@ -44,6 +44,17 @@ export function epochToLocal(epochMs: number, zone: string): string {
   return dayjs(epochMs).tz(zone).format('YYYY-MM-DD HH:mm');
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * The start of the local hour (in `zone`) that holds `epochMs`: in Asia/Kolkata (+05:30) 01:10Z → 00:30Z (06:00 local).
+ * Offsets (and DST moves) are whole quarter hours in every IANA zone, so a UTC quarter hour lies inside one local hour.
+ */
+export function localHourStart(epochMs: number, zone: string): number {
+  const offsetMs = dayjs(epochMs).tz(zone).utcOffset() * 60_000;
+  return epochMs - ((((epochMs + offsetMs) % HOUR_MS) + HOUR_MS) % HOUR_MS);
+}
+
 /** Same, with the zone's offset, for display: `2026-11-21 09:00 +08:00`. */
 export function describeInstant(epochMs: number, zone: string): string {
   return dayjs(epochMs).tz(zone).format('YYYY-MM-DD HH:mm Z');

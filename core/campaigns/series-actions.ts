@@ -6,8 +6,8 @@ import { loadCampaign } from './edit';
 import { cancelCampaign, pauseCampaign, resumeCampaign, resumeTarget, type LifecycleDeps, type LifecycleResult } from './lifecycle';
 import type { Campaign, CampaignStatus } from './model';
 import type { CampaignDeps } from './ports';
-import { describeRecurrence } from './recurrence';
-import { createNext, LATE_GRACE_MS, occurrenceTime, recordSkipped, startInstant } from './series';
+import { describeRecurrence, nextOccurrence, occurrenceId } from './recurrence';
+import { createNext, LATE_GRACE_MS, occurrenceOf, occurrenceTime, recordSkipped, startInstant } from './series';
 import { describeInstant, isValidZone } from './schedule';
 import { summarise } from './stats';
 
@@ -132,4 +132,75 @@ export async function listOccurrences(deps: CampaignDeps, input: { id: string; l
     next: c.series?.nextAt === undefined ? null : { id: c.series.nextId ?? null, at: c.series.nextAt },
     occurrences: list.map((o) => ({ ...summarise(o), key: o.occurrence?.key ?? null, skipReason: o.skipReason ?? null })),
   };
+}
+
+/** What an edit of a series did to its occurrences (the `update` answer of a series). */
+export interface SeriesEditResult {
+  /** Not-started occurrences now carrying the edited content (and time, when the schedule changed). */
+  updated: string[];
+  /** A not-started occurrence the new schedule no longer has: skipped (`series_edited`) for the new one. */
+  replaced: { from: string; to: string | null }[];
+  /** Occurrences already sending (or paused mid-send): left as they were, with the reason. */
+  leftAlone: { id: string; status: CampaignStatus; why: string }[];
+}
+
+/** Fields an occurrence copies from its series (core/campaigns/series.ts occurrenceOf) that an edit may remove. */
+const OPTIONAL_COPIED = ['page', 'quietHours', 'frequencyCap', 'localTime', 'dailyBudget'] as const;
+
+const sameSchedule = (a: Campaign, b: Campaign): boolean =>
+  JSON.stringify([a.recurrence ?? null, a.zone, a.localTime === true]) === JSON.stringify([b.recurrence ?? null, b.zone, b.localTime === true]);
+
+/**
+ * Carries an edit of a scheduled series (`before` → `after`, already written) to its occurrences that have not
+ * started sending: content, audience, rules — and the time when the schedule changed (recomputed; an occurrence the
+ * new rule no longer has is skipped as `series_edited` and the rule's next one created). An occurrence already
+ * sending is left alone and named in the answer. Each write is conditional on the occurrence still being
+ * `scheduled`, so one the dispatcher promotes meanwhile is reported, never half-edited; a retry is a no-op.
+ */
+export async function carryEditToOccurrences(deps: Pick<CampaignDeps, 'campaigns' | 'clock'>, before: Campaign, after: Campaign): Promise<SeriesEditResult> {
+  const out: SeriesEditResult = { updated: [], replaced: [], leftAlone: [] };
+  const now = deps.clock.now();
+  const scheduleChanged = !sameSchedule(before, after);
+  const next = after.recurrence ? nextOccurrence(after.recurrence, after.zone, now) : null;
+  for (const o of await openOccurrences(deps, after._id)) {
+    if (o.status !== 'scheduled') {
+      out.leftAlone.push({ id: o._id, status: o.status, why: o.status === 'running' ? 'already sending: it keeps the content it started with' : `${o.status}: not changed` });
+      continue;
+    }
+    const key = o.occurrence?.key ?? '';
+    const local = o.sendAtLocal ?? '';
+    const keep = !scheduleChanged || (next !== null && occurrenceId(after._id, next.key) === o._id);
+    if (keep) {
+      const fresh = occurrenceOf(after, scheduleChanged && next ? next : { key, local, at: o.sendAt ?? 0 }, now);
+      const { _id: _i, status: _s, counters: _c, createdAt: _ca, occurrence: _o, ...set } = fresh;
+      const unset = OPTIONAL_COPIED.filter((k) => o[k] !== undefined && fresh[k] === undefined);
+      if (await deps.campaigns.updateIf(o._id, ['scheduled'], set, unset)) {
+        out.updated.push(o._id);
+        if (scheduleChanged) await deps.campaigns.updateIf(after._id, ['scheduled'], { series: { ...after.series, nextAt: fresh.sendAt, nextId: o._id }, updatedAt: now });
+        continue;
+      }
+    } else if (await deps.campaigns.updateIf(o._id, ['scheduled'], { status: 'cancelled', skipReason: 'series_edited', completedAt: now, updatedAt: now })) {
+      out.replaced.push({ from: o._id, to: (await nextAfterEdit(deps, after, now))?._id ?? null });
+      continue;
+    }
+    // Promoted (or changed) between the read and the write: left as it is now.
+    const current = await deps.campaigns.get(o._id);
+    out.leftAlone.push({ id: o._id, status: current?.status ?? o.status, why: 'started sending meanwhile: it keeps the content it started with' });
+  }
+  return out;
+}
+
+/** The series' next occurrence after an edit moved its schedule; one skipped by an earlier edit is revived. */
+async function nextAfterEdit(deps: Pick<CampaignDeps, 'campaigns'>, series: Campaign, now: number): Promise<Campaign | null> {
+  if (!series.recurrence) return null; // the edit removed the rule: no next occurrence
+  const created = await createNext(deps.campaigns, series, now, now);
+  if (!created) return null;
+  const existing = await deps.campaigns.get(created._id);
+  if (existing?.status === 'cancelled' && existing.skipReason === 'series_edited') {
+    const { _id: _i, counters: _c, createdAt: _ca, ...set } = created;
+    await deps.campaigns.updateIf(created._id, ['cancelled'], set, ['skipReason', 'completedAt']);
+  }
+  // A write carrying its send time: the store wakes the dispatcher for it (insertIfAbsent does not).
+  await deps.campaigns.updateIf(created._id, ['scheduled'], { sendAt: created.sendAt, updatedAt: now });
+  return created;
 }

@@ -25,12 +25,31 @@ export interface OpsState {
   quotaSince?: number;
   /** An alert post failed: retry pending alerts from this instant. */
   alertRetryAt?: number;
+  /** The last janitor housekeeping that left nothing over (`OpsStore.housekeep`). */
+  housekeptAt?: number;
+}
+
+/** The daily-quota pause in force at `now` (its end and errcode), or undefined: read by inline sends and admin views. */
+export function quotaPauseInForce(s: OpsState, now: number): { until: number; errCode?: number } | undefined {
+  if (s.quotaPausedUntil === undefined || s.quotaPausedUntil <= now) return undefined;
+  return s.quotaErrCode === undefined ? { until: s.quotaPausedUntil } : { until: s.quotaPausedUntil, errCode: s.quotaErrCode };
+}
+
+/** Housekeeping is due in a run: never done, or last done (with nothing left over) at least `everyMs` ago. */
+export function housekeepingDue(s: OpsState, now: number, everyMs: number): boolean {
+  return s.housekeptAt === undefined || now - s.housekeptAt >= everyMs;
 }
 
 export interface OpsStore {
   read(): Promise<OpsState>;
   /** Sets the pause unless a later one is already set (runs racing on the same error write once, harmlessly). */
   pauseForQuota(until: number, errCode: number, now: number): Promise<void>;
+  /**
+   * The janitor's housekeeping (a dispatcher run, at most once per `janitorMs`: `housekeepingDue`): purges that no write
+   * triggers — consent history past `consent.retentionDays`. One bounded page per run, idempotent; `housekeptAt` is
+   * recorded only when nothing is left over, so the next run takes the next page.
+   */
+  housekeep?(now: number): Promise<{ removed: number; more: boolean }>;
 }
 
 export interface Alert {

@@ -9,7 +9,7 @@ import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
 import { armDelaySec, armsNow, earliest } from './wake';
-import { ambiguousAlert, stuckAlert, type Alert } from './ops';
+import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { quietUntil } from './windows';
 
@@ -101,6 +101,10 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   const ops = deps.ops ? await deps.ops.read() : {};
   const pausedUntil = ops.quotaPausedUntil !== undefined && ops.quotaPausedUntil > start ? ops.quotaPausedUntil : undefined;
   if (deps.alerts && ops.alertRetryAt !== undefined && ops.alertRetryAt <= start) await deps.alerts.retry(start);
+  // Janitor housekeeping (consent retention), in the run the wake state forces every janitorMs: core/dispatch/ops.ts.
+  if (deps.ops?.housekeep && housekeepingDue(ops, start, config.janitorMs)) {
+    await deps.ops.housekeep(start).catch((err: unknown) => deps.log(`housekeeping failed (next run retries): ${err instanceof Error ? err.message : String(err)}`));
+  }
   const templates = new Map((await deps.templates.list()).map((t) => [t._id, t]));
   const view = new CampaignView(deps);
   await view.refresh(true);

@@ -6,6 +6,13 @@ import type { Clock, IdSource, SendRequest, WechatSender } from '../ports';
 import type { TemplateLookup } from '../template/registry';
 import type { RetryPolicy } from './backoff';
 import type { SettleDeliveries } from './settle';
+import type { OpsStore } from '../dispatch/ops';
+
+/**
+ * The daily-quota pause (the dispatcher's state document `ops_state/dispatch`, core/dispatch/ops.ts; adapters/ops.ts):
+ * read before an inline send reaches WeChat, and written when an inline send meets the quota error itself.
+ */
+export type QuotaPauseState = Pick<OpsStore, 'read' | 'pauseForQuota'>;
 
 /** A partial update of a delivery; `null` removes the field (e.g. a stale `reason` once a retry succeeds). */
 export type DeliveryPatch = { [K in keyof Delivery]?: Delivery[K] | null } & {
@@ -61,6 +68,8 @@ export interface SenderDeps {
   receipts?: ReceiptPort;
   /** Users whose main switch of subscription messages is off: not sent to (skipped `main_switch_off`). */
   switches?: MainSwitches;
+  /** While sending is paused for the daily quota, inline sends do not call WeChat (core/sending/send-now.ts). */
+  quota?: QuotaPauseState;
   /** Called once per WeChat attempt with the outcome (logging, metrics). */
   onOutcome?: (event: { deliveryId?: string; openid: string; templateId: string; errCode: number | null; reason: string; operator: string }) => void;
 }

@@ -12,7 +12,10 @@ import type { SendRequest } from '../ports';
 import type { RawValue } from '../template/normalise';
 import type { TemplateDoc } from '../template/registry';
 import { newDelivery } from '../delivery';
+import { quotaPauseInForce } from '../dispatch/ops';
+import { epochToLocal } from '../campaigns/schedule';
 import { DEFAULT_RETRY_POLICY } from './backoff';
+import { QUOTA_ZONE } from './quota';
 import { enqueue, prepareMessage } from './outbox';
 import { outcomeOf } from './outcomes';
 import { joinWaiting } from './receipts';
@@ -71,6 +74,25 @@ function noTokenError(detail: string): DomainError {
   );
 }
 
+/** Reason of an inline send held back by the quota pause and queued for the dispatcher (outbox fallback). */
+export const QUOTA_PAUSED_REASON = 'quota_paused';
+
+function quotaPausedError(p: { until: number; errCode?: number }): DomainError {
+  const code = p.errCode === undefined ? '' : ` (errcode ${p.errCode})`;
+  return new DomainError(
+    'QUOTA_PAUSED',
+    `paused for quota until ${epochToLocal(p.until, QUOTA_ZONE)} UTC+8${code}: the daily quota is used up and nothing was sent; sending resumes by itself at the reset`,
+    { until: p.until, errCode: p.errCode ?? null },
+  );
+}
+
+/** The message as a pending outbox delivery (`notify:<sourceType>:<sourceId>:<openid>`) for the dispatcher. */
+async function toOutbox(deps: SendingDeps, input: SendNowInput, data: Record<string, { value: string }>): Promise<SendNowResult> {
+  const plain = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.value]));
+  const q = await enqueue(deps, { ...input, key: `${input.sourceType}:${input.sourceId}`, data: plain, normalise: false });
+  return { deliveryId: q.deliveryId, status: q.status, grant: 'none', queued: true, duplicate: !q.created };
+}
+
 /** Longer than any sending function's timeout (config/functions.json: 20 s at most): a live send never loses it. */
 export const INLINE_LEASE_MS = 2 * 60_000;
 
@@ -83,11 +105,18 @@ export async function sendNow(
   const { template, data } = await prepareMessage(deps, input.templateId, input.data, input.normalise);
   if (!hasCloudCallToken(caller)) {
     if (!options.fallbackToOutbox) throw noTokenError(`SOURCE ${caller.source}`);
-    const plain = Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.value]));
-    const q = await enqueue(deps, { ...input, key: `${input.sourceType}:${input.sourceId}`, data: plain, normalise: false });
-    return { deliveryId: q.deliveryId, status: q.status, grant: 'none', queued: true, duplicate: !q.created };
+    return toOutbox(deps, input, data);
   }
   const now = deps.clock.now();
+  // [COMM-45009] [CB-QUOTA] The daily quota is used up: until it resets nothing reaches WeChat — the dispatcher claims
+  // nothing either (core/dispatch/run.ts). Checked here, the one path every inline send takes (test sends of the
+  // templates and campaigns functions, adapters/sender.ts sendMessage). With the outbox fallback the message waits,
+  // pending, for the dispatcher after the reset (same deterministic id: nothing lost, nothing sent twice).
+  const paused = deps.quota ? quotaPauseInForce(await deps.quota.read(), now) : undefined;
+  if (paused) {
+    if (!options.fallbackToOutbox) throw quotaPausedError(paused);
+    return { ...(await toOutbox(deps, input, data)), reason: QUOTA_PAUSED_REASON, retryAt: paused.until };
+  }
   // The claim token is also the lease owner: this invocation alone may settle the delivery while its lease lasts.
   const token = `i.${deps.ids.next()}`;
   const delivery: Delivery = { ...newDelivery({ ...input, data }, 'sending', now), leaseOwner: token, leaseUntil: now + INLINE_LEASE_MS, claimToken: token, claimedAt: now };
@@ -107,6 +136,8 @@ export async function sendNow(
     result = { ...rest, status: 'failed' };
   }
   await applySettlement({ grants: deps.holds, deliveries: deps.deliveries }, planSettlement([result], deps.clock.now(), { withMsgid: true }), token);
+  // This send met the quota error itself (the delivery waits, pending, until the reset): every sender pauses now.
+  if (result.quotaPauseUntil !== undefined && deps.quota) await deps.quota.pauseForQuota(result.quotaPauseUntil, result.errCode ?? 0, deps.clock.now());
   // The msgid is written now: a sent receipt that raced ahead of it joins here.
   if (deps.receipts && result.msgid) await joinWaiting(deps.receipts, [{ deliveryId: delivery._id, openid: delivery.openid, msgid: result.msgid }]);
   if (noToken && !options.fallbackToOutbox) throw noTokenError(`errcode ${result.errCode}`);

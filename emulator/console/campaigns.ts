@@ -2,7 +2,7 @@
 // `deliveries` collections as the functions write them; the emulator imports nothing from core/): deliveries by
 // status, sends over time by outcome, the rate and an ETA, all in virtual time.
 import type { DatabaseService, Doc } from '../contracts';
-import { OUTCOMES, type CampaignView } from './view';
+import { OUTCOMES, outcomeCounts, type CampaignView } from './view';
 
 export { OUTCOMES, type CampaignView } from './view';
 
@@ -75,6 +75,7 @@ function view(c: Doc, deliveries: Doc[], now: number): CampaignView {
     targeted: num(counters.targeted) ?? deliveries.length,
     deliveries: deliveries.length,
     byStatus,
+    counts: outcomeCounts(byStatus),
     ratePerSec: Math.round(ratePerSec * 100) / 100,
     etaMs: remaining > 0 && ratePerSec > 0 ? Math.round((remaining / ratePerSec) * 1000) : null,
     series,

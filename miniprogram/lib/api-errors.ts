@@ -1,10 +1,12 @@
 // Mini program lib (pure, no `wx`): the response envelope of every Tixing function, unwrapped into data or a typed
 // error that carries a Chinese message. Codes mirror core/envelope.ts ERROR_CODES (test/build/miniprogram-parity.ts keeps them in step).
 
+import { formatShanghai } from './time';
+
 export type ServerErrorCode =
   | 'INVALID_INPUT' | 'UNKNOWN_ACTION' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNKNOWN_TEMPLATE'
   | 'CONFLICT' | 'RATE_LIMITED' | 'NO_GRANT' | 'VALIDATION_FAILED' | 'MISSING_PERMISSION' | 'NO_CLOUD_CALL_TOKEN'
-  | 'INTERNAL' | 'MISSING_ACTION' | 'UNKNOWN_FIELD' | 'TOO_LARGE' | 'TOO_DEEP' | 'UNKNOWN_PAGE';
+  | 'INTERNAL' | 'MISSING_ACTION' | 'UNKNOWN_FIELD' | 'TOO_LARGE' | 'TOO_DEEP' | 'UNKNOWN_PAGE' | 'QUOTA_PAUSED';
 /**
  * Client-side codes: the call never reached the function (no network, the function is not deployed, it timed out),
  * or its answer was not an envelope.
@@ -27,6 +29,8 @@ export const ERROR_MESSAGES: Readonly<Record<ApiErrorCode, string>> = {
   // [OPENAPI-GUIDE] -604101: config.json permissions are cached ~10 minutes after upload.
   MISSING_PERMISSION: '云函数缺少云调用权限，请稍后再试或联系管理员',
   NO_CLOUD_CALL_TOKEN: '当前调用方式无法使用云调用',
+  // [COMM-45009] the daily quota resets at midnight Beijing time; the time itself comes in details.until (quotaText).
+  QUOTA_PAUSED: '配额已用完，北京时间零点后恢复',
   INTERNAL: '服务开小差了，请稍后再试',
   MISSING_ACTION: '暂不支持该操作，请更新小程序',
   UNKNOWN_FIELD: '提交的内容包含不支持的字段，请更新小程序',
@@ -48,7 +52,7 @@ export class ApiError extends Error {
   readonly serverMessage: string;
   readonly details: unknown;
   constructor(code: ApiErrorCode, serverMessage = '', details?: unknown) {
-    super(ERROR_MESSAGES[code]);
+    super((code === 'QUOTA_PAUSED' && quotaText(details)) || ERROR_MESSAGES[code]);
     this.name = 'ApiError';
     this.code = code;
     this.serverMessage = serverMessage;
@@ -57,6 +61,12 @@ export class ApiError extends Error {
   get retryable(): boolean {
     return RETRYABLE.has(this.code);
   }
+}
+
+/** QUOTA_PAUSED's details (`until`, epoch ms) → "配额已用完，2026-05-02 00:00 北京时间 恢复", or '' without a time. */
+export function quotaText(details: unknown): string {
+  const until = typeof details === 'object' && details !== null ? (details as { until?: unknown }).until : undefined;
+  return typeof until === 'number' && Number.isFinite(until) ? `配额已用完，${formatShanghai(until)} 北京时间 恢复` : '';
 }
 
 export function isApiError(e: unknown): e is ApiError {

@@ -105,7 +105,30 @@ export const SKIP_REASON_TEXT: Readonly<Record<string, string>> = {
   series_paused: '系列暂停期间，已跳过（不补发）',
   series_ended: '系列已结束，未发送',
   missed: '定时器延误，已跳过（不补发）',
+  series_edited: '系列已修改，此次改为按新规则发送',
 };
+
+/** campaigns.update's answer for a series (core/campaigns/series-actions.ts SeriesEditResult). */
+export interface SeriesEditAnswer {
+  updated: string[];
+  replaced: { from: string; to: string | null }[];
+  leftAlone: { id: string; status: string; why: string }[];
+}
+
+const occurrenceDay = (id: string): string => {
+  const key = id.slice(id.lastIndexOf('.') + 1);
+  return /^\d{8}/.test(key) ? `${key.slice(4, 6)}-${key.slice(6, 8)}` : id;
+};
+
+/** What an edit of a series did to its occurrences, as the editor shows it after saving ('' when nothing to say). */
+export function seriesEditText(a: SeriesEditAnswer | undefined): string {
+  if (!a) return '';
+  const parts: string[] = [];
+  if (a.updated.length) parts.push(`已同步到未开始的 ${a.updated.length} 次发送（${a.updated.map(occurrenceDay).join('、')}）`);
+  for (const r of a.replaced) parts.push(`${occurrenceDay(r.from)} 不再发送，${r.to ? `改为 ${occurrenceDay(r.to)}` : '新规则下没有下一次'}`);
+  if (a.leftAlone.length) parts.push(`${a.leftAlone.map((x) => occurrenceDay(x.id)).join('、')} 正在发送，保持原内容`);
+  return parts.join('；');
+}
 
 export interface OccurrenceRow { id: string; when: string; statusText: string; countsText: string }
 

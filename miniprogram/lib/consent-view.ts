@@ -39,3 +39,10 @@ export function deletionText(r: DeletionReceipt): string {
     .map(([c, n]) => `${COLLECTION[c] ?? c} ${n} 条`);
   return `共删除 ${r.total} 条：${parts.join('、')}。删除时间 ${formatShanghai(r.at)}（北京时间）。`;
 }
+
+/** The admin page's openid check (the same rule as the subscriptions function's: 1–64 of A–Z a–z 0–9 _ -), in Chinese. */
+export function openidProblem(openid: string): string {
+  if (!openid) return '请输入用户的 openid';
+  if (openid.length > 64 || !/^[A-Za-z0-9_-]+$/.test(openid)) return 'openid 只能包含字母、数字、下划线和短横线，最长 64 个字符';
+  return '';
+}

@@ -39,6 +39,7 @@ export const REASON_TEXT: Readonly<Record<string, string>> = {
   concurrent_send: '同时发给同一用户',
   rate_limited: '发送太频繁',
   daily_quota: '今日发送额度已用完',
+  quota_paused: '配额已用完，暂停发送至北京时间零点',
   missing_permission: '云函数缺少发送权限',
   no_cloud_call_token: '当前调用方式无法发送',
   timeout: '微信响应超时',

@@ -190,4 +190,4 @@ export interface AnalyticsResponse {
 }
 
 /** One result of campaigns.testSend (core/campaigns/ports.ts TestSendResult). */
-export interface TestSendResult { openid: string; nickname?: string; outcome: string; errCode?: number; deliveryId: string }
+export interface TestSendResult { openid: string; nickname?: string; outcome: string; errCode?: number; deliveryId?: string }

@@ -155,7 +155,7 @@ export function analyticsLines(a: Analytics, zone: string): string[] {
 /** `campaigns analytics <id>`: the funnel, CTR, sends per hour and grant conversion, from aggregations. */
 export async function analyticsCommand(database: Database, out: Out, id: string, opts: { json?: boolean }): Promise<void> {
   const c = await loadCampaign(database, id);
-  const a = await readAnalytics(createAnalyticsSource(() => database), { sourceType: 'campaign', sourceId: id }, c.templateId);
+  const a = await readAnalytics(createAnalyticsSource(() => database), { sourceType: 'campaign', sourceId: id }, c.zone, c.templateId);
   if (opts.json) return out(JSON.stringify({ ...a, zone: c.zone, status: c.status }, null, 2));
   out(`${c.name}  (${c._id})  ${c.status}`);
   for (const l of analyticsLines(a, c.zone)) out(l);
@@ -166,7 +166,7 @@ export async function analyticsCommand(database: Database, out: Out, id: string,
  * `sourceType: 'notify'`, `sourceId` = the key): outcomes, funnel, and the first recipients with their status.
  */
 export async function notifyStatusCommand(database: Database, out: Out, key: string, opts: { json?: boolean; zone: string; limit?: number }): Promise<void> {
-  const a = await readAnalytics(createAnalyticsSource(() => database), { sourceType: 'notify', sourceId: key });
+  const a = await readAnalytics(createAnalyticsSource(() => database), { sourceType: 'notify', sourceId: key }, opts.zone);
   const targeted = a.funnel[0]?.n ?? 0;
   if (targeted === 0) throw new CliError(`no notify deliveries with key ${JSON.stringify(key)}`);
   const limit = Math.min(opts.limit ?? 20, 1000);

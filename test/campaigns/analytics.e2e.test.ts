@@ -88,6 +88,16 @@ describe('campaigns.analytics (emulator)', () => {
     expect(big.data.sendsPerHour).toEqual([{ hour: H0, n: 500 }, { hour: H0 + HOUR, n: 500 }, { hour: H0 + 2 * HOUR, n: 500 }]);
   });
 
+  it('sends per hour are local hours of the campaign\'s zone, also with a half-hour offset (Asia/Kolkata +05:30)', async () => {
+    h.emu.db.insert('campaigns', [{ _id: 'c-in', name: 'Kolkata', templateId: T, data: {}, audience: { kind: 'all' }, zone: 'Asia/Kolkata', status: 'completed', counters: {}, createdAt: TEST_START, updatedAt: TEST_START }]);
+    // 01:00Z, 01:20Z and 01:29Z are 06:30, 06:50 and 06:59 in Kolkata; 01:40Z is 07:10 — two local hours, one UTC hour.
+    const minutes = [0, 20, 29, 40];
+    h.emu.db.insert('deliveries', minutes.map((m) => delivery('campaign', 'c-in', `o-in-${m}`, 'sent', { sentAt: H0 + m * 60_000 })));
+    const r = await admin(h.emu, { action: 'analytics', id: 'c-in' });
+    expect(r.data.zone).toBe('Asia/Kolkata');
+    expect(r.data.sendsPerHour).toEqual([{ hour: H0 - HOUR / 2, n: 3 }, { hour: H0 + HOUR / 2, n: 1 }]);
+  });
+
   it('admins only; one of id / notifyKey; no $-keys', async () => {
     expect(await h.emu.call<Env>('campaigns', 'o-alice', { action: 'analytics', id: 'c-a' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await admin(h.emu, { action: 'analytics', id: 'c-a', notifyKey: 'k-1' })).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });

@@ -65,7 +65,7 @@ export function makeFakes(): Fakes {
       groups: async () => groups,
       receipts: async () => ({ delivered: 0, failed: 0 }),
       opened: async () => 4,
-      sendsPerHour: async () => [],
+      sendsPerQuarter: async () => [],
       placements: async () => [],
     },
     audience: { count: async () => audience },

@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser } from '../support/browser';
 import cloud from 'wx-server-sdk';
 import { useEmulator, withSdkEnv } from '../support/emulator';
+import { OUTCOME_LABELS, OUTCOMES } from '../../core/outcomes';
 
 // Functions passed to page.waitForFunction run in the page, where `document` exists (this file is typed for node).
 declare const document: any;
@@ -136,8 +137,14 @@ describe('Campaigns', () => {
     await card.waitFor();
     expect(await card.locator('h2').textContent()).toContain('周末读书会');
     await page.waitForFunction((id) => document.querySelector(`section[data-campaign="${id}"] [data-testid="status"]`)?.textContent === 'completed', campaignId);
-    expect(await card.locator('[data-status="sent"]').textContent()).toBe('3');
-    expect(await card.locator('[data-status="pending"]').textContent()).toBe('0');
+    expect(await card.locator('[data-outcome="sent"]').textContent()).toBe('3');
+    expect(await card.locator('[data-outcome="pending"]').textContent()).toBe('0');
+    // The counts read the outcome vocabulary of the CLI and the pages (core/outcomes.ts), in its order: no raw
+    // `sending` count beside `pending`.
+    expect(await card.locator('dl.counters dd[data-outcome]').evaluateAll((els) => els.map((e) => e.getAttribute('data-outcome')))).toEqual([...OUTCOMES]);
+    const terms = await card.locator('dl.counters dt').allTextContents();
+    expect(terms).toEqual(['Targeted', ...OUTCOMES.map((o) => OUTCOME_LABELS[o].en), 'Rate', 'ETA']);
+    expect(await card.locator('[data-status]').count()).toBe(0);
     expect(await card.locator('[data-testid="targeted"]').textContent()).toBe('3');
     expect(await card.locator('[data-testid="eta"]').textContent()).toBe('done');
     expect(await card.locator('[data-testid="rate"]').textContent()).toMatch(/^\d+(\.\d+)? \/ s$/);
@@ -164,7 +171,7 @@ describe('Campaigns', () => {
     await status('scheduled');
     await emu.advance(3 * 3600_000);
     await status('completed');
-    expect(await page.textContent(`section[data-campaign="${id}"] [data-status="sent"]`)).toBe('1');
+    expect(await page.textContent(`section[data-campaign="${id}"] [data-outcome="sent"]`)).toBe('1');
     expect(emu.inbox('o-dave').map((m) => m.rendered)).toEqual([expect.stringContaining('读书会第二期')]);
   }, 60_000);
 });

@@ -412,6 +412,24 @@ describe('pages/admin/campaign-edit — rough edges', () => {
     expect(text).not.toContain('no_grant');
   });
 
+  it('a test send while sending is paused for the daily quota says when it resumes (QUOTA_PAUSED), in Chinese', async () => {
+    const base = camp.handler;
+    const until = Date.UTC(2026, 4, 1, 16, 0); // 2026-05-02 00:00 Beijing time
+    wx.handlers['campaigns'] = (d) => d['action'] === 'testSend'
+      ? { ok: false, error: { code: 'QUOTA_PAUSED', message: 'paused for quota until 2026-05-02 00:00 UTC+8', details: { until, errCode: 45009 } } }
+      : base(d);
+    const page = await open();
+    change(page, '#template', 1);
+    await waitFor(() => page.data['fields'].length === 2, 'fields');
+    type(page, '#name', '申请结果');
+    type(page, '#field-enum1', '已通过');
+    type(page, '#field-name2', '张三');
+    await tap(page, '#test-send');
+    await waitFor(() => wx.showModal.mock.calls.some((c) => c[0].title === '测试发送失败'), 'alert');
+    const shown = wx.showModal.mock.calls.find((c) => c[0].title === '测试发送失败')![0];
+    expect(shown.content).toBe('配额已用完，2026-05-02 00:00 北京时间 恢复');
+  });
+
   it('one field is called 活动名称 (the template keyword); the campaign\'s own name is labelled differently', async () => {
     const page = await open();
     change(page, '#template', 0);

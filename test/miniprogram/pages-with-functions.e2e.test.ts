@@ -244,3 +244,27 @@ describe('admin pages against the real templates / campaigns', () => {
     expect(results.filter((r) => r.name === 'templates' || r.name === 'campaigns').every((r) => r.result['error']?.code === 'FORBIDDEN')).toBe(true);
   });
 });
+
+describe('pages/admin/consent against the real subscriptions function', () => {
+  it('an admin reads a user\'s recorded consent; a non-admin is refused, nothing shown', async () => {
+    expect(await emu.requestSubscribe('o-carol', [REMINDER], { [REMINDER]: 'accept' })).toMatchObject({ ok: true });
+    ok(await emu.call('subscriptions', 'o-carol', {
+      action: 'record', requestId: 'seed-o-carol-1-abcdef', placement: { page: 'pages/events/events', button: 'remind' },
+      tmplIds: [REMINDER], result: { [REMINDER]: 'accept' },
+    }));
+    user.openid = 'o-admin';
+    const page = mount('pages/admin/consent/consent');
+    page.instance['onLoad']({ openid: 'o-carol' });
+    await waitFor(() => page.data['rows'].length === 1, 'history row', W);
+    expect(textOf(page)).toContain('o-carol 的授权记录');
+    expect(textOf(page)).toContain('活动开始提醒：同意（小程序内）');
+
+    user.openid = 'o-carol'; // not an admin: may read only their own history, from 我的订阅
+    const refused = mount('pages/admin/consent/consent');
+    refused.instance['onLoad']({ openid: 'o-alice' });
+    await waitFor(() => !!refused.data['error'], 'refused', W);
+    expect(textOf(node(refused, '#error'))).toBe('没有权限执行此操作');
+    expect(refused.data['rows']).toEqual([]);
+    expect(results.filter((r) => r.name === 'subscriptions' && r.action === 'userHistory').map((r) => r.result['error']?.code ?? 'ok')).toEqual(['ok', 'FORBIDDEN']);
+  });
+});

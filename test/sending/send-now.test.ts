@@ -179,3 +179,68 @@ describe('testSend and preview', () => {
     expect(wechat.requests).toHaveLength(0);
   });
 });
+
+describe('inline sends and the daily-quota pause', () => {
+  const MIDNIGHT = Date.UTC(2025, 0, 15, 16, 0, 0); // 2025-01-16 00:00 Beijing time, the reset after T0
+  /** The dispatcher's state document, in memory (core/dispatch/ops.ts OpsStore read / pauseForQuota). */
+  function pauseState(initial: { quotaPausedUntil?: number; quotaErrCode?: number } = {}) {
+    let s = { ...initial };
+    return {
+      get: () => s,
+      port: {
+        read: async () => s,
+        pauseForQuota: async (until: number, errCode: number, now: number) => {
+          if (s.quotaPausedUntil === undefined || s.quotaPausedUntil < until) s = { quotaPausedUntil: until, quotaErrCode: errCode, quotaSince: now } as typeof s;
+        },
+      },
+    };
+  }
+
+  it('while paused an inline send never reaches WeChat: QUOTA_PAUSED with the reset time, nothing written or reserved', async () => {
+    const { deps, ledger, wechat, deliveries } = makeDeps();
+    ledger.set('o-alice', 'TPL_EVENT_REMINDER', 1);
+    deps.quota = pauseState({ quotaPausedUntil: MIDNIGHT, quotaErrCode: 45009 }).port;
+    const err = await sendNow(deps, CLIENT, input()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainError);
+    expect(err).toMatchObject({ code: 'QUOTA_PAUSED', details: { until: MIDNIGHT, errCode: 45009 } });
+    expect((err as Error).message).toContain('paused for quota until 2025-01-16 00:00 UTC+8 (errcode 45009)');
+    expect(wechat.requests).toHaveLength(0);
+    expect(deliveries.docs.size).toBe(0);
+    expect(await ledger.remaining('o-alice', 'TPL_EVENT_REMINDER')).toBe(1);
+    // A test send (admin, whitelist) takes the same path and answers the same code.
+    await expect(testSend(deps, CLIENT, { templateId: 'TPL_EVENT_REMINDER', data: EVENT_DATA })).rejects.toMatchObject({ code: 'QUOTA_PAUSED' });
+    expect(wechat.requests).toHaveLength(0);
+  });
+
+  it('with the outbox fallback the message waits, pending, for the dispatcher after the reset; a retry queues nothing twice', async () => {
+    const { deps, wechat, deliveries } = makeDeps();
+    deps.quota = pauseState({ quotaPausedUntil: MIDNIGHT, quotaErrCode: 45009 }).port;
+    const q = await sendNow(deps, CLIENT, input(), { fallbackToOutbox: true });
+    expect(q).toMatchObject({ deliveryId: 'notify:test:s1:o-alice', status: 'pending', queued: true, reason: 'quota_paused', retryAt: MIDNIGHT, grant: 'none', duplicate: false });
+    expect(deliveries.docs.get(q.deliveryId)).toMatchObject({ status: 'pending', attempts: 0 });
+    expect(await sendNow(deps, CLIENT, input(), { fallbackToOutbox: true })).toMatchObject({ deliveryId: q.deliveryId, duplicate: true });
+    expect(deliveries.docs.size).toBe(1);
+    expect(wechat.requests).toHaveLength(0);
+  });
+
+  it('a pause that ended holds nothing back', async () => {
+    const { deps, ledger, wechat, clock } = makeDeps();
+    ledger.set('o-alice', 'TPL_EVENT_REMINDER', 1);
+    deps.quota = pauseState({ quotaPausedUntil: T0 + 1000, quotaErrCode: 45009 }).port;
+    clock.advance(1000);
+    expect(await sendNow(deps, CLIENT, input())).toMatchObject({ status: 'sent' });
+    expect(wechat.requests).toHaveLength(1);
+  });
+
+  it('an inline send that meets 45009 itself pauses every sender: the next inline send does not call WeChat', async () => {
+    const { deps, ledger, wechat } = makeDeps([wxError(45009, 'reach max api daily quota limit')]);
+    ledger.set('o-alice', 'TPL_EVENT_REMINDER', 2);
+    const state = pauseState();
+    deps.quota = state.port;
+    const first = await sendNow(deps, CLIENT, input());
+    expect(first).toMatchObject({ status: 'pending', reason: 'daily_quota', queued: true, grant: 'refunded', retryAt: MIDNIGHT });
+    expect(state.get()).toMatchObject({ quotaPausedUntil: MIDNIGHT, quotaErrCode: 45009 });
+    await expect(sendNow(deps, CLIENT, input({ sourceId: 's2' }))).rejects.toMatchObject({ code: 'QUOTA_PAUSED' });
+    expect(wechat.requests).toHaveLength(1);
+  });
+});

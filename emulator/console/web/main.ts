@@ -5,7 +5,10 @@ import htm from 'htm';
 import { h, render } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
-import { OUTCOME_LABELS, OUTCOMES, type CampaignView } from '../view';
+import { OUTCOME_LABELS, OUTCOMES, type CampaignView, type OutcomeName } from '../view';
+
+/** The outcome vocabulary in its order (emulator/console/view.ts, a copy of core/outcomes.ts). */
+const OUTCOME_NAMES = Object.keys(OUTCOME_LABELS) as OutcomeName[];
 
 const html = htm.bind(h);
 
@@ -762,9 +765,9 @@ function CampaignsPanel() {
         <div class="progress"><div style=${`width:${pct}%`}></div></div>
         <dl class="counters inline">
           <dt>Targeted</dt><dd data-testid="targeted">${c.targeted}</dd>
-          ${['pending', 'sending', ...OUTCOMES, 'cancelled'].map((s) => html`<dt>${s}</dt><dd data-status=${s}>${c.byStatus[s] ?? 0}</dd>`)}
+          ${OUTCOME_NAMES.map((o) => html`<dt>${OUTCOME_LABELS[o]}</dt><dd data-outcome=${o}>${c.counts[o]}</dd>`)}
           <dt>Rate</dt><dd data-testid="rate">${c.ratePerSec} / s</dd>
-          <dt>ETA</dt><dd data-testid="eta">${c.etaMs === null ? (c.byStatus.pending || c.byStatus.sending ? '–' : 'done') : fmtDuration(c.etaMs)}</dd>
+          <dt>ETA</dt><dd data-testid="eta">${c.etaMs === null ? (c.counts.pending ? '–' : 'done') : fmtDuration(c.etaMs)}</dd>
         </dl>
         <h4>Sends over time by outcome (cumulative, virtual time UTC+8)</h4>
         ${c.series.t.length ? html`<${SendsChart} series=${c.series} />` : html`<p class="hint">Nothing sent yet.</p>`}

@@ -10,7 +10,7 @@ import {
 import { choiceIndex, LANG_CHOICES, STATE_CHOICES } from '../../../lib/campaign-options';
 import { zoneText } from '../../../lib/campaign-view';
 import { testSendLine } from '../../../lib/outcomes';
-import { REPEAT_CHOICES, repeatIndex } from '../../../lib/campaign-repeat';
+import { REPEAT_CHOICES, repeatIndex, seriesEditText, type SeriesEditAnswer } from '../../../lib/campaign-repeat';
 import { shanghaiParts, ZONE } from '../../../lib/time';
 import { debounce } from '../../../lib/timers';
 import type { AudiencePreview, PreviewResponse, TemplateView, TestSendResult } from '../../../lib/types';
@@ -43,6 +43,7 @@ Component({
     problems: [] as string[],
     audience: null as AudiencePreview | null,
     testResult: '',
+    seriesNote: '',
     saving: false,
     zone: ZONE,
     zoneText: `${zoneText(ZONE)} ${ZONE}`,
@@ -149,8 +150,11 @@ Component({
       this.setData({ saving: true });
       try {
         let id = this.data.id;
-        if (id) await call('campaigns', 'update', { id, patch: updatePatch(this.data.form, tpl) });
-        else id = (await call<{ id: string }>('campaigns', 'create', createPayload(this.data.form, tpl))).id;
+        if (id) {
+          const r = await call<{ occurrences?: SeriesEditAnswer }>('campaigns', 'update', { id, patch: updatePatch(this.data.form, tpl) });
+          // A scheduled series: the edit reached its occurrences that had not started (or not: say which).
+          this.setData({ seriesNote: seriesEditText(r.occurrences) });
+        } else id = (await call<{ id: string }>('campaigns', 'create', createPayload(this.data.form, tpl))).id;
         this.setData({ id });
         return id;
       } catch (e) {

@@ -65,5 +65,8 @@ Component({
     onTemplates() {
       wx.navigateTo({ url: '/pages/admin/templates/templates' });
     },
+    onConsent() {
+      wx.navigateTo({ url: '/pages/admin/consent/consent' });
+    },
   },
 });
