@@ -3,7 +3,6 @@
 // range is a contiguous run of a sorted array; anything else (arrays, objects, NaN, BSON values) is "odd".
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
-import { SortedList } from './sorted-list';
 
 /** A scalar index key: rank (mingo's type order) and value (a Date as its time, null for null/missing). */
 export interface Key {
@@ -56,15 +55,4 @@ export function valueAt(doc: Doc, path: string): unknown {
     cur = cur[seg];
   }
   return cur;
-}
-
-/** Merges ascending lists of distinct numbers into one ascending sequence (one list is returned as it is). */
-export function mergeSorted(lists: readonly (readonly number[] | SortedList<number>)[]): Iterable<number> {
-  const len = (l: readonly number[] | SortedList<number>): number => (l instanceof SortedList ? l.size : l.length);
-  const nonEmpty = lists.filter((l) => len(l));
-  if (nonEmpty.length <= 1) return nonEmpty[0] ?? [];
-  const all = new Float64Array(nonEmpty.reduce((n, l) => n + len(l), 0));
-  let i = 0;
-  for (const l of nonEmpty) for (const n of l) all[i++] = n;
-  return all.sort();
 }

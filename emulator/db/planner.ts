@@ -5,13 +5,14 @@
 // natural order — exactly mingo's stable $sort (pipeline/sort.js: groupBy, sort keys, reverse for -1).
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
-import { cmpKey, keyOf, mergeSorted, bucketName, type Key } from './keys';
+import { cmpKey, keyOf, bucketName, type Key } from './keys';
 import { ODD_BUCKET, type Bucket, type CollectionIndexes, type Entry, type SecondaryIndex, type SecondaryIndexes } from './secondary';
 import type { SortedList } from './sorted-list';
 import type { IdKey } from './store';
 
 type Op = '$gt' | '$gte' | '$lt' | '$lte';
-type Constraint = { in: Key[] } | { op: Op; k: Key };
+/** `notIn` ($ne, $nin): usable on an index's first key only — every bucket but those values' (as MongoDB scans the two ranges around a value). */
+type Constraint = { in: Key[] } | { op: Op; k: Key } | { notIn: Key[] };
 type Interval = [number, number];
 
 export interface Planned {
@@ -59,12 +60,18 @@ function collect(query: Doc, out: Map<string, Constraint[]>): void {
       } else if (RANGE.has(op)) {
         const k = queryKey(arg);
         if (k && k.r !== 2) list.push({ op: op as Op, k });
+      } else if (op === '$ne' || (op === '$nin' && Array.isArray(arg))) {
+        // A document whose value is one of these (a scalar, so in that value's bucket) cannot match; every other
+        // bucket, the odd one (arrays) included, stays a candidate and mingo decides.
+        const keys = (op === '$ne' ? [arg] : (arg as unknown[])).map(queryKey);
+        if (keys.every((k): k is Key => k !== undefined)) list.push({ notIn: keys });
       }
     }
   }
 }
 
 function intervals(arr: SortedList<Entry>, c: Constraint): Interval[] {
+  if ('notIn' in c) return [[0, arr.size]]; // not narrowed on a second key
   if ('in' in c) {
     return [...c.in].sort(cmpKey)
       .map((k): Interval => [arr.firstWhere((e) => cmpKey(e.k, k) >= 0), arr.firstWhere((e) => cmpKey(e.k, k) > 0)])
@@ -101,8 +108,12 @@ function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan
   let best: IxPlan | undefined;
   const seconds = ix.second === undefined ? [] : conds.get(ix.second) ?? [];
   for (const c of conds.get(ix.first) ?? []) {
-    if (!('in' in c)) continue;
-    const buckets = [...c.in.map(bucketName), ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
+    let buckets: Bucket[];
+    if ('in' in c) buckets = [...c.in.map(bucketName), ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
+    else if ('notIn' in c) {
+      const out = new Set(c.notIn.map(bucketName));
+      buckets = [...ix.buckets].filter(([name]) => !out.has(name)).map(([, b]) => b);
+    } else continue;
     const parts = buckets.map((bucket): Part => {
       if (!seconds.length) return { bucket, ivs: undefined, size: bucket.seqs.size };
       let ivs: Interval[] = [[0, bucket.sorted.size]];
@@ -115,16 +126,66 @@ function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan
   return best;
 }
 
-/** Ascending sequence numbers of a plan's candidates (natural order). */
+/** The sequence numbers of entries [a, b) of a bucket's sorted list. */
+function* seqsOf(arr: SortedList<Entry>, a: number, b: number): Generator<number> {
+  for (const e of arr.values(a, b)) yield e.seq;
+}
+
+/**
+ * Ascending sequence numbers of a plan's candidates (natural order), produced lazily so a query with a limit stops
+ * early. Entries of one second-key value are already in natural order (the list sorts by key, then seq): such an
+ * interval is streamed as it is — a campaign's `pending` deliveries are found without walking past its sent ones.
+ * A range over several values is collected and sorted, unless it covers most of the bucket (then the bucket's own
+ * natural order is walked and mingo filters).
+ */
 function naturalSeqs(plan: IxPlan): Iterable<number> {
-  return mergeSorted(plan.parts.map(({ bucket, ivs, size }) => {
-    if (!ivs || size * 2 >= bucket.seqs.size) return bucket.seqs; // most of the bucket: skip the sort
-    const seqs = new Float64Array(size);
-    let i = 0;
-    for (const [a, b] of ivs) for (const e of bucket.sorted.values(a, b)) seqs[i++] = e.seq;
-    for (const s of bucket.odd) seqs[i++] = s;
-    return Array.from(seqs.sort());
-  }));
+  const streams: Iterable<number>[] = [];
+  for (const { bucket, ivs } of plan.parts) {
+    if (!ivs) {
+      streams.push(bucket.seqs);
+      continue;
+    }
+    const single = (iv: Interval): boolean => {
+      const first = bucket.sorted.at(iv[0]);
+      const last = bucket.sorted.at(iv[1] - 1);
+      return !!first && !!last && cmpKey(first.k, last.k) === 0;
+    };
+    const ranges = ivs.filter((iv) => !single(iv));
+    const rangeSize = ranges.reduce((n, [a, b]) => n + b - a, 0);
+    if (rangeSize * 2 >= bucket.seqs.size) {
+      streams.push(bucket.seqs); // most of the bucket: skip the sort
+      continue;
+    }
+    for (const iv of ivs) if (!ranges.includes(iv)) streams.push(seqsOf(bucket.sorted, iv[0], iv[1]));
+    if (ranges.length) {
+      const seqs = new Float64Array(rangeSize);
+      let i = 0;
+      for (const [a, b] of ranges) for (const e of bucket.sorted.values(a, b)) seqs[i++] = e.seq;
+      streams.push(seqs.sort());
+    }
+    if (bucket.odd.size) streams.push(bucket.odd);
+  }
+  return mergeAscending(streams);
+}
+
+/** Merges ascending, disjoint streams into one ascending stream, lazily. */
+function* mergeAscending(streams: Iterable<number>[]): Generator<number> {
+  if (streams.length === 1) {
+    yield* streams[0] as Iterable<number>;
+    return;
+  }
+  const its = streams.map((s) => s[Symbol.iterator]());
+  const heads = its.map((it) => it.next());
+  for (;;) {
+    let min = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i] as IteratorResult<number>;
+      if (!h.done && (min < 0 || h.value < (heads[min] as IteratorYieldResult<number>).value)) min = i;
+    }
+    if (min < 0) return;
+    yield (heads[min] as IteratorYieldResult<number>).value;
+    heads[min] = (its[min] as Iterator<number>).next();
+  }
 }
 
 /** Entries of one interval in mingo's sort order: by value (groups reversed for desc), natural order within a group. */

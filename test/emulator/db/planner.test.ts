@@ -32,10 +32,12 @@ const rangeCond = fc.oneof(
   fc.tuple(fc.constantFrom('$gt', '$gte', '$lt', '$lte'), scalar).map(([op, v]) => ({ [op]: v })),
   fc.tuple(fc.constantFrom('$gt', '$gte'), scalar, fc.constantFrom('$lt', '$lte'), scalar).map(([o1, v1, o2, v2]) => ({ [o1]: v1, [o2]: v2 })),
 );
-const cond = fc.oneof(eqCond, rangeCond, scalar.map(($ne) => ({ $ne })), fc.boolean().map(($exists) => ({ $exists })));
+/** $ne / $nin: the planner uses them on an index's first key (every bucket but those values'). */
+const neCond = fc.oneof(scalar.map(($ne) => ({ $ne })), fc.array(scalar, { minLength: 1, maxLength: 3 }).map(($nin) => ({ $nin })));
+const cond = fc.oneof(eqCond, rangeCond, neCond, fc.boolean().map(($exists) => ({ $exists })));
 /** Mostly an equality on an index's first key and a condition on its second key, plus random other conditions. */
 const where = fc.tuple(
-  fc.option(fc.tuple(fc.constantFrom('a', 's', 't'), eqCond), { nil: undefined, freq: 4 }),
+  fc.option(fc.tuple(fc.constantFrom('a', 's', 't'), fc.oneof({ weight: 3, arbitrary: eqCond }, { weight: 1, arbitrary: neCond })), { nil: undefined, freq: 4 }),
   fc.option(fc.tuple(fc.constantFrom('b', 'n'), fc.oneof(rangeCond, eqCond)), { nil: undefined, freq: 2 }),
   fc.dictionary(fc.constantFrom(...FIELDS), cond, { maxKeys: 2 }),
   fc.boolean(),
