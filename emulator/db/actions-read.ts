@@ -22,6 +22,11 @@ interface Source {
   ordered: boolean;
   /** True when the candidates came from a secondary index (they may be fewer than a scan would test). */
   planned: boolean;
+  /**
+   * What is left to test on the candidates: the query without its `_id` condition when the candidates are exactly
+   * the documents of the listed ids (a bulk update by 100 ids then tests no 100-element `$in` per document).
+   */
+  residual?: Doc;
 }
 
 /** Committed documents `query` can match: `_id` lookups, else a secondary-index plan, else every document. */
@@ -32,7 +37,10 @@ export function committed(db: DbContext, coll: string, docs: ReadonlyMap<IdKey, 
     return { docs: d ? [d] : [], ordered: false, planned: false };
   }
   const ids = idCandidates(query);
-  if (ids) return { docs: ids.map((id) => docs.get(idKey(id))).filter((d): d is Doc => d !== undefined), ordered: false, planned: false };
+  if (ids) {
+    const { _id: _ignored, ...residual } = query;
+    return { docs: ids.map((id) => docs.get(idKey(id))).filter((d): d is Doc => d !== undefined), ordered: false, planned: false, residual };
+  }
   const plan = planQuery(db.secondary, coll, docs, query, order);
   if (plan) return { docs: plan.docs, ordered: plan.ordered, planned: true };
   return { docs: docs.values(), ordered: false, planned: false };

@@ -104,11 +104,17 @@ function modifySpec(db: DbContext, p: Params, forceSingle = false): ModifySpec {
  */
 type Modified = { matched: number; after: Doc[]; upsertId: unknown };
 
+/** The committed documents a write's query selects (all of them, or the first when not `multi`). */
+function targetsOf(db: DbContext, coll: string, base: ReturnType<typeof existing>, query: Doc, multi: boolean): Doc[] {
+  const src = committed(db, coll, base, query);
+  return matchDocs(src.docs, src.residual ?? query, multi ? Infinity : 1);
+}
+
 function modify(db: DbContext, s: ModifySpec): Promise<Modified> {
   return untilUnlocked<Modified>(db, () => {
     const base = existing(db, s.coll);
     const ex = exactId(s.query);
-    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(committed(db, s.coll, base, s.query).docs, s.query, s.multi ? Infinity : 1);
+    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : targetsOf(db, s.coll, base, s.query, s.multi);
     const upsertId = !targets.length && s.upsert ? (ex ? ex.id : newId()) : undefined;
     const keys = targets.map((d) => idKey(d._id));
     if (upsertId !== undefined) keys.push(idKey(upsertId));
@@ -169,7 +175,7 @@ export async function removeDocument(db: DbContext, p: Params): Promise<unknown>
   return untilUnlocked(db, () => {
     const base = existing(db, coll);
     const ex = exactId(query);
-    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : matchDocs(committed(db, coll, base, query).docs, query, multi ? Infinity : 1);
+    const targets = ex ? [base.get(idKey(ex.id))].filter(isPlainObject) : targetsOf(db, coll, base, query, multi);
     const keys = targets.map((d) => idKey(d._id));
     const blockedBy = db.txs.blocker(coll, keys);
     if (blockedBy) return { blockedBy };
