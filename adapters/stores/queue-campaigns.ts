@@ -46,9 +46,10 @@ export function createCampaignQueue(): CampaignQueue {
       // (a campaign completes only when none of its deliveries is open), so a late bump would count them twice.
       if (Object.keys(counters).length) await coll().where({ _id: id, status: _().neq('completed') }).update({ data: { counters, updatedAt: now } });
     },
-    async openCount(id) {
-      const res = await db().collection('deliveries').where({ sourceId: id, sourceType: 'campaign', status: _().in(['pending', 'sending']) }).count();
-      return res.total;
+    async hasOpen(id) {
+      // One document is enough to know: a count would read every open delivery of a big campaign, at the end of every run.
+      const res = await db().collection('deliveries').where({ sourceId: id, sourceType: 'campaign', status: _().in(['pending', 'sending']) }).limit(1).field({ _id: true }).get();
+      return res.data.length > 0;
     },
     async exactCounters(id) {
       const res = await db().collection('deliveries').aggregate().match({ sourceId: id, sourceType: 'campaign' }).group({ _id: '$status', n: { $sum: 1 } }).end();
@@ -74,11 +75,11 @@ export function createCampaignQueue(): CampaignQueue {
       const res = await coll().where({ _id: id, status: 'running' }).update({ data: { status: 'quarantined', quarantineReason: reason, updatedAt: now } });
       return res.stats.updated > 0;
     },
-    async overdueCount(id, before) {
+    async hasOverdue(id, before) {
       const c = _();
       const overdue = c.or([{ status: 'pending', nextAttemptAt: c.lt(before) }, { status: 'sending', claimedAt: c.lt(before) }]);
-      const res = await db().collection('deliveries').where(c.and([{ sourceId: id, sourceType: 'campaign' }, overdue]) as unknown as Doc).count();
-      return res.total;
+      const res = await db().collection('deliveries').where(c.and([{ sourceId: id, sourceType: 'campaign' }, overdue]) as unknown as Doc).limit(1).field({ _id: true }).get();
+      return res.data.length > 0;
     },
     async get(id) {
       const res = await coll().doc(id).get();

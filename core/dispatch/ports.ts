@@ -28,10 +28,10 @@ export interface CampaignQueue {
   advanceCursor(id: string, owner: string, cursor: { after: string | null; done: boolean }, targeted: number, now: number): Promise<boolean>;
   /** Adds to the campaign's counters, unless it is completed (its counters are exact then). */
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;
-  /** Deliveries of the campaign still `pending` or `sending`. */
-  openCount(id: string): Promise<number>;
-  /** Deliveries of the campaign overdue since `before`: pending and due then, or sending since then (claimed before it). */
-  overdueCount(id: string, before: number): Promise<number>;
+  /** Whether a delivery of the campaign is still `pending` or `sending` (one read of at most one document, not a count). */
+  hasOpen(id: string): Promise<boolean>;
+  /** Whether a delivery of the campaign is overdue since `before`: pending and due then, or sending since then. */
+  hasOverdue(id: string, before: number): Promise<boolean>;
   /** Exact counters folded from the deliveries (one aggregation). */
   exactCounters(id: string): Promise<Record<CounterName, number>>;
   /** running (cursor done) → completed, counters replaced by the exact ones. */

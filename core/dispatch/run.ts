@@ -183,10 +183,10 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
       unfinished += 1;
       continue;
     }
-    if ((await campaigns.openCount(c._id)) > 0) {
+    if (await campaigns.hasOpen(c._id)) {
       // Nothing moving: no counter changed for a while, yet deliveries are overdue (not merely deferred).
       const stuckMs = deps.alerts?.stuckMs ?? Infinity;
-      if (!pausedUntil && clock.now() - c.updatedAt > stuckMs && (await campaigns.overdueCount(c._id, clock.now() - stuckMs)) > 0) {
+      if (!pausedUntil && clock.now() - c.updatedAt > stuckMs && (await campaigns.hasOverdue(c._id, clock.now() - stuckMs))) {
         alerts.push(stuckAlert(c._id, Math.round(stuckMs / 60_000)));
       }
       continue; // its open deliveries are in the queue's due times
