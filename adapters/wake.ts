@@ -6,7 +6,7 @@ import type { Database, Doc } from './db';
 import { db } from './db';
 import { dbErrorKind } from './db-errors';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch/config';
-import { scheduleWake as scheduleCore, type ArmWake, type WakeState, type WakeStore } from '../core/dispatch/wake';
+import { scheduleWake as scheduleCore, WAKE_EVENT, type ArmWake, type WakeState, type WakeStore } from '../core/dispatch/wake';
 import type { OpenApiClient } from './wechat-sender';
 import { initCloud } from './runtime';
 
@@ -14,8 +14,6 @@ export const STATE = 'tixing_state';
 export const WAKE_DOC = 'dispatch';
 /** The function the delayed task runs. */
 export const DISPATCH_FN = 'dispatch';
-/** The delayed task's data: `dispatch` knows it was woken (and does not re-arm from an idle look). */
-export const WAKE_EVENT = { wake: true } as const;
 
 /** The wake state on a CloudBase database (wx-server-sdk's in functions, node-sdk's in the CLI: same query API). */
 export function createWakeStore(database: () => Database = db): WakeStore {

@@ -12,7 +12,7 @@
 // [CB-WXTOKEN], so notify queues and `dispatch` sends). A refusal ({ ok: false }) is thrown as a NotifyError with
 // its code; a function that could not be reached throws the SDK's own error. No SDK import here: you pass your
 // initialised `cloud`, so the client adds nothing to your bundle and works with any wx-server-sdk version.
-import { armDelaySec } from '../core/dispatch/wake';
+import { WAKE_EVENT, armDelaySec } from '../core/dispatch/wake';
 import type { ErrorCode } from '../core/envelope';
 import type { SendAnswer } from '../core/notify/model';
 import type { CancelAnswer, SendInput, StatusAnswer } from '../core/notify/use-cases';
@@ -76,7 +76,7 @@ export function createNotify(cloud: CloudFunctionCaller, options: { functionName
     try {
       // [DELAYED] `env` is the environment the task runs in: this function's own.
       const env = cloud.getWXContext?.().ENV;
-      await cloud.openapi!.cloudbase!.addDelayedFunctionTask!({ env, functionName: options.dispatchName ?? 'dispatch', data: JSON.stringify({ wake: true }), delayTime });
+      await cloud.openapi!.cloudbase!.addDelayedFunctionTask!({ env, functionName: options.dispatchName ?? 'dispatch', data: JSON.stringify(WAKE_EVENT), delayTime });
     } catch {
       // No permission or no token: the heartbeat sends it (see above).
     }

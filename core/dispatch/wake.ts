@@ -60,6 +60,9 @@ export interface WakeTiming {
   heartbeatMs: number;
 }
 
+/** The delayed task's data (adapters/wake.ts, client/notify.ts): `dispatch` knows it was woken (and does not re-arm from an idle look). */
+export const WAKE_EVENT = { wake: true } as const;
+
 /**
  * Whether a wake at `at` is armed now: only when it is due before the heartbeat after next could arm it — further
  * away, a heartbeat run arms it when it comes within reach (one delayed task instead of one per write).
