@@ -23,7 +23,7 @@ export function createReceiptPort(): ReceiptPort {
       await coll(RECEIPTS).doc(id).set({ data: { msgid, openid, templateId, errorCode, errorStatus, at, joined: false } });
     },
     async findDelivery(openid, msgid) {
-      // Inline sends keep the msgid on the delivery; the dispatcher keeps it in its per-flush send log.
+      // Inline sends keep the msgid on the delivery; the dispatcher keeps it in its send log (one document per 2 s of a run's sends).
       const own = await orIfMissing(() => coll(DELIVERIES).where({ openid, msgid }).field({ _id: true }).limit(1).get(), { data: [] as Doc[] });
       if (own.data[0]) return String(own.data[0]._id);
       const logs = await orIfMissing(

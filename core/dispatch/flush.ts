@@ -1,6 +1,6 @@
 // Core (dispatch): a flush — the results of many turns settled with few writes (core/sending/settle.ts decides what
-// each result means and the order of the writes), plus what only the dispatcher keeps: campaign counters, the
-// per-flush msgid log, and quarantines.
+// each result means and the order of the writes), plus what only the dispatcher keeps: quarantines, the quota pause
+// and alerts at once; campaign counters, the msgid log and `holdOpen` clears batched over flushes (applyDeferred).
 import { applySettlement, planSettlement, type Result } from '../sending/settle';
 import { joinWaiting } from '../sending/receipts';
 import { alertsOf, quotaPauseOf } from './ops';
