@@ -10,6 +10,13 @@ beforeEach(async () => {
 });
 
 it('three dispatch runs at once: every recipient gets exactly one message, ledger = WeChat quota', async () => {
+  // Three warm workers first (runs with nothing to do), so the three runs below start together rather than one cold
+  // start apart; and sends that take a little while, so no run can send all 300 before the others claim (with both,
+  // a run finishing everything alone on a loaded machine made the "work was shared" check below flaky).
+  await dispatchRuns(h.emu, 3);
+  await h.emu.reset(); // the data those runs wrote (their wake state) goes; the workers stay warm
+  createCollections(h.emu);
+  h.emu.wechat.setFaults({ latency: { fixedMs: 30 } });
   const openids = seedAudience(h.emu, 300);
   const c = seedCampaign(h.emu);
   const runs = await dispatchRuns(h.emu, 3);
