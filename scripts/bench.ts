@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../emulator';
 import { buildBenchFunctions } from './bench/build';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch/config';
-import { measureCeiling, measureDispatcher, measureIdle, measureLoop, measureParallel, type Measure } from './bench/run';
+import { dispatchIdle, measureCeiling, measureDispatcher, measureIdle, measureLoop, measureParallel, type Measure } from './bench/run';
 
 function arg(name: string, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     // The emulator's own `dispatch` timer makes a full first run (no wake state yet): let it happen now, not inside a
     // measurement (it added ~18 requests to the tutorial loop's count).
     await emu.trigger('dispatch');
-    while (emu.runner.runningNow().some((r) => r.fn === 'dispatch')) await new Promise((r) => setTimeout(r, 100));
+    await dispatchIdle(emu);
     const loop = await measureLoop(emu, sample);
     console.log(row(loop));
     await emu.reset();
@@ -81,6 +81,9 @@ async function main(): Promise<void> {
     console.log(`ceiling on this machine (sends only, no database, ${ceiling.label.replace(/^.*\((.*)\)$/, '$1')} in flight): ${ceiling.perSecond.toFixed(0)} msg/s; the dispatcher reaches ${(d10.perSecond / ceiling.perSecond).toFixed(2)} of it, the competent loop ${(par.perSecond / ceiling.perSecond).toFixed(2)}; 3× the loop = ${want.toFixed(0)} msg/s${want > ceiling.perSecond ? ' — above the ceiling: no sender reaches it here' : ''}`);
     console.log(`latency bound: ${concurrency} sends × ${(d10.runsInFlight ?? 0).toFixed(2)} runs in flight ÷ ${latency} ms = ${bound.toFixed(0)} msg/s; dispatcher reaches ${(d10.perSecond / bound).toFixed(2)} of it (target ≥ 0.85)`);
     console.log(`per 10,000 messages — dispatcher: ${per10k(d10)}; competent loop: ${per10k(par)}; tutorial loop: ${per10k(loop)}`);
+    const k = 10_000 / Math.max(1, d10.sent);
+    const where = Object.entries(d10.byTarget ?? {}).sort((a, b) => b[1] - a[1]).map(([t, c]) => `${t.replace(/^database\./, '')} ${(c * k).toFixed(0)}`);
+    console.log(`dispatcher requests per 10,000 messages, by action and collection: ${where.join(', ')}`);
     console.log(`idle cost: ${idle.perDay.toFixed(0)} database requests a day (${idle.reads} reads, ${idle.writes} writes, ${idle.invocations} invocations in 24 h; target ≤ 300)`);
     if (dBig) {
       console.log(`time per batch of 100: ${d10.msPerBatch!.toFixed(0)} ms at ${n} vs ${dBig.msPerBatch!.toFixed(0)} ms at ${big}: ${(dBig.msPerBatch! / d10.msPerBatch!).toFixed(2)}× (target ≤ 1.3×)`);

@@ -67,10 +67,8 @@ export async function applyFlush(deps: DispatchDeps, results: readonly Result[],
 
 /** Writes what flushes left for later (and empties it): marks cleared, counters bumped, msgids logged, receipts joined. */
 export async function applyDeferred(deps: DispatchDeps, later: Deferred): Promise<void> {
-  const { closes, counters, sends } = { ...later };
-  later.closes = [];
-  later.counters = new Map();
-  later.sends = [];
+  const { closes, counters, sends } = later;
+  Object.assign(later, emptyDeferred());
   const now = deps.clock.now();
   if (closes.length) await deps.deliveries.closeHolds(closes);
   await Promise.all([...counters].map(([id, inc]) => deps.campaigns.bumpCounters(id, inc, now)));

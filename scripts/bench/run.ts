@@ -7,6 +7,8 @@ import indexes from '../../config/indexes.json';
 
 export const TPL = 'TPL_EVENT_REMINDER';
 export const DATA = { thing1: '周末读书会', time2: '2026-05-02 09:00', thing3: '图书馆', thing4: '请准时到场' };
+/** DATA as subscribeMessage.send takes it (`{ key: { value } }`), for the baselines that call the SDK themselves. */
+const SEND_DATA = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
 
 export interface Measure {
   label: string;
@@ -29,6 +31,8 @@ export interface Measure {
   prepSeconds?: number;
   /** The emulator process's peak resident memory during the run (GiB). */
   peakRssGiB?: number;
+  /** Dispatcher: database requests by "action collection" (where its requests go). */
+  byTarget?: Record<string, number>;
 }
 
 /** Database requests by kind since `before` (the emulator's per-action counters): reads, and writes (the rest). */
@@ -45,6 +49,11 @@ function dbSplit(emu: Emulator, before: Record<string, number>): { reads: number
 
 const byAction = (emu: Emulator): Record<string, number> => ({ ...emu.db.stats().byAction });
 
+/** Resolves once no `dispatch` run is in flight. */
+export async function dispatchIdle(emu: Emulator): Promise<void> {
+  while (emu.runner.runningNow().some((r) => r.fn === 'dispatch')) await new Promise((r) => setTimeout(r, 100));
+}
+
 export function prepare(emu: Emulator, n: number): void {
   for (const name of [...Object.keys(indexes.collections), 'send_log']) {
     if (!emu.db.collections().includes(name)) emu.db.createCollection(name);
@@ -60,11 +69,10 @@ export function prepare(emu: Emulator, n: number): void {
 
 export async function measureLoop(emu: Emulator, sample: number): Promise<Measure> {
   prepare(emu, sample);
-  const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
   const db0 = emu.db.stats().requests;
   const a0 = byAction(emu);
   const t0 = performance.now();
-  const r = await emu.callRaw('loop', { templateId: TPL, limit: sample, data }, { kind: 'timer' });
+  const r = await emu.callRaw('loop', { templateId: TPL, limit: sample, data: SEND_DATA }, { kind: 'timer' });
   const seconds = (performance.now() - t0) / 1000;
   if (!r.ok) throw new Error(`loop failed: ${JSON.stringify(r.error)}`);
   const sent = (r.result as { sent: number }).sent;
@@ -76,7 +84,6 @@ export async function measureLoop(emu: Emulator, sample: number): Promise<Measur
 /** The competent parallel loop (scripts/bench/functions/parallel): one timer-kind invocation after another until done. */
 export async function measureParallel(emu: Emulator, n: number): Promise<Measure> {
   prepare(emu, n);
-  const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
   const a0 = byAction(emu);
   const db0 = emu.db.stats().requests;
   const sent0 = emu.wechat.stats().delivered;
@@ -84,7 +91,7 @@ export async function measureParallel(emu: Emulator, n: number): Promise<Measure
   let after: string | null = null;
   let invocations = 0;
   for (;;) {
-    const r = await emu.callRaw('parallel', { templateId: TPL, data, after, budgetMs: 50_000 }, { kind: 'timer' });
+    const r = await emu.callRaw('parallel', { templateId: TPL, data: SEND_DATA, after, budgetMs: 50_000 }, { kind: 'timer' });
     invocations += 1;
     if (!r.ok) throw new Error(`parallel loop failed: ${JSON.stringify(r.error)}`);
     const out = r.result as { after: string | null; done: boolean };
@@ -106,12 +113,11 @@ export async function measureParallel(emu: Emulator, n: number): Promise<Measure
  */
 export async function measureCeiling(emu: Emulator, n: number, runs: number, concurrency: number): Promise<Measure> {
   prepare(emu, n);
-  const data = Object.fromEntries(Object.entries(DATA).map(([k, v]) => [k, { value: v }]));
   const sent0 = emu.wechat.stats().delivered;
   const share = Math.ceil(n / runs);
   const t0 = performance.now();
   const rs = await Promise.all(Array.from({ length: runs }, (_, i) =>
-    emu.callRaw('sendonly', { templateId: TPL, data, from: i * share, count: Math.max(0, Math.min(share, n - i * share)), concurrency }, { kind: 'timer' })));
+    emu.callRaw('sendonly', { templateId: TPL, data: SEND_DATA, from: i * share, count: Math.max(0, Math.min(share, n - i * share)), concurrency }, { kind: 'timer' })));
   const seconds = (performance.now() - t0) / 1000;
   const bad = rs.find((r) => !r.ok);
   if (bad) throw new Error(`send-only run failed: ${JSON.stringify(bad.error)}`);
@@ -143,6 +149,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   const prepSeconds = (performance.now() - tPrep) / 1000;
   const inv0 = emu.invocations().length;
   const a0 = byAction(emu);
+  const t0Targets = emu.db.stats().byTarget;
   const db0 = emu.db.stats().requests;
   const sent0 = emu.wechat.stats().delivered;
   const t0 = performance.now();
@@ -170,7 +177,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   if (window === undefined) {
     await first;
     // Runs still going (follow-ups that found the campaign complete) are counted when they end.
-    while (emu.runner.runningNow().some((r) => r.fn === 'dispatch')) await new Promise((r) => setTimeout(r, 100));
+    await dispatchIdle(emu);
   }
   const sent = emu.wechat.stats().delivered - sent0;
   const dbRequests = emu.db.stats().requests - db0;
@@ -180,6 +187,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
     runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
     runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, peakRssGiB: peakRss / 2 ** 30,
+    byTarget: Object.fromEntries(Object.entries(emu.db.stats().byTarget).map(([k, n]) => [k, n - (t0Targets[k] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   };
 }
 

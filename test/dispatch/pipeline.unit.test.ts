@@ -10,6 +10,16 @@ const delivery = (i: number): Delivery => ({
   dueAt: 0, attempts: 0, nextAttemptAt: 0, createdAt: 0, updatedAt: 0, claimToken: 'run.1', leaseOwner: 'run', leaseUntil: 70_000,
 });
 
+/** A feed that hands out `items` as one claimed batch, then nothing. */
+function feedOnce(items: { d: Delivery; held: boolean }[]): Feed {
+  let served = false;
+  return {
+    next: async () => (served ? { found: 0, more: false, ready: [], done: [] } : ((served = true), { found: items.length, more: false, ready: items, done: [] })),
+    moreMayCome: () => false,
+    blocked: () => false,
+  };
+}
+
 it('releases a wave whose mark was still in flight when the budget ended (nothing stays claimed)', async () => {
   let now = 0;
   const writes: { ids: readonly string[]; w: DeliveryWrite }[] = [];
@@ -40,13 +50,7 @@ it('releases a wave whose mark was still in flight when the budget ended (nothin
     campaigns: { bumpCounters: async () => undefined, quarantine: async () => false },
   } as unknown as DispatchDeps;
   const items = [0, 1, 2, 3, 4].map((i) => ({ d: delivery(i), held: true }));
-  let served = false;
-  const feed: Feed = {
-    next: async () => (served ? { found: 0, more: false, ready: [], done: [] } : ((served = true), { found: 5, more: false, ready: items, done: [] })),
-    moreMayCome: () => false,
-    blocked: () => false,
-  };
-  const stats = await new Pipeline(deps, feed, 1_000, 1_000).run();
+  const stats = await new Pipeline(deps, feedOnce(items), 1_000, 1_000).run();
   expect(stats.sent).toBe(1);
   expect(marks).toBe(2);
   // Every claimed delivery got exactly one settlement: the one sent, the other four released (pending, refunded).
@@ -87,13 +91,7 @@ it('batches what can wait (holdOpen clears, counters, the msgid log) over flushe
     campaigns: { bumpCounters: async (_id: string, inc: { sent?: number }) => void (calls.push('count'), counted.push(inc.sent ?? 0)), quarantine: async () => false },
   } as unknown as DispatchDeps;
   const items = Array.from({ length: 25 }, (_, i) => ({ d: campaignDelivery(i), held: true }));
-  let served = false;
-  const feed: Feed = {
-    next: async () => (served ? { found: 0, more: false, ready: [], done: [] } : ((served = true), { found: 25, more: false, ready: items, done: [] })),
-    moreMayCome: () => false,
-    blocked: () => false,
-  };
-  const stats = await new Pipeline(deps, feed, 100_000, 100_000).run();
+  const stats = await new Pipeline(deps, feedOnce(items), 100_000, 100_000).run();
   expect(stats.sent).toBe(25);
   // Every settled send: its hold consumed before its mark is cleared, its msgid logged, its count bumped — once.
   expect(closed.sort()).toEqual(items.map((i) => i.d._id).sort());

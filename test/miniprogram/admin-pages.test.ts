@@ -47,14 +47,15 @@ describe('pages/admin/campaigns', () => {
   });
 });
 
-describe('pages/admin/campaign-edit', () => {
-  async function open(): Promise<Comp> {
-    const page = mount('pages/admin/campaign-edit/campaign-edit');
-    void page.instance['onLoad']({});
-    await waitFor(() => page.data['templates'].length === 2, 'templates');
-    return page;
-  }
+/** The campaign editor, opened for a new campaign, once its templates are loaded. */
+async function open(): Promise<Comp> {
+  const page = mount('pages/admin/campaign-edit/campaign-edit');
+  void page.instance['onLoad']({});
+  await waitFor(() => page.data['templates'].length === 2, 'templates');
+  return page;
+}
 
+describe('pages/admin/campaign-edit', () => {
   it('fields follow the template; typing is checked by a debounced templates.preview; the card is previewed', async () => {
     const page = await open();
     change(page, '#template', 0);
@@ -384,13 +385,6 @@ describe('pages/admin/campaigns — rough edges', () => {
 });
 
 describe('pages/admin/campaign-edit — rough edges', () => {
-  async function open(): Promise<Comp> {
-    const page = mount('pages/admin/campaign-edit/campaign-edit');
-    void page.instance['onLoad']({});
-    await waitFor(() => page.data['templates'].length === 2, 'templates');
-    return page;
-  }
-
   it('test-send results read nickname (or a masked openid) and a Chinese reason', async () => {
     const base = camp.handler;
     wx.handlers['campaigns'] = (d) => d['action'] === 'testSend'
