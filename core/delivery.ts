@@ -59,6 +59,11 @@ export interface Delivery {
   reason?: string;
   /** Operator detail: validation errors or WeChat's error message. */
   detail?: string;
+  /**
+   * Campaign deliveries: the queue slot of the openid (core/dispatch/slots.ts), so overlapping runs claim from
+   * different slots. Absent on other sources and on deliveries created before slots existed.
+   */
+  slot?: number;
   /** The recipient's IANA zone (profile `tz`) when known at creation: quiet hours are read in it. */
   tz?: string;
   /**

@@ -75,7 +75,7 @@ export function createDeliveryQueue(): DeliveryQueue {
       return n;
     },
 
-    async candidates(now, campaignIds, limit) {
+    async candidates(now, campaignIds, limit, slot) {
       const c = _();
       const due = { status: 'pending', dueAt: c.lte(now), nextAttemptAt: c.lte(now) };
       if (campaignIds === null) {
@@ -86,7 +86,8 @@ export function createDeliveryQueue(): DeliveryQueue {
       }
       if (!campaignIds.length) return [];
       const sourceId = campaignIds.length === 1 ? campaignIds[0] : c.in([...campaignIds]);
-      const res = await coll().where({ ...due, sourceId, sourceType: 'campaign' }).limit(limit).get();
+      // Index source_status_slot (sourceId, status, slot) serves both looks: with a slot and without.
+      const res = await coll().where({ ...due, sourceId, sourceType: 'campaign', ...(slot === undefined ? {} : { slot }) }).limit(limit).get();
       return res.data as unknown as Delivery[];
     },
 

@@ -96,7 +96,7 @@ export function createTrackStore(database: () => Database): TrackStore {
   };
 }
 
-/** Sent and opened deliveries of one source (two counts on the `source_status` index: sourceId, status). */
+/** Sent and opened deliveries of one source (two counts on the `source_status_slot` index: sourceId, status). */
 export function createOpenCounter(database: () => Database): OpenCounter {
   return {
     async count(sourceType, sourceId) {

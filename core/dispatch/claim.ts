@@ -11,6 +11,7 @@ import type { TemplateDoc } from '../template/registry';
 import { validateMessage } from '../template/validate';
 import type { DispatchDeps } from './ports';
 import { budgetDay, deferOrExpire, quietVerdict, appRulesApply, type Verdict } from './rules';
+import type { SlotCursor } from './slots';
 import { capFreeAt, capVerdict, capWindowMs } from './windows';
 
 export interface Item {
@@ -24,6 +25,8 @@ export interface Batch {
   found: number;
   /** Due candidates were left behind because their users already have a send in flight in this run. */
   more: boolean;
+  /** Candidates this run picked but another run claimed first (a race over the same documents). */
+  lost: number;
   ready: Item[];
   /** Turns that ended without WeChat (skipped, failed, deferred). */
   done: Result[];
@@ -42,11 +45,22 @@ export interface ClaimContext {
   beforeClaim?: (found: number) => Promise<void>;
 }
 
-/** `campaignIds` null = reminders and the outbox (everything that is not a campaign). */
-export async function claimBatch(ctx: ClaimContext, campaignIds: string[] | null, limit: number): Promise<Batch> {
+/**
+ * `campaignIds` null = reminders and the outbox (everything that is not a campaign). With `slots` (campaigns), the
+ * candidates come from the run's current queue slot; the cursor moves on when the slot runs short, and an empty slot
+ * read is followed by an unfiltered look, which finds the tail of the campaign and deliveries without a slot
+ * (core/dispatch/slots.ts).
+ */
+export async function claimBatch(ctx: ClaimContext, campaignIds: string[] | null, limit: number, slots?: SlotCursor): Promise<Batch> {
   const { deps } = ctx;
   const now = deps.clock.now();
-  const found = await deps.deliveries.candidates(now, campaignIds, limit);
+  const bySlot = slots !== undefined && campaignIds !== null;
+  let found = await deps.deliveries.candidates(now, campaignIds, limit, bySlot ? slots.current : undefined);
+  const short = bySlot && found.length < limit;
+  // The run's slot is empty: the tail of the campaign (or deliveries without a slot). Every run that gets here reads
+  // the same head of the queue, so each takes a random quarter of it (measured: 4 runs on 2,000 recipients lost 100 of
+  // 507 candidates here when each took the whole head).
+  if (bySlot && !found.length) found = sample(await deps.deliveries.candidates(now, campaignIds, limit), Math.ceil(limit / 4), deps.random);
   const seen = new Set(ctx.busy);
   const pick: Delivery[] = [];
   for (const d of found) {
@@ -55,14 +69,29 @@ export async function claimBatch(ctx: ClaimContext, campaignIds: string[] | null
     pick.push(d);
   }
   const more = pick.length < found.length;
-  if (!pick.length) return { found: found.length, more, ready: [], done: [] };
+  if (!pick.length) {
+    if (bySlot) slots.after(short, 0);
+    return { found: found.length, more, lost: 0, ready: [], done: [] };
+  }
   await ctx.beforeClaim?.(found.length);
   const token = ctx.nextToken();
   const claim = { runId: deps.runId, token, now, leaseUntil: ctx.leaseUntil };
   const n = await deps.deliveries.claim(pick.map((d) => d._id), claim);
+  if (bySlot) slots.after(short, pick.length - n);
   const stamp = (d: Delivery): Delivery => ({ ...d, status: 'sending', leaseOwner: deps.runId, leaseUntil: ctx.leaseUntil, claimToken: token, claimedAt: now });
   const claimed = n === pick.length ? pick.map(stamp) : n === 0 ? [] : await deps.deliveries.claimed(token);
-  return { found: found.length, more, ...(await prepare(ctx, claimed, token)) };
+  return { found: found.length, more, lost: pick.length - n, ...(await prepare(ctx, claimed, token)) };
+}
+
+/** `n` of `list` chosen at random (partial Fisher-Yates on a copy); the whole list when it is no longer. */
+function sample<T>(list: readonly T[], n: number, random: () => number): T[] {
+  if (list.length <= n) return [...list];
+  const a = [...list];
+  for (let i = 0; i < n; i++) {
+    const j = i + Math.min(a.length - i - 1, Math.floor(random() * (a.length - i)));
+    [a[i], a[j]] = [a[j] as T, a[i] as T];
+  }
+  return a.slice(0, n);
 }
 
 async function prepare(ctx: ClaimContext, claimed: Delivery[], token: string): Promise<Pick<Batch, 'ready' | 'done'>> {

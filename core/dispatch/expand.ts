@@ -9,6 +9,7 @@ import { newDelivery, type Delivery } from '../delivery';
 import { toWechatData } from '../template/validate';
 import { isValidZone, localToEpoch } from '../campaigns/schedule';
 import type { DispatchDeps } from './ports';
+import { slotOf } from './slots';
 
 /**
  * When the campaign is due for this recipient: at `sendAt`, or — "09:00 local" (`localTime`) — at `sendAtLocal` read
@@ -28,6 +29,7 @@ export function dueFor(c: Campaign, user: UserProfile | null, now: number): numb
 export function campaignDelivery(c: Campaign, openid: string, user: UserProfile | null, now: number): Delivery {
   const fields = { sourceType: 'campaign' as const, sourceId: c._id, openid, templateId: c.templateId, data: toWechatData(resolveForUser(c.data, user)) };
   const d = newDelivery({ ...fields, miniprogramState: c.miniprogramState, lang: c.lang }, 'pending', now, dueFor(c, user, now));
+  d.slot = slotOf(openid);
   if (user?.tz && isValidZone(user.tz)) d.tz = user.tz;
   // The card opens the page with the delivery id in its query, so `track` can count the open once.
   if (c.page) d.page = pageWithDelivery(c.page, d._id);

@@ -72,8 +72,11 @@ export interface CampaignLoad {
 export interface DeliveryQueue extends SettleDeliveries {
   /** Creates the deliveries not yet there (deterministic ids); resolves how many it created. 1–3 round trips. */
   createMissing(docs: readonly Delivery[]): Promise<number>;
-  /** Due `pending` deliveries of the given campaigns, or (null) of every non-campaign source (reminders, outbox). */
-  candidates(now: number, campaignIds: readonly string[] | null, limit: number): Promise<Delivery[]>;
+  /**
+   * Due `pending` deliveries of the given campaigns, or (null) of every non-campaign source (reminders, outbox).
+   * `slot` (campaigns only): only deliveries of that queue slot (core/dispatch/slots.ts).
+   */
+  candidates(now: number, campaignIds: readonly string[] | null, limit: number, slot?: number): Promise<Delivery[]>;
   /** pending → sending for those still pending and due; resolves how many it claimed. */
   claim(ids: readonly string[], c: { runId: string; token: string; now: number; leaseUntil: number }): Promise<number>;
   /** The deliveries a claim token holds (read back after a partial claim). */

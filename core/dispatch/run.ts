@@ -11,6 +11,7 @@ import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './reco
 import { armDelaySec, armsNow, earliest } from './wake';
 import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
+import { SlotCursor } from './slots';
 import { quietUntil } from './windows';
 
 export interface RunSummary {
@@ -19,6 +20,8 @@ export interface RunSummary {
   recovered: RecoverySummary;
   expanded: (ExpansionResult & { campaignId: string })[];
   claimed: number;
+  /** Candidates another run claimed first (overlapping runs racing for the same deliveries; slots.ts keeps it low). */
+  lostClaims: number;
   sent: number;
   flushes: number;
   /** Running campaigns waiting for the end of their quiet hours. */
@@ -130,6 +133,8 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // user with many due goes through them one after another within the run (not one per run).
   let otherDue = true;
   let lastFound = start;
+  let lostClaims = 0;
+  const slots = new SlotCursor(deps.random);
   const feed: Feed = {
     async next(busy) {
       await view.refresh(false);
@@ -138,6 +143,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
       let more = false;
       const found = (b: Batch): Batch => {
         if (b.found) lastFound = clock.now();
+        lostClaims += b.lost;
         return b;
       };
       if (otherDue || clock.now() - lastOther >= OTHER_EVERY_MS) {
@@ -149,7 +155,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
         more = b.more;
       }
       const ids = [...ctx.campaigns.keys()];
-      const c: Batch = ids.length ? await claimBatch(ctx, ids, config.claimBatch) : { found: 0, more: false, ready: [], done: [] };
+      const c: Batch = ids.length ? await claimBatch(ctx, ids, config.claimBatch, slots) : { found: 0, more: false, lost: 0, ready: [], done: [] };
       return found({ ...c, found: c.found + seen, more: c.more || more });
     },
     // This run is expanding: its deliveries are still appearing, keep polling while the budget lasts. Another run's
@@ -205,7 +211,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
   // armed unless one is already due within the chain period — else nothing would run before the heartbeat.
   if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
-  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
+  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, lostClaims, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
 }
 
 /**

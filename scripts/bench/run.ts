@@ -31,6 +31,9 @@ export interface Measure {
   prepSeconds?: number;
   /** The emulator process's peak resident memory during the run (GiB). */
   peakRssGiB?: number;
+  /** Dispatcher: deliveries claimed, and candidates lost to another run's claim (RunSummary.lostClaims, summed). */
+  claimed?: number;
+  lostClaims?: number;
   /** Dispatcher: database requests by "action collection" (where its requests go). */
   byTarget?: Record<string, number>;
 }
@@ -133,7 +136,7 @@ export async function measureCeiling(emu: Emulator, n: number, runs: number, con
  * one run started), and lets the runs chain themselves through delayed tasks (the emulator fires them in real time)
  * until the campaign completes — or, with `window`, until that many messages were delivered.
  */
-export async function measureDispatcher(emu: Emulator, n: number, label: string, window?: number): Promise<Measure> {
+export async function measureDispatcher(emu: Emulator, n: number, label: string, window?: number, startRuns = 1): Promise<Measure> {
   const tPrep = performance.now();
   prepare(emu, n);
   const now = emu.now();
@@ -154,7 +157,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   const sent0 = emu.wechat.stats().delivered;
   const t0 = performance.now();
   // The wake-up the campaigns function arms (6 s later in the cloud; at once here, so the clock starts with it).
-  const first = emu.trigger('dispatch');
+  const first = Promise.all(Array.from({ length: startRuns }, () => emu.trigger('dispatch')));
   let lastReport = t0;
   let samples = 0;
   let inFlight = 0;
@@ -181,12 +184,20 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   }
   const sent = emu.wechat.stats().delivered - sent0;
   const dbRequests = emu.db.stats().requests - db0;
-  const runs = emu.invocations().slice(inv0).filter((e) => e.fn === 'dispatch').length;
+  const dispatchRuns = emu.invocations().slice(inv0).filter((e) => e.fn === 'dispatch');
+  const runs = dispatchRuns.length;
+  let claimed = 0;
+  let lostClaims = 0;
+  for (const e of dispatchRuns) {
+    const a = emu.runner.detail(e.id)?.answer as { claimed?: number; lostClaims?: number } | undefined;
+    claimed += a?.claimed ?? 0;
+    lostClaims += a?.lostClaims ?? 0;
+  }
   if (window !== undefined) label = `${label} (first ${sent})`;
   return {
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
     runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
-    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, peakRssGiB: peakRss / 2 ** 30,
+    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, peakRssGiB: peakRss / 2 ** 30,
     byTarget: Object.fromEntries(Object.entries(emu.db.stats().byTarget).map(([k, n]) => [k, n - (t0Targets[k] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   };
 }

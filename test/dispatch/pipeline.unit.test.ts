@@ -14,7 +14,7 @@ const delivery = (i: number): Delivery => ({
 function feedOnce(items: { d: Delivery; held: boolean }[]): Feed {
   let served = false;
   return {
-    next: async () => (served ? { found: 0, more: false, ready: [], done: [] } : ((served = true), { found: items.length, more: false, ready: items, done: [] })),
+    next: async () => (served ? { found: 0, more: false, lost: 0, ready: [], done: [] } : ((served = true), { found: items.length, more: false, lost: 0, ready: items, done: [] })),
     moreMayCome: () => false,
     blocked: () => false,
   };
