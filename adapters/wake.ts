@@ -33,7 +33,12 @@ export function createWakeStore(database: () => Database = db): WakeStore {
         const res = await doc().get();
         const d = res.data;
         if (!d || typeof d.nextDueAt !== 'number') return null;
-        return { nextDueAt: d.nextDueAt, rev: Number(d.rev ?? 0), ...(typeof d.chainAt === 'number' ? { chainAt: d.chainAt } : {}) } satisfies WakeState;
+        return {
+          nextDueAt: d.nextDueAt,
+          rev: Number(d.rev ?? 0),
+          ...(typeof d.chainAt === 'number' ? { chainAt: d.chainAt } : {}),
+          ...(typeof d.rampAt === 'number' ? { rampAt: d.rampAt } : {}),
+        } satisfies WakeState;
       } catch (err) {
         if (dbErrorKind(err) === 'missing_collection') return null;
         throw err;
@@ -56,12 +61,14 @@ export function createWakeStore(database: () => Database = db): WakeStore {
         }
       }
     },
-    async lower(at) {
+    async lower(at, ramp) {
       // [CMD-DOC] `min` and `inc` are atomic update commands: one write, whatever the stored value.
-      await missingOk(() => doc().update({ data: { nextDueAt: _().min(at), rev: _().inc(1) } }));
+      const c = _();
+      await missingOk(() => doc().update({ data: { nextDueAt: c.min(at), rev: c.inc(1), ...(ramp ? { rampAt: c.min(at) } : {}) } }));
     },
-    async raise(rev, at) {
-      const res = await database().collection(STATE).where({ _id: WAKE_DOC, rev }).update({ data: { nextDueAt: at, rev: _().inc(1) } });
+    async raise(rev, at, ramp) {
+      const c = _();
+      const res = await database().collection(STATE).where({ _id: WAKE_DOC, rev }).update({ data: { nextDueAt: at, rev: c.inc(1), rampAt: ramp ? at : c.remove() } });
       return res.stats.updated > 0;
     },
     async chain(at, before) {
@@ -86,7 +93,8 @@ export function createArm(client?: OpenApiClient): ArmWake {
   };
 }
 
-export type ScheduleWake = (at: number) => Promise<void>;
+/** `campaign`: the due work is a campaign's start, which arms several runs at once (core/dispatch/wake.ts `rampAt`). */
+export type ScheduleWake = (at: number, campaign?: boolean) => Promise<void>;
 
 /**
  * The writers' port: after writing work due at `at`, `await wake(at)`. Lowers the state (one write) and, when `at`
@@ -99,5 +107,5 @@ export function createScheduleWake(opts: { database?: () => Database; arm?: ArmW
   const store = createWakeStore(opts.database);
   const arm = opts.arm === false ? undefined : (opts.arm ?? createArm());
   const log = opts.log ?? ((line: string) => console.warn(`wake: ${line}`));
-  return (at) => scheduleCore(store, arm, at, Date.now(), { heartbeatMs: DEFAULT_DISPATCH_CONFIG.heartbeatMs }, log);
+  return (at, campaign) => scheduleCore(store, arm, at, Date.now(), DEFAULT_DISPATCH_CONFIG, log, campaign);
 }

@@ -47,7 +47,7 @@ export function createCampaignStore(database: () => Database, wake: ScheduleWake
     async insert(campaign) {
       await col().add({ data: campaign as unknown as Doc });
       const at = dueOf(campaign.status, campaign.sendAt);
-      if (at !== undefined) await wake(at);
+      if (at !== undefined) await wake(at, true);
     },
     async get(id) {
       return toCampaign((await col().doc(id).get()).data);
@@ -61,7 +61,7 @@ export function createCampaignStore(database: () => Database, wake: ScheduleWake
         .update({ data: replaceFields(db, set as Record<string, unknown>, unset as string[]) });
       const fields = set as Record<string, unknown>;
       const at = res.stats.updated > 0 ? dueOf(fields.status, fields.sendAt) : undefined;
-      if (at !== undefined) await wake(at);
+      if (at !== undefined) await wake(at, true);
       return res.stats.updated > 0;
     },
     async insertIfAbsent(campaign) {

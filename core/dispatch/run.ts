@@ -8,7 +8,7 @@ import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
-import { armDelaySec, armsNow, earliest } from './wake';
+import { armDelaySec, armRuns, armsNow, earliest, runsFor } from './wake';
 import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { SlotCursor } from './slots';
@@ -61,22 +61,24 @@ export async function runDispatch(deps: DispatchDeps, trigger: RunTrigger = 'tim
   if (state && state.nextDueAt > start) {
     // Idle: one read. The heartbeat arms the wake-up of work due before its next tick (a writer may have had no
     // cloud-call token, or its delayed task was lost); a delayed run never arms one (twice-fired tasks would multiply).
-    const armedSec = trigger === 'timer' && armsNow(state.nextDueAt, start, config) ? await arm(deps, state.nextDueAt, start) : undefined;
+    const armedSec = trigger === 'timer' && armsNow(state.nextDueAt, start, config) ? await arm(deps, state.nextDueAt, start, runsFor(state, config)) : undefined;
     return { runId: deps.runId, idle: true, nextDueAt: state.nextDueAt, ...(armedSec ? { armedSec } : {}), ms: clock.now() - start };
   }
   // The rev this run's raise is conditional on; a missing state is created first, so later wakes bump its rev.
   const rev = state ? state.rev : (await deps.wake.create(start)) ? 0 : undefined;
-  // No follow-up run armed within the last chain period: this run starts a busy period.
+  // No follow-up run armed within the last chain period: this run starts a busy period. When a campaign's start
+  // armed several runs at once (rampAt within the last chain period), they are the ramp: none arms another.
   const fresh = state?.chainAt === undefined || state.chainAt < start - config.chainMs;
-  return fullRun(deps, start, rev, fresh);
+  const rampedStart = state?.rampAt !== undefined && state.rampAt <= start && state.rampAt > start - config.chainMs;
+  return fullRun(deps, start, rev, fresh && !rampedStart);
 }
 
-/** Arms a delayed run for `at`; resolves the delay armed, or undefined when the call failed (logged). */
-async function arm(deps: DispatchDeps, at: number, now: number): Promise<number | undefined> {
+/** Arms `runs` delayed runs for `at`; resolves the delay armed, or undefined when the call failed (logged). */
+async function arm(deps: DispatchDeps, at: number, now: number, runs = 1): Promise<number | undefined> {
   if (!deps.arm) return undefined;
   const sec = armDelaySec(at, now);
   try {
-    await deps.arm(sec);
+    await armRuns(deps.arm, sec, runs);
     return sec;
   } catch (err) {
     deps.log(`wake-up in ${sec} s not armed: ${err instanceof Error ? err.message : String(err)}`);
@@ -259,8 +261,10 @@ async function settleWake(
     await deps.wake.lower(now);
     return { busy: false, nextDueAt: next, raised: false };
   }
-  const raised = await deps.wake.raise(rev, next);
-  const armedSec = raised && armsNow(next, now, config) ? await arm(deps, next, now) : undefined;
+  // The next due time is a scheduled campaign's start: its wake-up arms several runs (core/dispatch/wake.ts rampAt).
+  const ramp = scheduled !== undefined && next === scheduled;
+  const raised = await deps.wake.raise(rev, next, ramp);
+  const armedSec = raised && armsNow(next, now, config) ? await arm(deps, next, now, ramp ? 1 + config.rampRuns : 1) : undefined;
   return { busy: false, nextDueAt: next, raised, ...(armedSec ? { armedSec } : {}) };
 }
 

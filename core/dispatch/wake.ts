@@ -19,6 +19,13 @@
 // no id and no cancel. It is armed by whoever sets a due time within the next heartbeat (writers, a run's raise)
 // and by the heartbeat timer run itself for a due time before its next tick; a busy run arms a follow-up run every
 // `chainMs` (deduplicated through `chainAt`), so a long campaign keeps ~timeout/chainMs runs overlapping.
+//
+// A campaign's start arms `startRuns` (1 + rampRuns) runs at once instead of one, so a big audience is worked by
+// several runs from its first second rather than by one run until the ramp's delayed tasks come (6 s at the
+// soonest). The state remembers it (`rampAt`): a writer of a campaign lowers `rampAt` with `nextDueAt`, a run's
+// raise sets it when the next due time is a scheduled campaign's and removes it otherwise, and whoever arms the
+// wake-up for `nextDueAt` arms `startRuns` when `rampAt` is that same time (`runsFor`). Extra runs are only runs:
+// each claims atomically, so a ramp costs invocations (a small campaign's extra runs find nothing), never a send.
 
 /** The state document (collection `tixing_state`, id `dispatch`). */
 export interface WakeState {
@@ -28,6 +35,8 @@ export interface WakeState {
   rev: number;
   /** When the follow-up run armed by a busy run is due. */
   chainAt?: number;
+  /** A campaign starts at this due time: its wake-up arms `startRuns` runs (runsFor). */
+  rampAt?: number;
 }
 
 /** The state's store: each method one database round trip unless noted. */
@@ -35,10 +44,10 @@ export interface WakeStore {
   read(): Promise<WakeState | null>;
   /** Creates the document (`nextDueAt` = `at`, rev 0) if missing; false when it already existed. */
   create(at: number): Promise<boolean>;
-  /** `nextDueAt = min(nextDueAt, at)`, `rev + 1` — one atomic update, whatever the stored value. */
-  lower(at: number): Promise<void>;
-  /** `nextDueAt = at`, `rev + 1`, only while `rev` is still `rev`. */
-  raise(rev: number, at: number): Promise<boolean>;
+  /** `nextDueAt = min(nextDueAt, at)`, `rev + 1` (and `rampAt = min(rampAt, at)` for a campaign's start) — one atomic update. */
+  lower(at: number, ramp?: boolean): Promise<void>;
+  /** `nextDueAt = at`, `rev + 1`, `rampAt` = `at` when `ramp` else removed — only while `rev` is still `rev`. */
+  raise(rev: number, at: number, ramp?: boolean): Promise<boolean>;
   /** `chainAt = at`, `rev + 1`, only if no follow-up run is due within `before` (chainAt < before or missing). */
   chain(at: number, before: number): Promise<boolean>;
 }
@@ -58,6 +67,19 @@ export function armDelaySec(at: number, now: number): number {
 export interface WakeTiming {
   /** The timer trigger's period (config.json): a safety net, and the horizon within which wakes are armed. */
   heartbeatMs: number;
+  /** Extra runs a campaign's start arms at once (DispatchConfig.rampRuns). */
+  rampRuns: number;
+}
+
+/** How many runs the wake-up for `state.nextDueAt` arms: 1 + rampRuns when it is a campaign's start, else 1. */
+export function runsFor(state: Pick<WakeState, 'nextDueAt' | 'rampAt'>, t: Pick<WakeTiming, 'rampRuns'>): number {
+  return state.rampAt !== undefined && state.rampAt === state.nextDueAt ? 1 + t.rampRuns : 1;
+}
+
+/** Arms `runs` delayed runs after `delaySec` (rejects when the first call fails: the rest would fail alike). */
+export async function armRuns(arm: ArmWake, delaySec: number, runs: number): Promise<void> {
+  await arm(delaySec);
+  if (runs > 1) await Promise.all(Array.from({ length: runs - 1 }, () => arm(delaySec).catch(() => undefined)));
 }
 
 /** The delayed task's data (adapters/wake.ts, client/notify.ts): `dispatch` knows it was woken (and does not re-arm from an idle look). */
@@ -67,16 +89,19 @@ export const WAKE_EVENT = { wake: true } as const;
  * Whether a wake at `at` is armed now: only when it is due before the heartbeat after next could arm it — further
  * away, a heartbeat run arms it when it comes within reach (one delayed task instead of one per write).
  */
-export function armsNow(at: number, now: number, t: WakeTiming): boolean {
+export function armsNow(at: number, now: number, t: Pick<WakeTiming, 'heartbeatMs'>): boolean {
   return at <= now + t.heartbeatMs + 60_000;
 }
 
-/** What a writer calls after writing due work: lower the state, arm a wake-up if it falls before the next tick. */
-export async function scheduleWake(store: Pick<WakeStore, 'lower'>, arm: ArmWake | undefined, at: number, now: number, t: WakeTiming, log: (line: string) => void): Promise<void> {
-  await store.lower(at);
+/**
+ * What a writer calls after writing due work: lower the state, arm a wake-up if it falls before the next tick.
+ * `campaign`: the work is a campaign's start (several runs at once, see `rampAt` above).
+ */
+export async function scheduleWake(store: Pick<WakeStore, 'lower'>, arm: ArmWake | undefined, at: number, now: number, t: WakeTiming, log: (line: string) => void, campaign = false): Promise<void> {
+  await store.lower(at, campaign);
   if (!arm || !armsNow(at, now, t)) return;
   try {
-    await arm(armDelaySec(at, now));
+    await armRuns(arm, armDelaySec(at, now), campaign ? 1 + t.rampRuns : 1);
   } catch (err) {
     // The state is written: the heartbeat arms it instead (within one period).
     log(`wake-up not armed (${err instanceof Error ? err.message : String(err)}); the heartbeat will pick it up`);

@@ -71,7 +71,10 @@ export interface Timers {
   clearDelayed(): void;
   /** Fire `fn`'s timer trigger now (as the platform would at this instant). */
   fireNow(fn: string, opts?: InvokeOptions): Promise<FireRecord>;
-  /** Walk the clock forward by `ms`, firing every due trigger in order, awaiting each; resolves when done. */
+  /**
+   * Walk the clock forward by `ms`, firing every due trigger in order, awaiting each (delayed tasks due at the same
+   * moment together); resolves when done.
+   */
   advance(ms: number, opts?: AdvanceOptions): Promise<AdvanceResult>;
   /** Next fire time of every trigger. */
   upcoming(): { fn: string; trigger: string; at: number | undefined }[];
@@ -210,7 +213,10 @@ export function createTimers(opts: TimersOptions): Timers {
             clock.set(task.at);
             opts.onClockMoved();
           }
-          fired.push(...(await fireTask(task)));
+          // Tasks due at the same moment start together, as in the cloud (each is its own invocation).
+          const together = [task];
+          for (let t = tasks[0]; t && t.at === task.at; t = tasks[0]) together.push(takeTask(target) as DelayedTask);
+          for (const runs of await Promise.all(together.map(fireTask))) fired.push(...runs);
           continue;
         }
         if (!(firstDue <= target)) break;

@@ -5,6 +5,8 @@
 import { Envelope, record } from '../grants/e2e-helpers';
 import { useEmulator } from '../support/emulator';
 import type { Delivery } from '../../core/delivery';
+import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import { seedAudience } from './support';
 
 const h = useEmulator({ maxWorkers: 2 });
 const HOUR = 3600_000;
@@ -91,4 +93,62 @@ it('a delayed task fires on the virtual clock, twice when asked, and dispatch se
   expect(h.emu.inbox('o-wake2')).toHaveLength(1);
   expect(h.emu.wechat.stats().delivered).toBe(1);
   expect(h.emu.db.find('deliveries', { _id: r.reminderId })[0]).toMatchObject({ status: 'sent' });
+});
+
+/** "YYYY-MM-DD HH:mm" in Beijing time, whole minutes, at least `aheadMs` from the emulator's now; and its epoch. */
+function beijingMinute(aheadMs: number): { local: string; at: number } {
+  const at = Math.ceil((h.emu.now() + aheadMs) / 60_000) * 60_000;
+  return { local: new Date(at + 8 * HOUR).toISOString().slice(0, 16).replace('T', ' '), at };
+}
+
+/** Creates a campaign to every holder of the reminder template through `campaigns`, scheduled at `local`. */
+async function scheduleCampaign(local: string): Promise<string> {
+  const created = await h.emu.call<Envelope<{ id: string }>>('campaigns', 'o-admin', {
+    action: 'create', name: '批量开场', templateId: 'TPL_EVENT_REMINDER', audience: { kind: 'all' },
+    data: { thing1: '周末读书会', time2: '2026-05-02 09:00', thing3: '图书馆', thing4: '请准时到场' },
+  });
+  if (!created.ok) throw new Error(created.error.message);
+  const scheduled = await h.emu.call<Envelope<unknown>>('campaigns', 'o-admin', { action: 'schedule', id: created.data.id, sendAt: local, zone: 'Asia/Shanghai' });
+  if (!scheduled.ok) throw new Error(scheduled.error.message);
+  return created.data.id;
+}
+
+const START_RUNS = 1 + DEFAULT_DISPATCH_CONFIG.rampRuns;
+
+it('a campaign due soon arms 1 + rampRuns runs for its time; they start together and send every message once', async () => {
+  const openids = seedAudience(h.emu, 300);
+  await h.emu.trigger('dispatch');
+  const { local, at } = beijingMinute(2 * 60_000);
+  const id = await scheduleCampaign(local);
+  const armed = h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at && t.at < at + 1000);
+  expect(armed).toHaveLength(START_RUNS);
+  const log0 = h.emu.invocations().length;
+  await h.emu.advance(at - h.emu.now() + 60_000);
+  // Fired together at `at` (a worker's cold start may delay one by a second or two).
+  const woken = h.emu.invocations().slice(log0).filter((e) => e.fn === 'dispatch' && e.caller === 'timer:delayedFunctionTask' && e.startedAt >= at && e.startedAt < at + 5000);
+  expect(woken.length).toBeGreaterThanOrEqual(START_RUNS);
+  expect(woken.every((e) => e.outcome === 'ok')).toBe(true);
+  for (let i = 0; i < 10 && h.emu.db.find('campaigns', { _id: id })[0]?.status !== 'completed'; i++) await h.emu.advance(30_000);
+  expect(h.emu.db.find('campaigns', { _id: id })[0]).toMatchObject({ status: 'completed', counters: { targeted: 300, sent: 300, unknown: 0 } });
+  expect(h.emu.wechat.stats().delivered).toBe(300);
+  for (const o of openids.slice(0, 20)) expect(h.emu.inbox(o)).toHaveLength(1);
+});
+
+it('a campaign scheduled hours ahead: a reminder before it wakes one run, whose raise remembers the campaign; the heartbeat within reach arms its 1 + rampRuns runs', async () => {
+  seedAudience(h.emu, 20);
+  await h.emu.trigger('dispatch');
+  const { local, at } = beijingMinute(3 * HOUR);
+  await scheduleCampaign(local);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at - 1000)).toHaveLength(0);
+  // A reminder due well before the campaign: its wake-up is one run.
+  const r = await createReminder('o-wake-ramp', 2 * HOUR);
+  expect(r.dueAt).toBeLessThan(at - 30 * 60_000);
+  await h.emu.advance(r.dueAt - h.emu.now() - 5 * 60_000);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= r.dueAt && t.at < r.dueAt + 1000)).toHaveLength(1);
+  await h.emu.advance(r.dueAt - h.emu.now() + 30_000);
+  expect(h.emu.inbox('o-wake-ramp')).toHaveLength(1);
+  // That run raised the state to the campaign's start and marked it as one (rampAt); the heartbeat arms the runs.
+  expect(h.emu.db.find('tixing_state', { _id: 'dispatch' })[0]).toMatchObject({ nextDueAt: at, rampAt: at });
+  await h.emu.advance(at - h.emu.now() - 5 * 60_000);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at && t.at < at + 1000)).toHaveLength(START_RUNS);
 });

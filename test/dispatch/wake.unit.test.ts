@@ -4,7 +4,7 @@
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
 import type { DispatchDeps } from '../../core/dispatch/ports';
 import { runDispatch } from '../../core/dispatch/run';
-import { armDelaySec, armsNow, earliest, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
+import { armDelaySec, armsNow, earliest, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
 
 /** What adapters/wake.ts does on the database, in memory (each method atomic). */
 function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState | null; calls: string[] } {
@@ -21,14 +21,17 @@ function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState 
       s.state = { nextDueAt: at, rev: 0 };
       return true;
     },
-    async lower(at: number) {
+    async lower(at: number, ramp?: boolean) {
       s.calls.push('lower');
-      if (s.state) s.state = { ...s.state, nextDueAt: Math.min(s.state.nextDueAt, at), rev: s.state.rev + 1 };
+      if (!s.state) return;
+      s.state = { ...s.state, nextDueAt: Math.min(s.state.nextDueAt, at), rev: s.state.rev + 1 };
+      if (ramp) s.state.rampAt = Math.min(s.state.rampAt ?? Infinity, at);
     },
-    async raise(rev: number, at: number) {
+    async raise(rev: number, at: number, ramp?: boolean) {
       s.calls.push('raise');
       if (!s.state || s.state.rev !== rev) return false;
-      s.state = { ...s.state, nextDueAt: at, rev: rev + 1 };
+      const { rampAt: _old, ...rest } = s.state;
+      s.state = { ...rest, nextDueAt: at, rev: rev + 1, ...(ramp ? { rampAt: at } : {}) };
       return true;
     },
     async chain(at: number, before: number) {
@@ -89,7 +92,7 @@ it('a raise computed from reads older than a writer\'s wake fails (rev changed),
 it('scheduleWake lowers always and arms only when due before the heartbeat\'s next tick; a failed arm is not thrown', async () => {
   const store = memoryStore({ nextDueAt: NOW + 86_400_000, rev: 0 });
   const armed: number[] = [];
-  const t = { heartbeatMs: HB };
+  const t = { heartbeatMs: HB, rampRuns: 3 };
   await scheduleWake(store, async (s) => void armed.push(s), NOW + 3 * 3600_000, NOW, t, () => undefined);
   expect(store.state?.nextDueAt).toBe(NOW + 3 * 3600_000);
   expect(armed).toEqual([]);
@@ -109,4 +112,43 @@ it('delays are whole seconds, never early, within 6 s and 30 days; the next due 
   expect(armsNow(NOW + HB + 60_001, NOW, { heartbeatMs: HB })).toBe(false);
   expect(earliest(NOW, 3600_000, [undefined, NOW + 5_000, NaN])).toBe(NOW + 5_000);
   expect(earliest(NOW, 3600_000, [])).toBe(NOW + 3600_000);
+});
+
+it('a campaign\'s start arms 1 + rampRuns runs at once: from its writer, and from the heartbeat when the state says so', async () => {
+  const RAMP = DEFAULT_DISPATCH_CONFIG.rampRuns;
+  const store = memoryStore({ nextDueAt: NOW + 86_400_000, rev: 0 });
+  const armed: number[] = [];
+  const t = { heartbeatMs: HB, rampRuns: RAMP };
+  // A campaign due in 30 s: the writer lowers the state with rampAt and arms the runs itself.
+  await scheduleWake(store, async (s) => void armed.push(s), NOW + 30_000, NOW, t, () => undefined, true);
+  expect(store.state).toMatchObject({ nextDueAt: NOW + 30_000, rampAt: NOW + 30_000 });
+  expect(armed).toEqual(new Array(1 + RAMP).fill(30));
+  // Other work (a reminder) arms one run, and its earlier due time is no campaign's start.
+  armed.length = 0;
+  await scheduleWake(store, async (s) => void armed.push(s), NOW + 20_000, NOW, t, () => undefined);
+  expect(armed).toEqual([20]);
+  expect(runsFor(store.state!, t)).toBe(1);
+  // A campaign due in 3 hours: nothing armed now; the heartbeat that comes within reach arms the runs.
+  const later = memoryStore({ nextDueAt: NOW + 86_400_000, rev: 0 });
+  armed.length = 0;
+  await scheduleWake(later, async (s) => void armed.push(s), NOW + 3 * 3600_000, NOW, t, () => undefined, true);
+  expect(armed).toEqual([]);
+  const beat = NOW + 3 * 3600_000 - 5 * 60_000;
+  await expect(runDispatch(strictDeps(beat, later, armed), 'timer')).resolves.toMatchObject({ idle: true, armedSec: 300 });
+  expect(later.calls).toEqual(['lower', 'read']);
+  expect(armed).toEqual(new Array(1 + RAMP).fill(300));
+  // A failing arm is reported once; the state is written all the same.
+  const lines: string[] = [];
+  await scheduleWake(memoryStore({ nextDueAt: NOW + HB * 10, rev: 0 }), async () => { throw new Error('no token'); }, NOW + 10_000, NOW, t, (l) => lines.push(l), true);
+  expect(lines).toHaveLength(1);
+});
+
+it('a raise sets rampAt only when the next due time is a scheduled campaign\'s start, and removes a stale one', async () => {
+  const store = memoryStore({ nextDueAt: NOW - 1, rev: 1, rampAt: NOW - 60_000 });
+  expect(await store.raise(1, NOW + 5_000)).toBe(true);
+  expect(store.state?.rampAt).toBeUndefined();
+  expect(await store.raise(2, NOW + 9_000, true)).toBe(true);
+  expect(store.state).toMatchObject({ nextDueAt: NOW + 9_000, rampAt: NOW + 9_000 });
+  expect(runsFor(store.state!, { rampRuns: 3 })).toBe(4);
+  expect(runsFor({ nextDueAt: NOW, rampAt: NOW - 1 }, { rampRuns: 3 })).toBe(1);
 });
