@@ -4,6 +4,10 @@
 import type { Emulator } from '../../emulator';
 import { newGrantDoc } from '../../core/grants/model';
 import indexes from '../../config/indexes.json';
+import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+
+/** Runs a campaign's start arms at once (core/dispatch/wake.ts rampAt). */
+export const START_RUNS = 1 + DEFAULT_DISPATCH_CONFIG.rampRuns;
 
 export const TPL = 'TPL_EVENT_REMINDER';
 export const DATA = { thing1: '周末读书会', time2: '2026-05-02 09:00', thing3: '图书馆', thing4: '请准时到场' };
@@ -51,6 +55,17 @@ function dbSplit(emu: Emulator, before: Record<string, number>): { reads: number
 }
 
 const byAction = (emu: Emulator): Record<string, number> => ({ ...emu.db.stats().byAction });
+
+/**
+ * Warm workers for a scenario, so no measurement pays cold starts the others do not: `n` invocations of `fn` at once
+ * on an empty database (they find nothing to do), then the data they wrote is dropped; the workers stay warm.
+ */
+export async function warm(emu: Emulator, fn: string, n: number, event: Record<string, unknown> = {}): Promise<void> {
+  await emu.reset();
+  await Promise.all(Array.from({ length: n }, () => (fn === 'dispatch' ? emu.trigger('dispatch') : emu.callRaw(fn, event, { kind: 'timer' }))));
+  await dispatchIdle(emu);
+  await emu.reset();
+}
 
 /** Resolves once no `dispatch` run is in flight. */
 export async function dispatchIdle(emu: Emulator): Promise<void> {
@@ -136,7 +151,7 @@ export async function measureCeiling(emu: Emulator, n: number, runs: number, con
  * one run started), and lets the runs chain themselves through delayed tasks (the emulator fires them in real time)
  * until the campaign completes — or, with `window`, until that many messages were delivered.
  */
-export async function measureDispatcher(emu: Emulator, n: number, label: string, window?: number, startRuns = 1): Promise<Measure> {
+export async function measureDispatcher(emu: Emulator, n: number, label: string, window?: number): Promise<Measure> {
   const tPrep = performance.now();
   prepare(emu, n);
   const now = emu.now();
@@ -146,9 +161,9 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
     miniprogramState: 'developer', lang: 'zh_CN', status: 'scheduled', createdBy: 'bench', createdAt: now, updatedAt: now,
     counters: { targeted: 0, sent: 0, skipped: 0, failed: 0, unknown: 0, opened: 0 },
   }]);
-  // What scheduleWake (adapters/wake.ts) writes for a campaign due now.
+  // What scheduleWake (adapters/wake.ts) writes for a campaign due now: the state lowered, marked as a campaign's start.
   if (!emu.db.collections().includes('tixing_state')) emu.db.createCollection('tixing_state');
-  emu.db.insert('tixing_state', [{ _id: 'dispatch', nextDueAt: now - 1000, rev: 1 }]);
+  emu.db.insert('tixing_state', [{ _id: 'dispatch', nextDueAt: now - 1000, rev: 1, rampAt: now - 1000 }]);
   const prepSeconds = (performance.now() - tPrep) / 1000;
   const inv0 = emu.invocations().length;
   const a0 = byAction(emu);
@@ -156,8 +171,9 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   const db0 = emu.db.stats().requests;
   const sent0 = emu.wechat.stats().delivered;
   const t0 = performance.now();
-  // The wake-up the campaigns function arms (6 s later in the cloud; at once here, so the clock starts with it).
-  const first = Promise.all(Array.from({ length: startRuns }, () => emu.trigger('dispatch')));
+  // The wake-ups the campaigns function arms for a campaign's start, 1 + rampRuns runs (6 s later in the cloud; at
+  // once here, so the clock starts with them).
+  const first = Promise.all(Array.from({ length: START_RUNS }, () => emu.trigger('dispatch')));
   let lastReport = t0;
   let samples = 0;
   let inFlight = 0;

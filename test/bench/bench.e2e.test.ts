@@ -23,6 +23,7 @@ it('runs the loop, the competent loop, the ceiling, the dispatcher (small and bi
   expect(out).toMatch(/latency bound: .* dispatcher reaches [\d.]+ of it/);
   expect(out).toMatch(/per 10,000 messages — dispatcher: \d+ reads, \d+ writes/);
   expect(out).toMatch(/dispatcher requests per 10,000 messages, by action and collection: .*modifyDocument deliveries \d+/);
+  expect(out).toMatch(/claims: the dispatcher's runs claimed 300 deliveries and lost \d+ candidates to another run's claim \(4 runs at the campaign's start/);
   expect(out).toMatch(/idle cost: \d+ database requests a day/);
   expect(out).toMatch(/time per batch of 100: \d+ ms at 300 vs \d+ ms at 600/);
   expect(out).toMatch(/600 recipients: whole campaign [\d.]+ min \(\d+ runs\), seeding \d+ s, emulator peak memory [\d.]+ GiB rss/);
