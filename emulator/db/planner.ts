@@ -6,7 +6,7 @@
 import type { Doc } from '../contracts';
 import { isPlainObject } from './ejson';
 import { cmpKey, keyOf, bucketName, type Key } from './keys';
-import { ODD_BUCKET, type Bucket, type CollectionIndexes, type Entry, type SecondaryIndex, type SecondaryIndexes } from './secondary';
+import { compositeBucket, ODD_BUCKET, type Bucket, type CollectionIndexes, type Entry, type SecondaryIndex, type SecondaryIndexes } from './secondary';
 import type { SortedList } from './sorted-list';
 import type { IdKey } from './store';
 
@@ -104,16 +104,30 @@ interface IxPlan {
   size: number;
 }
 
+/** The bucket sets an index can narrow a query to, one per usable constraint on its bucket key(s). */
+function bucketChoices(ix: SecondaryIndex, conds: Map<string, Constraint[]>): Bucket[][] {
+  const pick = (names: string[]): Bucket[] => [...names, ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
+  if (ix.composite) {
+    // Equality (or $in) on both of the first two keys: the buckets of every pair of values.
+    const [a, b] = ix.prefix.map((f) => (conds.get(f) ?? []).find((c): c is { in: Key[] } => 'in' in c));
+    if (!a || !b) return [];
+    return [pick(a.in.flatMap((x) => b.in.map((y) => compositeBucket([bucketName(x), bucketName(y)]))))];
+  }
+  const out: Bucket[][] = [];
+  for (const c of conds.get(ix.first) ?? []) {
+    if ('in' in c) out.push(pick(c.in.map(bucketName)));
+    else if ('notIn' in c) {
+      const not = new Set(c.notIn.map(bucketName));
+      out.push([...ix.buckets].filter(([name]) => !not.has(name)).map(([, b]) => b));
+    }
+  }
+  return out;
+}
+
 function planIndex(ix: SecondaryIndex, conds: Map<string, Constraint[]>): IxPlan | undefined {
   let best: IxPlan | undefined;
   const seconds = ix.second === undefined ? [] : conds.get(ix.second) ?? [];
-  for (const c of conds.get(ix.first) ?? []) {
-    let buckets: Bucket[];
-    if ('in' in c) buckets = [...c.in.map(bucketName), ODD_BUCKET].map((b) => ix.buckets.get(b)).filter((b): b is Bucket => !!b);
-    else if ('notIn' in c) {
-      const out = new Set(c.notIn.map(bucketName));
-      buckets = [...ix.buckets].filter(([name]) => !out.has(name)).map(([, b]) => b);
-    } else continue;
+  for (const buckets of bucketChoices(ix, conds)) {
     const parts = buckets.map((bucket): Part => {
       if (!seconds.length) return { bucket, ivs: undefined, size: bucket.seqs.size };
       let ivs: Interval[] = [[0, bucket.sorted.size]];

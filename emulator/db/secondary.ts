@@ -2,6 +2,9 @@
 // single mutation point: requests, commits, load, journal replay, import) and Store.clear (reset). Per index: a hash
 // of the first key's value → bucket; a bucket holds its documents' sequence numbers in natural (insertion) order and,
 // for compound indexes, the second key sorted as mingo sorts it. Missing fields index as null [IDX-DOC].
+// An index of three or more keys also gets a second, composite view: the bucket is the pair of the first two keys'
+// values and the sorted key is the third, so equality on the first two keys narrows by the third as CloudBase's
+// compound index does (e.g. a campaign's pending deliveries of one queue slot, without walking the other slots').
 import type { Doc, IndexConfig, IndexSpec } from '../contracts';
 import { bucketName, cmpKey, keyOf, valueAt, type Key } from './keys';
 import { SortedList } from './sorted-list';
@@ -28,20 +31,37 @@ export const ODD_BUCKET = '\u0000odd';
 const cmpEntry = (a: Entry, b: Entry): number => cmpKey(a.k, b.k) || a.seq - b.seq;
 const cmpNum = (a: number, b: number): number => a - b;
 
+/** The bucket of a composite view for the bucket names of its first two keys' values. */
+export function compositeBucket(names: readonly string[]): string {
+  return JSON.stringify(names);
+}
+
 export class SecondaryIndex {
   readonly first: string;
+  /** The fields whose values name a bucket: the first key, or (composite view) the first two keys. */
+  readonly prefix: readonly string[];
   readonly second: string | undefined;
   readonly buckets = new Map<string, Bucket>();
 
-  /** `chunk`: the buckets' SortedList chunk size (tests pass a small one to exercise chunk splits and merges). */
-  constructor(readonly spec: IndexSpec, private readonly chunk?: number) {
-    this.first = (spec.keys[0] as { name: string }).name;
-    this.second = spec.keys[1]?.name;
+  /**
+   * `chunk`: the buckets' SortedList chunk size (tests pass a small one to exercise chunk splits and merges).
+   * `composite`: the view of an index of 3+ keys bucketed by its first two keys and sorted by its third.
+   */
+  constructor(readonly spec: IndexSpec, private readonly chunk?: number, readonly composite = false) {
+    const names = spec.keys.map((k) => k.name);
+    this.first = names[0] as string;
+    this.prefix = composite ? names.slice(0, 2) : names.slice(0, 1);
+    this.second = composite ? names[2] : names[1];
   }
 
   private place(doc: Doc): { b: string; k2: Key | undefined } {
-    const k1 = keyOf(valueAt(doc, this.first));
-    return { b: k1 ? bucketName(k1) : ODD_BUCKET, k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
+    const names: string[] = [];
+    for (const f of this.prefix) {
+      const k = keyOf(valueAt(doc, f));
+      if (!k) return { b: ODD_BUCKET, k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
+      names.push(bucketName(k));
+    }
+    return { b: this.composite ? compositeBucket(names) : (names[0] as string), k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
   }
 
   /** True when the document's index position differs between the two versions. */
@@ -133,7 +153,10 @@ export class SecondaryIndexes implements StoreObserver {
     if (!c) {
       const specs = this.specs.get(coll);
       if (!specs) return undefined;
-      this.colls.set(coll, (c = new CollectionIndexes(specs.map((s) => new SecondaryIndex(s, this.chunk)))));
+      this.colls.set(coll, (c = new CollectionIndexes(specs.flatMap((s) => [
+        new SecondaryIndex(s, this.chunk),
+        ...(s.keys.length >= 3 ? [new SecondaryIndex(s, this.chunk, true)] : []),
+      ]))));
     }
     return c;
   }
@@ -159,7 +182,7 @@ export class SecondaryIndexes implements StoreObserver {
       for (const [name, b] of [...ix.buckets].sort(([x], [y]) => (x < y ? -1 : 1))) {
         buckets[name] = { ids: b.seqs.toArray().map(id), sorted: b.sorted.toArray().map((e) => id(e.seq)), odd: b.odd.toArray().map(id) };
       }
-      out[ix.spec.name] = buckets;
+      out[ix.composite ? `${ix.spec.name} (composite)` : ix.spec.name] = buckets;
     }
     return out;
   }

@@ -53,3 +53,20 @@ it("the reminders' look (`sourceType $ne 'campaign'`) examines the 3 reminders, 
   const nin = planQuery(sec, 'deliveries', docs, { sourceType: { $nin: ['campaign', 'outbox'] }, status: 'pending' });
   expect([...nin!.docs]).toHaveLength(3);
 });
+
+it("one queue slot of a campaign's pending deliveries, by the three-key index (sourceId, status, slot): no other slot is walked", () => {
+  // 64,000 pending deliveries over 64 slots, the first 900 of each slot already claimed by other runs (sending): the
+  // (sourceId, status) view would walk every pending delivery of the slots before the one asked for.
+  const sec = new SecondaryIndexes(CFG);
+  const docs = new Map<IdKey, Doc>();
+  for (let i = 0; i < 64_000; i++) {
+    const slot = i % 64;
+    const d: Doc = { _id: `campaign:c2:o${i}`, sourceType: 'campaign', sourceId: 'c2', slot, status: i < 57_600 && slot !== 63 ? 'sending' : 'pending', dueAt: 1, nextAttemptAt: 1 };
+    docs.set(d._id as string, d);
+    sec.put('deliveries', d._id as string, undefined, d);
+  }
+  const plan = planQuery(sec, 'deliveries', docs, { status: 'pending', dueAt: { $lte: 10 }, nextAttemptAt: { $lte: 10 }, sourceId: 'c2', sourceType: 'campaign', slot: 7 });
+  expect(plan?.index).toBe('source_status_slot');
+  expect(plan?.estimate).toBe(100);
+  expect(examined(plan!.docs, (d) => d.slot === 7 && d.status === 'pending', 100)).toBe(100);
+});

@@ -12,6 +12,8 @@ export const CONFIG: IndexConfig = {
     { name: 'a_b', unique: false, keys: [{ name: 'a', direction: '1' }, { name: 'b', direction: '1' }] },
     { name: 's_n', unique: false, keys: [{ name: 's', direction: '1' }, { name: 'n', direction: '-1' }] },
     { name: 't', unique: false, keys: [{ name: 't', direction: '1' }] },
+    // Three keys: also a composite view (bucket = the values of a and s, sorted by t).
+    { name: 'a_s_t', unique: false, keys: [{ name: 'a', direction: '1' }, { name: 's', direction: '1' }, { name: 't', direction: '1' }] },
   ],
 };
 
@@ -47,6 +49,9 @@ const where = fc.tuple(
   if (second) q[second[0]] = second[1];
   return and ? { $and: [q, extra] } : { ...extra, ...q };
 });
+/** Equality on the first two keys of a_s_t and a condition on its third, maybe ordered by the third (composite view). */
+const compositeWhere = fc.tuple(eqCond, eqCond, fc.option(fc.oneof(rangeCond, eqCond), { nil: undefined }), fc.dictionary(fc.constantFrom('b', 'c', 'n'), cond, { maxKeys: 1 }))
+  .map(([a, s, t, extra]): Doc => ({ a, s, ...(t === undefined ? {} : { t }), ...extra }));
 /** Equality on a compound index's first key, maybe a range on its second, ordered by the second (a range scan). */
 const rangeScan = fc.tuple(fc.constantFrom(['a', 'b'], ['s', 'n']), scalar, fc.option(rangeCond, { nil: undefined }), fc.constantFrom<1 | -1>(1, -1), fc.dictionary(fc.constantFrom('c', 't'), cond, { maxKeys: 1 }))
   .map(([[f, sk], v, r, dir, extra]) => ({ query: { $and: [{ [f as string]: v, ...(r ? { [sk as string]: r } : {}) }, extra] } as Doc, order: { [sk as string]: dir } as Doc }));
@@ -67,6 +72,7 @@ const stepDoc = fc.oneof({ weight: 4, arbitrary: docOf(false) }, { weight: 1, ar
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('get' as const), query: where, order, offset: fc.nat(3), limit: fc.integer({ min: 1, max: 8 }), proj: fc.boolean() }) },
   { weight: 4, arbitrary: fc.tuple(rangeScan, fc.nat(3), fc.integer({ min: 1, max: 8 })).map(([r, offset, limit]): Step => ({ kind: 'get', ...r, offset, limit, proj: false })) },
+  { weight: 3, arbitrary: fc.tuple(compositeWhere, fc.option(fc.constantFrom<1 | -1>(1, -1), { nil: undefined }), fc.nat(3), fc.integer({ min: 1, max: 8 })).map(([query, dir, offset, limit]): Step => ({ kind: 'get', query, ...(dir === undefined ? {} : { order: { t: dir } }), offset, limit, proj: false })) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('count' as const), query: where }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('update' as const), query: where, set: stepDoc.filter((d) => Object.keys(d).length > 0), multi: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), query: where, multi: fc.boolean() }) },
