@@ -45,3 +45,11 @@ it('wraps around after the last slot, and a random draw of 1 stays in range', ()
   expect(c.current).toBe(0);
   expect(new SlotCursor(() => 1).current).toBe(QUEUE_SLOTS - 1);
 });
+
+it('after an empty slot it goes to a slot the unfiltered look found work in (the next one without a hint)', () => {
+  const c = new SlotCursor(() => 0.6);
+  c.follow([40, 41, 57]);
+  expect(c.current).toBe(41);
+  c.follow([]);
+  expect(c.current).toBe(42);
+});
