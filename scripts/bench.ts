@@ -98,6 +98,8 @@ async function main(): Promise<void> {
     if (dBig) {
       console.log(`time per batch of 100: ${d10.msPerBatch!.toFixed(0)} ms at ${n} vs ${dBig.msPerBatch!.toFixed(0)} ms at ${big}: ${(dBig.msPerBatch! / d10.msPerBatch!).toFixed(2)}× (target ≤ 1.3×)`);
       console.log(`${big} recipients: whole campaign ${(dBig.seconds / 60).toFixed(1)} min (${dBig.runs} runs), seeding ${dBig.prepSeconds?.toFixed(0)} s, emulator peak memory ${dBig.peakRssGiB?.toFixed(2)} GiB rss`);
+      const c = dBig.counters ?? {};
+      console.log(`${big} recipients: campaign counters ${['targeted', 'sent', 'skipped', 'failed', 'unknown'].map((k) => `${k} ${c[k] ?? 0}`).join(', ')}; WeChat delivered ${dBig.sent}; runs by outcome: ${Object.entries(dBig.outcomes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     }
   } finally {
     await emu.stop();

@@ -35,6 +35,10 @@ export interface Measure {
   prepSeconds?: number;
   /** The emulator process's peak resident memory during the run (GiB). */
   peakRssGiB?: number;
+  /** Dispatcher: its runs by outcome (ok, timeout, …): a run killed by its timeout leaves its sends in flight ambiguous. */
+  outcomes?: Record<string, number>;
+  /** Dispatcher: the campaign's counters at the end (every outcome, so what was not sent is accounted for). */
+  counters?: Record<string, number>;
   /** Dispatcher: deliveries claimed, and candidates lost to another run's claim (RunSummary.lostClaims, summed). */
   claimed?: number;
   lostClaims?: number;
@@ -200,10 +204,13 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   }
   const sent = emu.wechat.stats().delivered - sent0;
   const dbRequests = emu.db.stats().requests - db0;
+  const counters = (emu.db.find('campaigns', { _id: id })[0] as { counters?: Record<string, number> } | undefined)?.counters;
   const dispatchRuns = emu.invocations().slice(inv0).filter((e) => e.fn === 'dispatch');
   const runs = dispatchRuns.length;
   let claimed = 0;
   let lostClaims = 0;
+  const outcomes: Record<string, number> = {};
+  for (const e of dispatchRuns) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
   for (const e of dispatchRuns) {
     const a = emu.runner.detail(e.id)?.answer as { claimed?: number; lostClaims?: number } | undefined;
     claimed += a?.claimed ?? 0;
@@ -213,7 +220,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   return {
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
     runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
-    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, peakRssGiB: peakRss / 2 ** 30,
+    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, counters, outcomes, peakRssGiB: peakRss / 2 ** 30,
     byTarget: Object.fromEntries(Object.entries(emu.db.stats().byTarget).map(([k, n]) => [k, n - (t0Targets[k] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   };
 }

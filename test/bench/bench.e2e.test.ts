@@ -27,4 +27,5 @@ it('runs the loop, the competent loop, the ceiling, the dispatcher (small and bi
   expect(out).toMatch(/idle cost: \d+ database requests a day/);
   expect(out).toMatch(/time per batch of 100: \d+ ms at 300 vs \d+ ms at 600/);
   expect(out).toMatch(/600 recipients: whole campaign [\d.]+ min \(\d+ runs\), seeding \d+ s, emulator peak memory [\d.]+ GiB rss/);
+  expect(out).toMatch(/600 recipients: campaign counters targeted 600, sent \d+, skipped 0, failed 0, unknown \d+; WeChat delivered 600; runs by outcome: ok \d+/);
 });
