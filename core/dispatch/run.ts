@@ -8,7 +8,7 @@ import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
-import { armDelaySec, armRuns, armsNow, earliest, runsFor } from './wake';
+import { armDelaySec, armRuns, armsNow, earliest, mayRamp, runsFor } from './wake';
 import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { SlotCursor } from './slots';
@@ -66,11 +66,7 @@ export async function runDispatch(deps: DispatchDeps, trigger: RunTrigger = 'tim
   }
   // The rev this run's raise is conditional on; a missing state is created first, so later wakes bump its rev.
   const rev = state ? state.rev : (await deps.wake.create(start)) ? 0 : undefined;
-  // No follow-up run armed within the last chain period: this run starts a busy period. When a campaign's start
-  // armed several runs at once (rampAt within the last chain period), they are the ramp: none arms another.
-  const fresh = state?.chainAt === undefined || state.chainAt < start - config.chainMs;
-  const rampedStart = state?.rampAt !== undefined && state.rampAt <= start && state.rampAt > start - config.chainMs;
-  return fullRun(deps, start, rev, fresh && !rampedStart);
+  return fullRun(deps, start, rev, mayRamp(state, start, config.chainMs));
 }
 
 /** Arms `runs` delayed runs for `at`; resolves the delay armed, or undefined when the call failed (logged). */

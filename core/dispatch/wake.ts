@@ -76,6 +76,17 @@ export function runsFor(state: Pick<WakeState, 'nextDueAt' | 'rampAt'>, t: Pick<
   return state.rampAt !== undefined && state.rampAt === state.nextDueAt ? 1 + t.rampRuns : 1;
 }
 
+/**
+ * Whether a full run starting at `start` may arm the ramp (rampRuns more at once) when a full batch is due: it starts
+ * a busy period (no follow-up run armed within the last chain period), and it is not itself one of the runs a
+ * campaign's start armed together (`rampAt` within the last chain period): those are the ramp already.
+ */
+export function mayRamp(state: Pick<WakeState, 'chainAt' | 'rampAt'> | null, start: number, chainMs: number): boolean {
+  const fresh = state?.chainAt === undefined || state.chainAt < start - chainMs;
+  const rampedStart = state?.rampAt !== undefined && state.rampAt <= start && state.rampAt > start - chainMs;
+  return fresh && !rampedStart;
+}
+
 /** Arms `runs` delayed runs after `delaySec` (rejects when the first call fails: the rest would fail alike). */
 export async function armRuns(arm: ArmWake, delaySec: number, runs: number): Promise<void> {
   await arm(delaySec);

@@ -4,7 +4,7 @@
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
 import type { DispatchDeps } from '../../core/dispatch/ports';
 import { runDispatch } from '../../core/dispatch/run';
-import { armDelaySec, armsNow, earliest, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
+import { armDelaySec, armsNow, earliest, mayRamp, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
 
 /** What adapters/wake.ts does on the database, in memory (each method atomic). */
 function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState | null; calls: string[] } {
@@ -151,4 +151,16 @@ it('a raise sets rampAt only when the next due time is a scheduled campaign\'s s
   expect(store.state).toMatchObject({ nextDueAt: NOW + 9_000, rampAt: NOW + 9_000 });
   expect(runsFor(store.state!, { rampRuns: 3 })).toBe(4);
   expect(runsFor({ nextDueAt: NOW, rampAt: NOW - 1 }, { rampRuns: 3 })).toBe(1);
+});
+
+it('a run that starts a busy period may ramp, unless a follow-up is armed or it is one of the runs a campaign\'s start armed together', () => {
+  const CHAIN = DEFAULT_DISPATCH_CONFIG.chainMs;
+  expect(mayRamp(null, NOW, CHAIN)).toBe(true);
+  expect(mayRamp({ chainAt: NOW - CHAIN - 1 }, NOW, CHAIN)).toBe(true);
+  expect(mayRamp({ chainAt: NOW + 5_000 }, NOW, CHAIN)).toBe(false);
+  // The four runs of a campaign's start (rampAt just passed): they are the ramp.
+  expect(mayRamp({ rampAt: NOW - 200 }, NOW, CHAIN)).toBe(false);
+  // A stale rampAt (a campaign that started long ago) or one still ahead does not stop a ramp.
+  expect(mayRamp({ rampAt: NOW - CHAIN - 1 }, NOW, CHAIN)).toBe(true);
+  expect(mayRamp({ rampAt: NOW + 60_000 }, NOW, CHAIN)).toBe(true);
 });
