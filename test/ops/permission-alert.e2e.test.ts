@@ -44,7 +44,10 @@ it('-604101: deliveries wait, the webhook is told once', async () => {
   h.emu.clock.advance(90_000);
   await dispatchRuns(h.emu);
   const ds = deliveriesOf(h.emu, c._id);
-  expect(ds.every((d) => d.status === 'pending' && d.attempts === 0 && d.errCode === -604101)).toBe(true);
+  // Every delivery waits; those tried before the run halted on the error carry it (a run claims from its queue slot,
+  // so the first claim need not hold all three).
+  expect(ds.every((d) => d.status === 'pending' && d.attempts === 0 && (d.errCode === undefined || d.errCode === -604101))).toBe(true);
+  expect(ds.some((d) => d.errCode === -604101)).toBe(true);
   expect(posts).toHaveLength(1);
   expect((JSON.parse(posts[0]!) as { text: { content: string } }).text.content).toContain('subscribeMessage.send');
   expect(h.emu.db.find('alerts', {})).toEqual([expect.objectContaining({ _id: 'permission:subscribeMessage.send', status: 'sent' })]);
