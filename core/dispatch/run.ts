@@ -8,7 +8,7 @@ import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
-import { armDelaySec, armRuns, armsNow, earliest, mayRamp, runsFor } from './wake';
+import { armDelaySec, armRuns, armsNow, earliest, mayRamp, runsFor, startRuns } from './wake';
 import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { SlotCursor } from './slots';
@@ -260,7 +260,7 @@ async function settleWake(
   // The next due time is a scheduled campaign's start: its wake-up arms several runs (core/dispatch/wake.ts rampAt).
   const ramp = scheduled !== undefined && next === scheduled;
   const raised = await deps.wake.raise(rev, next, ramp);
-  const armedSec = raised && armsNow(next, now, config) ? await arm(deps, next, now, ramp ? 1 + config.rampRuns : 1) : undefined;
+  const armedSec = raised && armsNow(next, now, config) ? await arm(deps, next, now, ramp ? startRuns(config) : 1) : undefined;
   return { busy: false, nextDueAt: next, raised, ...(armedSec ? { armedSec } : {}) };
 }
 

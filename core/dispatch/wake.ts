@@ -71,9 +71,14 @@ export interface WakeTiming {
   rampRuns: number;
 }
 
-/** How many runs the wake-up for `state.nextDueAt` arms: 1 + rampRuns when it is a campaign's start, else 1. */
+/** The runs a campaign's start arms at once: 1 + rampRuns. */
+export function startRuns(t: Pick<WakeTiming, 'rampRuns'>): number {
+  return 1 + t.rampRuns;
+}
+
+/** How many runs the wake-up for `state.nextDueAt` arms: startRuns when it is a campaign's start, else 1. */
 export function runsFor(state: Pick<WakeState, 'nextDueAt' | 'rampAt'>, t: Pick<WakeTiming, 'rampRuns'>): number {
-  return state.rampAt !== undefined && state.rampAt === state.nextDueAt ? 1 + t.rampRuns : 1;
+  return state.rampAt !== undefined && state.rampAt === state.nextDueAt ? startRuns(t) : 1;
 }
 
 /**
@@ -112,7 +117,7 @@ export async function scheduleWake(store: Pick<WakeStore, 'lower'>, arm: ArmWake
   await store.lower(at, campaign);
   if (!arm || !armsNow(at, now, t)) return;
   try {
-    await armRuns(arm, armDelaySec(at, now), campaign ? 1 + t.rampRuns : 1);
+    await armRuns(arm, armDelaySec(at, now), campaign ? startRuns(t) : 1);
   } catch (err) {
     // The state is written: the heartbeat arms it instead (within one period).
     log(`wake-up not armed (${err instanceof Error ? err.message : String(err)}); the heartbeat will pick it up`);

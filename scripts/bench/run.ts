@@ -5,9 +5,10 @@ import type { Emulator } from '../../emulator';
 import { newGrantDoc } from '../../core/grants/model';
 import indexes from '../../config/indexes.json';
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import { startRuns } from '../../core/dispatch/wake';
 
 /** Runs a campaign's start arms at once (core/dispatch/wake.ts rampAt). */
-export const START_RUNS = 1 + DEFAULT_DISPATCH_CONFIG.rampRuns;
+export const START_RUNS = startRuns(DEFAULT_DISPATCH_CONFIG);
 
 export const TPL = 'TPL_EVENT_REMINDER';
 export const DATA = { thing1: '周末读书会', time2: '2026-05-02 09:00', thing3: '图书馆', thing4: '请准时到场' };

@@ -6,6 +6,7 @@ import { Envelope, record } from '../grants/e2e-helpers';
 import { useEmulator } from '../support/emulator';
 import type { Delivery } from '../../core/delivery';
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import { startRuns } from '../../core/dispatch/wake';
 import { seedAudience } from './support';
 
 const h = useEmulator({ maxWorkers: 2 });
@@ -113,7 +114,7 @@ async function scheduleCampaign(local: string): Promise<string> {
   return created.data.id;
 }
 
-const START_RUNS = 1 + DEFAULT_DISPATCH_CONFIG.rampRuns;
+const START_RUNS = startRuns(DEFAULT_DISPATCH_CONFIG);
 
 it('a campaign due soon arms 1 + rampRuns runs for its time; they start together and send every message once', async () => {
   const openids = seedAudience(h.emu, 300);
