@@ -12,6 +12,15 @@ import { seedAudience } from './support';
 const h = useEmulator({ maxWorkers: 2 });
 const HOUR = 3600_000;
 
+/**
+ * `t` is at or just after `due`: a wake-up's delay is whole seconds rounded up (up to 1 s late), and the emulator
+ * starts counting it when the cloud call arrives, which on a loaded machine is later still. 5 s of slack keeps the
+ * product's promise (within 10 s of the due time) without depending on how busy the machine is.
+ */
+function near(t: number, due: number): boolean {
+  return t >= due && t < due + 5000;
+}
+
 beforeEach(async () => {
   await h.emu.reset();
   await h.emu.call('setup', 'o-admin', { demo: true });
@@ -84,11 +93,11 @@ it('a delayed task fires on the virtual clock, twice when asked, and dispatch se
   await h.emu.advance(r.dueAt - h.emu.now() - 5 * 60_000); // a heartbeat within reach has armed the wake-up
   const armed = h.emu.timers.delayed().filter((t) => t.fn === 'dispatch');
   expect(armed.length).toBeGreaterThan(0);
-  expect(armed.some((t) => t.at >= r.dueAt && t.at <= r.dueAt + 1000)).toBe(true);
+  expect(armed.some((t) => near(t.at, r.dueAt))).toBe(true);
   expect(JSON.parse(armed[0]!.data)).toEqual({ wake: true });
   const log0 = h.emu.invocations().length;
   await h.emu.advance(r.dueAt - h.emu.now() + 60_000);
-  const woken = h.emu.invocations().slice(log0).filter((e) => e.caller === 'timer:delayedFunctionTask' && e.startedAt >= r.dueAt && e.startedAt < r.dueAt + 1000);
+  const woken = h.emu.invocations().slice(log0).filter((e) => e.caller === 'timer:delayedFunctionTask' && near(e.startedAt, r.dueAt));
   expect(woken.length).toBeGreaterThanOrEqual(2); // both copies ran, at the same virtual time
   expect(woken.every((e) => e.outcome === 'ok')).toBe(true);
   expect(h.emu.inbox('o-wake2')).toHaveLength(1);
@@ -121,12 +130,12 @@ it('a campaign due soon arms 1 + rampRuns runs for its time; they start together
   await h.emu.trigger('dispatch');
   const { local, at } = beijingMinute(2 * 60_000);
   const id = await scheduleCampaign(local);
-  const armed = h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at && t.at < at + 1000);
+  const armed = h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && near(t.at, at));
   expect(armed).toHaveLength(START_RUNS);
   const log0 = h.emu.invocations().length;
   await h.emu.advance(at - h.emu.now() + 60_000);
   // All four fired at `at` (they wait for a free worker in this file's pool of 2, so their start times spread).
-  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at && t.at < at + 1000)).toHaveLength(0);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && near(t.at, at))).toHaveLength(0);
   const woken = h.emu.invocations().slice(log0).filter((e) => e.fn === 'dispatch' && e.caller === 'timer:delayedFunctionTask' && e.startedAt >= at);
   expect(woken.length).toBeGreaterThanOrEqual(START_RUNS);
   expect(woken.every((e) => e.outcome === 'ok')).toBe(true);
@@ -146,11 +155,11 @@ it('a campaign scheduled hours ahead: a reminder before it wakes one run, whose 
   const r = await createReminder('o-wake-ramp', 2 * HOUR);
   expect(r.dueAt).toBeLessThan(at - 30 * 60_000);
   await h.emu.advance(r.dueAt - h.emu.now() - 5 * 60_000);
-  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= r.dueAt && t.at < r.dueAt + 1000)).toHaveLength(1);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && near(t.at, r.dueAt))).toHaveLength(1);
   await h.emu.advance(r.dueAt - h.emu.now() + 30_000);
   expect(h.emu.inbox('o-wake-ramp')).toHaveLength(1);
   // That run raised the state to the campaign's start and marked it as one (rampAt); the heartbeat arms the runs.
   expect(h.emu.db.find('tixing_state', { _id: 'dispatch' })[0]).toMatchObject({ nextDueAt: at, rampAt: at });
   await h.emu.advance(at - h.emu.now() - 5 * 60_000);
-  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && t.at >= at && t.at < at + 1000)).toHaveLength(START_RUNS);
+  expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch' && near(t.at, at))).toHaveLength(START_RUNS);
 });
