@@ -80,6 +80,8 @@ export interface CallRawOptions extends InvokeOptions {
 export interface Emulator {
   readonly url: string;
   readonly port: number;
+  /** Every port leading to this emulator, `port` first (server/index.ts FUNCTION_LISTENERS; functions use them all). */
+  readonly ports: readonly number[];
   readonly clock: Clock;
   readonly db: DatabaseService;
   readonly wechat: WechatSimulator;
@@ -171,6 +173,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     envId: opts.envId ?? ENV_ID,
   });
   let port = 0;
+  let ports: readonly number[] = [];
   let functionEnv: Record<string, string> = { ...opts.functionEnv };
   const storage = createStorageService({ clock, envId: opts.envId ?? ENV_ID, baseUrl: () => `http://127.0.0.1:${port}`, dataDir: opts.dataDir, log });
   const runner = createRunner({
@@ -179,6 +182,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     timeouts: opts.functionsConfig ?? loadTimeouts(join(ROOT, 'config', 'functions.json')),
     clock,
     port: () => port,
+    ports: () => ports,
     log,
     quiet: opts.quiet && !opts.log,
     maxWorkers: opts.maxWorkers,
@@ -231,12 +235,14 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     throw err;
   });
   port = server.port;
+  ports = server.ports;
   if (opts.startTimers !== false) timers.start();
   let stopped: Promise<void> | undefined;
 
   return {
     url: server.url,
     port,
+    ports,
     clock,
     db,
     wechat,

@@ -1,5 +1,7 @@
 // Emulator runner: the worker-thread bootstrap (compiled by esbuild at startup). Like one warm SCF container:
 // loads the function bundle once, runs one invocation at a time with that invocation's process.env and clock.
+import http from 'node:http';
+import net from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { FromWorker, ToWorker, WorkerBoot, WorkerError } from './protocol';
 
@@ -29,6 +31,26 @@ const VirtualDate = new Proxy(RealDate, {
   },
 });
 globalThis.Date = VirtualDate;
+
+// --- Connections: spread over the emulator's listeners (server/index.ts FUNCTION_LISTENERS). ---------------------
+// In SCF mode wx-server-sdk passes no agent of its own, so Node's global agent makes every connection. This one keeps
+// connections alive as Node's does, and opens each new one to the next of the emulator's ports, so that a burst of
+// new connections is accepted in one or two turns of the emulator's event loop instead of one per turn.
+const [mainPort, ...spread] = boot.ports ?? [];
+if (mainPort !== undefined && spread.length > 0) {
+  const all = [mainPort, ...spread];
+  let next = 0;
+  class SpreadingAgent extends http.Agent {
+    // Node's agent calls this with its own callback and uses the socket returned (as net.createConnection does).
+    override createConnection(options: http.ClientRequestArgs, cb?: (err: Error | null, stream: import('node:stream').Duplex) => void): net.Socket {
+      const host = options.host ?? options.hostname ?? 'localhost';
+      const toEmulator = Number(options.port) === mainPort && (host === '127.0.0.1' || host === 'localhost');
+      const target = { ...options, ...(toEmulator ? { port: all[next++ % all.length]! } : {}) } as net.NetConnectOpts;
+      return net.createConnection(target, cb as (() => void) | undefined);
+    }
+  }
+  http.globalAgent = new SpreadingAgent({ keepAlive: true });
+}
 
 // --- Environment: exactly the invocation's variables, nothing left over from the previous invocation. ------
 const baseline = new Set(Object.keys(process.env));

@@ -21,6 +21,11 @@ export interface RunnerOptions {
   clock: Clock;
   /** The emulator's HTTP port (known once the server listens). */
   port: () => number;
+  /**
+   * Every port leading to the same server, `port()` first: workers spread their connections over them (the server's
+   * FUNCTION_LISTENERS). Default: `[port()]`.
+   */
+  ports?: () => readonly number[];
   log: Logger;
   /** Do not forward what functions print. */
   quiet?: boolean;
@@ -140,7 +145,7 @@ export function createRunner(opts: RunnerOptions): Runner {
     if (!p) {
       p = new FunctionPool({
         fn: spec.name,
-        boot: () => ({ fn: spec.name, modulePath: spec.modulePath, env: baseEnv(opts.port(), undefined, opts.envId), clockOffset: opts.clock.offset() }),
+        boot: () => ({ fn: spec.name, modulePath: spec.modulePath, env: baseEnv(opts.port(), undefined, opts.envId), clockOffset: opts.clock.offset(), ports: [...(opts.ports?.() ?? [opts.port()])] }),
         bootstrapPath: bootstrapPath(),
         max: opts.maxWorkers ?? 16,
         idleMs: opts.idleMs ?? 600_000,

@@ -8,6 +8,8 @@ export interface WorkerBoot {
   /** Container environment while the module loads (no invocation identity yet). */
   env: Record<string, string>;
   clockOffset: number;
+  /** The emulator's ports: connections to the first (the one `env` names) are spread over all of them. */
+  ports: number[];
 }
 
 /** The `context` argument SCF gives `main(event, context)` (the subset the emulator fills). */

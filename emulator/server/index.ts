@@ -1,6 +1,6 @@
 // Emulator server: the HTTP server on 127.0.0.1 (`/admin` for the SDK, developer endpoints for people and tests).
 import { createServer, Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { AdminError } from '../contracts';
 import { ConsoleEvents } from '../console';
 import { handleAdmin } from './admin';
@@ -13,8 +13,24 @@ export { ENDPOINTS } from './routes';
 export interface EmulatorServer {
   readonly port: number;
   readonly url: string;
+  /**
+   * Every port that leads to this server: `port` first, then the extra listeners function workers spread their
+   * connections over (see `FUNCTION_LISTENERS`).
+   */
+  readonly ports: readonly number[];
   close(): Promise<void>;
 }
+
+/**
+ * How many listening sockets lead to the server. libuv 1.45 and later (Node 20 has 1.46) accepts one connection per
+ * listening socket per event-loop turn (libuv pull request #3696, "unix: don't accept() connections in a loop").
+ * The emulator's loop serves every function's requests, so under load one turn takes ~100 ms: a single listener
+ * accepted ~10 connections a second, and a function opening 40 at once (wx-server-sdk opens one per concurrent
+ * request) waited 5–9 s in the accept queue — sends WeChat answered in 30 ms missed the sender's 5 s deadline. The
+ * cloud's gateway has no such limit. Workers spread their connections over all listeners (runner/bootstrap.ts), so
+ * each turn accepts up to this many.
+ */
+export const FUNCTION_LISTENERS = 16;
 
 /** Listens on 127.0.0.1:`port` (0 = a free port). Every request is answered; no error stops the server. */
 export async function startServer(deps: ServerDeps, port: number): Promise<EmulatorServer> {
@@ -67,12 +83,33 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     });
   });
   const actual = (server.address() as AddressInfo).port;
+  // The extra listeners hand each connection to the same HTTP server (net.Server 'connection' → http.Server).
+  const extra: NetServer[] = [];
+  try {
+    for (let i = 1; i < FUNCTION_LISTENERS; i++) {
+      const side = createNetServer((socket) => server.emit('connection', socket));
+      await new Promise<void>((resolve, reject) => {
+        side.once('error', reject);
+        side.listen(0, '127.0.0.1', () => {
+          side.off('error', reject);
+          resolve();
+        });
+      });
+      extra.push(side);
+    }
+  } catch (err) {
+    for (const side of extra) side.close();
+    server.close();
+    throw err;
+  }
   return {
     port: actual,
     url: `http://127.0.0.1:${actual}`,
+    ports: [actual, ...extra.map((side) => (side.address() as AddressInfo).port)],
     close() {
       unsubscribe();
       events.close();
+      for (const side of extra) side.close();
       return new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

@@ -63,11 +63,10 @@ it('four runs at once claim from different queue slots: few candidates are lost 
   const runs = await dispatchRuns(h.emu, 4);
   expect(runs.map((r) => r.ok)).toEqual([true, true, true, true]);
   for (let i = 0; i < 10 && campaignOf(h.emu, c._id).status !== 'completed'; i++) runs.push(...(await dispatchRuns(h.emu, 1)));
-  // Each recipient exactly once at WeChat. Under CI load some sends end `unknown` (no answer within the sender's 5 s
-  // deadline although WeChat got them: 151 of 2,000 in one CI run, cause not found yet); they are never resent.
-  const counters = campaignOf(h.emu, c._id).counters;
-  expect(counters).toMatchObject({ targeted: 2000, skipped: 0, failed: 0 });
-  expect(counters.sent + counters.unknown).toBe(2000);
+  // Each recipient exactly once at WeChat, and every send answered in time. (Before the emulator spread functions'
+  // connections over several listeners, the runs' new connections waited seconds to be accepted under CI load and
+  // up to 151 of 2,000 sends ended `unknown`: see emulator/server/index.ts FUNCTION_LISTENERS.)
+  expect(campaignOf(h.emu, c._id).counters).toMatchObject({ targeted: 2000, sent: 2000, skipped: 0, failed: 0, unknown: 0 });
   expect(h.emu.wechat.stats().sends).toBe(2000);
   for (const o of openids.slice(0, 50)) expect(h.emu.inbox(o)).toHaveLength(1);
   // Every delivery carries its openid's slot, as the expansion wrote it.
@@ -91,7 +90,7 @@ it('deliveries written before queue slots existed (no `slot`) are still claimed 
   })));
   for (let i = 0; i < 10 && campaignOf(h.emu, c._id).status !== 'completed'; i++) await dispatchRuns(h.emu, 2);
   expect(campaignOf(h.emu, c._id).status).toBe('completed');
-  expect(deliveriesOf(h.emu, c._id).every((d) => (d.status === 'sent' || d.status === 'unknown') && d.slot === undefined)).toBe(true);
+  expect(deliveriesOf(h.emu, c._id).every((d) => d.status === 'sent' && d.slot === undefined)).toBe(true);
   expect(h.emu.wechat.stats().sends).toBe(150);
 });
 

@@ -140,7 +140,7 @@ it('a campaign due soon arms 1 + rampRuns runs for its time; they start together
   expect(woken.length).toBeGreaterThanOrEqual(START_RUNS);
   expect(woken.every((e) => e.outcome === 'ok')).toBe(true);
   for (let i = 0; i < 10 && h.emu.db.find('campaigns', { _id: id })[0]?.status !== 'completed'; i++) await h.emu.advance(30_000);
-  expect(h.emu.db.find('campaigns', { _id: id })[0]).toMatchObject({ status: 'completed', counters: { targeted: 300 } });
+  expect(h.emu.db.find('campaigns', { _id: id })[0]).toMatchObject({ status: 'completed', counters: { targeted: 300, sent: 300, unknown: 0 } });
   expect(h.emu.wechat.stats().delivered).toBe(300);
   for (const o of openids.slice(0, 20)) expect(h.emu.inbox(o)).toHaveLength(1);
 });
