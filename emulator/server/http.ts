@@ -72,3 +72,35 @@ export function sendBuffer(res: ServerResponse, buf: Buffer, contentType = 'appl
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
+
+/** The names a request to the emulator may be addressed to: it listens on 127.0.0.1 only. */
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Refuses requests a web page elsewhere made the browser send. The emulator has no login: any page open in the
+ * developer's browser could otherwise POST to 127.0.0.1 (a "simple" cross-site request needs no preflight) and run a
+ * campaign or reset the database, and a DNS-rebinding page could even read the answers. Browsers put the page's
+ * origin in `Origin` on every cross-origin fetch and on every POST, and the name the page used in `Host`:
+ * - a `Host` that is not a loopback name → 403 FOREIGN_HOST;
+ * - an `Origin` other than this server's own (the console's pages) → 403 FOREIGN_ORIGIN.
+ * The SDK, curl, scripts and tests send no `Origin`; the console's own pages send their origin.
+ */
+export function foreignRequest(req: IncomingMessage): HttpError | undefined {
+  const host = req.headers.host;
+  if (host !== undefined && !LOOPBACK_NAMES.has(hostName(host))) {
+    return new HttpError(403, 'the emulator answers requests addressed to 127.0.0.1 or localhost only', 'FOREIGN_HOST');
+  }
+  const origin = req.headers.origin;
+  if (origin !== undefined && (host === undefined || origin.toLowerCase() !== `http://${host.toLowerCase()}`)) {
+    return new HttpError(403, 'requests from another origin (a web page elsewhere) are refused: use the console at this address, curl or a script', 'FOREIGN_ORIGIN');
+  }
+  return undefined;
+}
+
+/** `name` of `name:port` (IPv6 literals keep their brackets), lower-case. */
+function hostName(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  const colon = h.lastIndexOf(':');
+  return colon === -1 ? h : h.slice(0, colon);
+}

@@ -4,7 +4,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { AdminError } from '../contracts';
 import { ConsoleEvents } from '../console';
 import { handleAdmin } from './admin';
-import { HttpError, sendJson } from './http';
+import { foreignRequest, HttpError, sendJson } from './http';
 import { handleRoute, ServerDeps } from './routes';
 
 export type { ServerDeps } from './routes';
@@ -48,6 +48,11 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
       url = new URL(req.url ?? '/', 'http://127.0.0.1');
     } catch {
       return sendJson(res, 400, { error: { code: 'BAD_REQUEST', message: 'malformed request target' } });
+    }
+    const foreign = foreignRequest(req);
+    if (foreign) {
+      deps.log(`  ${req.method} ${url.pathname} → 403 ${foreign.code}`);
+      return sendJson(res, 403, { error: { code: foreign.code, message: foreign.message } });
     }
     const isAdmin = req.method === 'POST' && url.pathname === '/admin';
     // Anything but a read through the developer API may change what an open console shows.

@@ -348,3 +348,30 @@ describe('Database', () => {
     await page.waitForSelector('li.doc[data-id="o-imported"]');
   }, 60_000);
 });
+
+describe('Another origin', () => {
+  it('a web page on another origin cannot drive the emulator: its POSTs are refused and change nothing', async () => {
+    // The page a developer might have open in another tab: it fires "simple" cross-site POSTs (no preflight) at the
+    // emulator, as a malicious page would (emulator/server/http.ts foreignRequest).
+    const emuUrl = h.emu.url;
+    const html = `<!doctype html><title>…</title><script>
+      const hit = (path, body) => fetch(${JSON.stringify(emuUrl)} + path, { method: 'POST', mode: 'no-cors', body }).catch(() => undefined);
+      Promise.all([hit('/call/hello', '{"openid":"o-evil"}'), hit('/reset', '{}')]).then(() => { document.title = 'sent'; });
+    </script>`;
+    const { createServer } = await import('node:http');
+    const other = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    const collections = h.emu.db.collections().length;
+    const invocations = h.emu.invocations().length;
+    try {
+      const port = (other.address() as { port: number }).port;
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => document.title === 'sent');
+    } finally {
+      other.close();
+    }
+    expect(h.emu.invocations().slice(invocations).filter((e) => e.openid === 'o-evil')).toEqual([]);
+    expect(h.emu.db.collections().length).toBe(collections);
+    expect(collections).toBeGreaterThan(0);
+  }, 60_000);
+});
