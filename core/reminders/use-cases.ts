@@ -4,7 +4,7 @@
 // core/grants/holds.ts, purpose `reminder:<sourceId>`): one atomic conditional write, so two creates racing for the
 // last grant cannot both get it, and a campaign — which reserves only free units — can never spend it. The
 // dispatcher's claim turns the held unit into the send's own hold; cancelling the reminder gives it back.
-import { Delivery, DeliveryStatus, newDelivery } from '../delivery';
+import { Delivery, deliveryId, DeliveryStatus, newDelivery } from '../delivery';
 import { DomainError } from '../envelope';
 import { ensurePurposeHold } from '../grants/holds';
 import { grantId } from '../grants/model';
@@ -44,6 +44,19 @@ function newReminder(deps: RemindersDeps, id: string, openid: string, event: Eve
   return d;
 }
 
+/**
+ * The reminder already in a slot: under its id, or, for one created before ids were keyed by a secret (ports.ts
+ * ReminderIds), under the old id `reminder:<sourceId>:<openid>`. Without the second look, asking again after that
+ * upgrade would write a second reminder for the same event, and the user would get two messages.
+ */
+async function reminderIn(deps: RemindersDeps, id: string, openid: string, sourceId: string): Promise<Delivery | null> {
+  const current = await deps.reminders.get(id);
+  const legacyId = deliveryId('reminder', sourceId, openid);
+  if (current || legacyId === id) return current;
+  const legacy = await deps.reminders.get(legacyId);
+  return legacy?.openid === openid ? legacy : null;
+}
+
 export async function createReminder(
   deps: RemindersDeps,
   openid: string,
@@ -59,7 +72,7 @@ export async function createReminder(
   for (let attempt = 0; attempt < SLOTS_PER_EVENT * 2 && slot <= SLOTS_PER_EVENT; attempt++) {
     const sourceId = slot === 1 ? event._id : `${event._id}:${slot}`;
     const id = await deps.reminderIds.idFor(openid, sourceId);
-    const existing = await deps.reminders.get(id);
+    const existing = await reminderIn(deps, id, openid, sourceId);
     if (existing && OPEN.includes(existing.status)) {
       // Asking again for the same event is idempotent; another minutesBefore moves the pending reminder.
       if (existing.status === 'pending' && existing.dueAt !== dueAt && (await deps.reminders.reschedule(existing._id, openid, dueAt, now))) {

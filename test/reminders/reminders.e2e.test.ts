@@ -64,6 +64,31 @@ describe('reminders (e2e)', () => {
     expect(await reminders('o-rem', { action: 'create', eventId: 'evt-demo-market', minutesBefore: 60 })).toMatchObject({ ok: true });
   });
 
+  it('after the upgrade to keyed ids, asking again for a reminder the previous version wrote finds it: one reminder, one message', async () => {
+    const openid = 'o-legacy';
+    for (const requestId of ['leg-0000001', 'leg-0000002']) {
+      h.emu.requestSubscribe(openid, ['TPL_EVENT_REMINDER'], { TPL_EVENT_REMINDER: 'accept' });
+      await record(h.emu, openid, requestId, { TPL_EVENT_REMINDER: 'accept' });
+    }
+    expect(h.emu.quota(openid, 'TPL_EVENT_REMINDER')).toBe(2);
+    const created = await reminders<{ reminderId: string }>(openid, { action: 'create', eventId: 'evt-demo-nightrun' });
+    if (!created.ok) throw new Error(created.error.message);
+    // The document as the previous version wrote it: id `reminder:<eventId>:<openid>`.
+    const doc = h.emu.db.find('deliveries', { _id: created.data.reminderId })[0]!;
+    const LEGACY = `reminder:evt-demo-nightrun:${openid}`;
+    h.emu.db.remove('deliveries', doc._id);
+    h.emu.db.insert('deliveries', [{ ...doc, _id: LEGACY, page: `pages/events/events?eventId=evt-demo-nightrun&deliveryId=${LEGACY}` }]);
+    const again = await reminders<{ reminderId: string; dueAt: number }>(openid, { action: 'create', eventId: 'evt-demo-nightrun' });
+    expect(again).toMatchObject({ ok: true, data: { reminderId: LEGACY } });
+    expect(h.emu.db.find('deliveries', { openid })).toHaveLength(1);
+    // Its time comes: one message, although two grants were there to spend; one grant is left.
+    await h.emu.trigger('dispatch');
+    await h.emu.advance((again.ok ? again.data.dueAt : 0) - h.emu.now() + 60_000);
+    expect(h.emu.inbox(openid)).toHaveLength(1);
+    expect(h.emu.db.find('deliveries', { _id: LEGACY })[0]).toMatchObject({ status: 'sent' });
+    expect(h.emu.quota(openid, 'TPL_EVENT_REMINDER')).toBe(1);
+  });
+
   it('refuses bad input with nothing written', async () => {
     const before = h.emu.db.find('deliveries').length;
     const cases: [Record<string, unknown>, string][] = [

@@ -123,6 +123,21 @@ describe('reminders actions', () => {
     expect((await t.call({ action: 'create', eventId: 'evt-b' })).ok).toBe(true);
   });
 
+  it('a reminder written under the old id format (before ids were keyed) is found again: no second reminder, no second message', async () => {
+    const t = setup(2);
+    // Written by the previous version: id `reminder:<eventId>:<openid>`.
+    expect(await t.call({ action: 'create', eventId: 'evt-a' })).toMatchObject({ ok: true, data: { reminderId: 'reminder:evt-a:o-alice' } });
+    // The upgrade: ids are now keyed by the server's secret.
+    t.deps.reminderIds = { idFor: async (openid, sourceId) => `reminder:${sourceId}:k${openid.length}x` };
+    expect(await t.call({ action: 'create', eventId: 'evt-a' })).toMatchObject({ ok: true, data: { reminderId: 'reminder:evt-a:o-alice' } });
+    expect(await t.call({ action: 'create', eventId: 'evt-a', minutesBefore: 30 })).toMatchObject({ ok: true, data: { reminderId: 'reminder:evt-a:o-alice', dueAt: start - 30 * 60_000 } });
+    expect([...t.deliveries.keys()]).toEqual(['reminder:evt-a:o-alice']);
+    expect(t.state.held).toEqual(['p:reminder:evt-a']);
+    // Cancelled, it frees the slot: the next one takes slot 2 under the new format.
+    expect(await t.call({ action: 'cancel', reminderId: 'reminder:evt-a:o-alice' })).toEqual({ ok: true, data: { cancelled: true } });
+    expect(await t.call({ action: 'create', eventId: 'evt-a' })).toMatchObject({ ok: true, data: { reminderId: 'reminder:evt-a:2:k7x' } });
+  });
+
   it('lists, cancels (only mine, idempotent) and re-creates in the next slot', async () => {
     const t = setup(1);
     await t.call({ action: 'create', eventId: 'evt-a' });
