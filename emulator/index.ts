@@ -226,6 +226,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
       advance: (ms) => timers.advance(ms),
       trigger: (fn) => timers.fireNow(fn),
       upcoming: () => timers.upcoming(),
+      delayedTasks: timers,
       reset,
     },
     opts.port ?? 8787,

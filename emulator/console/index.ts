@@ -244,6 +244,7 @@ function overview(deps: ServerDeps) {
       last: lastByFn.get(f.name) ?? [],
     })),
     timers: upcoming,
+    delayed: deps.delayedTasks.delayed().map((t) => ({ fn: t.fn, at: t.at })),
     running: deps.runner.runningNow(),
     counters: {
       invocations: log.length,

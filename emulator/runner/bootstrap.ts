@@ -34,7 +34,7 @@ globalThis.Date = VirtualDate;
 
 // --- Connections: spread over the emulator's listeners (server/index.ts FUNCTION_LISTENERS). ---------------------
 // In SCF mode wx-server-sdk passes no agent of its own, so Node's global agent makes every connection. This one keeps
-// connections alive as Node's does, and opens each new one to the next of the emulator's ports, so that a burst of
+// connections alive as Node's does (same options), and opens each new one to the next of the emulator's ports, so that a burst of
 // new connections is accepted in one or two turns of the emulator's event loop instead of one per turn.
 const [mainPort, ...spread] = boot.ports ?? [];
 if (mainPort !== undefined && spread.length > 0) {
@@ -49,7 +49,8 @@ if (mainPort !== undefined && spread.length > 0) {
       return net.createConnection(target, cb as (() => void) | undefined);
     }
   }
-  http.globalAgent = new SpreadingAgent({ keepAlive: true });
+  // Node's own global agent settings (Node 20): free sockets close after 5 s idle, the most recent is reused first.
+  http.globalAgent = new SpreadingAgent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
 }
 
 // --- Environment: exactly the invocation's variables, nothing left over from the previous invocation. ------

@@ -74,7 +74,10 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
       sendJson(res, 500, { error: { code: 'INTERNAL', message: 'internal emulator error (the emulator log has the details)' } });
     });
   });
-  // The SDK runs with keep-alive off in SCF mode; still track sockets so close() never waits on idle ones.
+  // Functions' connections are kept alive by their agent (runner/bootstrap.ts), which closes a free one after 5 s:
+  // the server waits longer, so it never closes a connection just as a function reuses it (ECONNRESET).
+  server.keepAliveTimeout = 30_000;
+  // Track sockets so close() never waits on idle ones.
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));

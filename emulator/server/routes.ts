@@ -7,7 +7,7 @@ import type { Clock, FaultSpec } from '../contracts';
 import type { InvocationLogEntry, InvocationResult } from '../runner';
 import { FaultSpecError, parseFaultSpec } from '../wechat/faults';
 import { ConsoleEvents, handleConsole } from '../console';
-import type { AdvanceResult, FireRecord } from '../timers';
+import type { AdvanceResult, DelayedTaskFaults, FireRecord, Timers } from '../timers';
 import type { AdminDeps } from './admin';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText, str } from './http';
 
@@ -17,6 +17,8 @@ export interface ServerDeps extends AdminDeps {
   advance(ms: number): Promise<AdvanceResult>;
   trigger(fn: string): Promise<FireRecord>;
   upcoming(): { fn: string; trigger: string; at: number | undefined }[];
+  /** Delayed tasks (cloudbase.addDelayedFunctionTask) waiting for their time, and how they are delivered. */
+  delayedTasks: Pick<Timers, 'delayed' | 'delayedTaskFaults' | 'setDelayedTaskFaults'>;
   reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
 }
 
@@ -24,7 +26,8 @@ export const ENDPOINTS: [string, string][] = [
   ['POST /admin', 'CloudBase endpoint for wx-server-sdk (TCB_CONTEXT_CNFG points here)'],
   ['POST /call/<fn>', 'call a function as the mini program: {"openid":"o-dev","data":{...}} → its return value'],
   ['POST /trigger/<fn>', "fire the function's timer trigger now"],
-  ['GET  /clock', 'virtual time and the next timer fire times'],
+  ['GET  /clock', 'virtual time, the next timer fire times, and the delayed tasks waiting (cloudbase.addDelayedFunctionTask)'],
+  ['POST /clock/delayedTasks', '{"fireTwice":true}: every delayed task then runs twice at its time (the platform delivers at least once); {} to stop'],
   ['POST /clock/advance', '{"ms":60000} or {"to":"2026-05-01T01:00:00Z"}: walk the clock forward, firing timers (?detail=1: every run)'],
   ['POST /wx/requestSubscribeMessage', '{"openid","tmplIds":[...],"choices":{"<id>":"accept|reject"}}'],
   ['GET  /wx/inbox/<openid>', 'subscription messages delivered to that user'],
@@ -49,6 +52,7 @@ const METHODS: [RegExp, string][] = [
   [/^\/trigger\/[^/]+$/, 'POST'],
   [/^\/clock$/, 'GET'],
   [/^\/clock\/advance$/, 'POST'],
+  [/^\/clock\/delayedTasks$/, 'POST'],
   [/^\/wx\/requestSubscribeMessage$/, 'POST'],
   [/^\/wx\/faults$/, 'GET, POST'],
   [/^\/wx\/reject\/[^/]+\/[^/]+$/, 'POST'],
@@ -63,6 +67,14 @@ const METHODS: [RegExp, string][] = [
 ];
 
 const ROOT = resolve(__dirname, '..', '..');
+
+/** `{"fireTwice": boolean}` (or `{}`): anything else is refused with 400 INVALID_FAULTS, nothing changed. */
+function parseDelayedFaults(body: Record<string, unknown>): DelayedTaskFaults {
+  const unknown = Object.keys(body).filter((k) => k !== 'fireTwice');
+  if (unknown.length) throw new HttpError(400, `unknown delayed-task fault: ${unknown[0]!.slice(0, 40)} (known: fireTwice)`, 'INVALID_FAULTS');
+  if (body.fireTwice !== undefined && typeof body.fireTwice !== 'boolean') throw new HttpError(400, 'fireTwice must be true or false', 'INVALID_FAULTS');
+  return body.fireTwice ? { fireTwice: true } : {};
+}
 
 /** A message without the machine's absolute paths (project files are named relative to the project). */
 export function scrubPaths(message: string): string {
@@ -221,7 +233,13 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
     if (method === 'GET' && !b) {
       const now = deps.clock.now();
       const upcoming = deps.upcoming().map((u) => ({ ...u, at: u.at === undefined ? null : new Date(u.at).toISOString() }));
-      return sendJson(res, 200, { now, iso: new Date(now).toISOString(), offsetMs: deps.clock.offset(), upcoming });
+      const delayed = deps.delayedTasks.delayed().map((t) => ({ fn: t.fn, at: new Date(t.at).toISOString(), data: t.data.length > 200 ? `${t.data.slice(0, 200)}…` : t.data }));
+      return sendJson(res, 200, { now, iso: new Date(now).toISOString(), offsetMs: deps.clock.offset(), upcoming, delayed, delayedFaults: deps.delayedTasks.delayedTaskFaults() });
+    }
+    if (method === 'POST' && b === 'delayedTasks') {
+      const faults = parseDelayedFaults(body);
+      deps.delayedTasks.setDelayedTaskFaults(faults);
+      return sendJson(res, 200, { ok: true, delayedFaults: faults });
     }
     if (method === 'POST' && b === 'advance') {
       let ms: number;

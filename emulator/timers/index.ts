@@ -67,6 +67,7 @@ export interface Timers {
   /** Delayed tasks not fired yet, earliest first. */
   delayed(): DelayedTask[];
   setDelayedTaskFaults(f: DelayedTaskFaults): void;
+  delayedTaskFaults(): DelayedTaskFaults;
   /** Drop every queued delayed task and the faults (emulator reset). */
   clearDelayed(): void;
   /** Fire `fn`'s timer trigger now (as the platform would at this instant). */
@@ -254,6 +255,7 @@ export function createTimers(opts: TimersOptions): Timers {
     setDelayedTaskFaults(f) {
       taskFaults = { ...f };
     },
+    delayedTaskFaults: () => ({ ...taskFaults }),
     clearDelayed() {
       tasks = [];
       taskFaults = {};

@@ -8,6 +8,8 @@ import { launchBrowser, type TestBrowser } from '../support/browser';
 import cloud from 'wx-server-sdk';
 import { useEmulator, withSdkEnv } from '../support/emulator';
 import { OUTCOME_LABELS, OUTCOMES } from '../../core/outcomes';
+import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
+import { startRuns } from '../../core/dispatch/wake';
 
 // Functions passed to page.waitForFunction run in the page, where `document` exists (this file is typed for node).
 declare const document: any;
@@ -106,6 +108,13 @@ describe('Overview', () => {
     const scheduled = await call('campaigns', 'o-admin', { action: 'schedule', id: campaignId, sendAt: '2026-05-01 09:00', zone: 'Asia/Shanghai' });
     expect(scheduled.answer).toMatchObject({ ok: true, data: { status: 'scheduled' } });
     expect(h.emu.db.find('campaigns', { _id: campaignId })[0]).toMatchObject({ status: 'scheduled', name: '周末读书会' });
+
+    // Ten minutes before the start, the heartbeat arms the campaign's runs: the Timers card lists the delayed tasks.
+    await h.emu.advance(Math.max(0, Date.parse('2026-05-01T00:52:00Z') - h.emu.now()));
+    const runsArmed = startRuns(DEFAULT_DISPATCH_CONFIG);
+    expect(h.emu.timers.delayed().filter((t) => t.fn === 'dispatch')).toHaveLength(runsArmed);
+    await page.waitForFunction((n) => document.querySelectorAll('#timers [data-testid="delayed-task"]').length === n, runsArmed);
+    expect(await page.textContent('#timers [data-testid="delayed-task"]')).toContain('dispatch (delayed task)');
 
     // Jump to 09:30 Beijing time: the campaign starts at 09:00 and the dispatcher sends it on the way.
     const before = h.emu.now();

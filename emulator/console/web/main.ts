@@ -172,6 +172,8 @@ interface Overview {
   offsetMs: number;
   functions: { name: string; built: boolean; timeoutMs: number; trigger: { name: string; cron: string } | null; workers: number; last: LogEntry[] }[];
   timers: { fn: string; trigger: string; at: number | null }[];
+  /** Delayed tasks (cloudbase.addDelayedFunctionTask) waiting for their time, earliest first. */
+  delayed: { fn: string; at: number }[];
   running: { id: string; fn: string }[];
   counters: { invocations: number; outcomes: Record<string, number>; adminRequests: number; db: number; sends: number; delivered: number };
 }
@@ -294,7 +296,10 @@ function OverviewPanel() {
       <h2>Timers</h2>
       <table>
         <thead><tr><th>Trigger</th><th>Next fire (UTC+8)</th></tr></thead>
-        <tbody>${data.timers.map((t) => html`<tr><td>${t.fn}/${t.trigger}</td><td data-testid="next-fire">${fmtTime(t.at)}</td></tr>`)}</tbody>
+        <tbody>
+          ${data.timers.map((t) => html`<tr><td>${t.fn}/${t.trigger}</td><td data-testid="next-fire">${fmtTime(t.at)}</td></tr>`)}
+          ${data.delayed.map((t) => html`<tr data-testid="delayed-task"><td>${t.fn} (delayed task)</td><td>${fmtTime(t.at)}</td></tr>`)}
+        </tbody>
       </table>
     </section>
     <${CallForm} functions=${data.functions.map((f) => f.name)} />

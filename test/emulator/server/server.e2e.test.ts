@@ -123,6 +123,29 @@ describe('timers and clock', () => {
   });
 });
 
+describe('delayed tasks over HTTP', () => {
+  it('GET /clock lists the tasks a function armed; POST /clock/delayedTasks {"fireTwice":true} runs each twice at its time', async () => {
+    h.emu.db.createCollection('probe');
+    const before = h.emu.db.find('probe').length;
+    const armed = await http('POST', '/call/whoami', { openid: 'o-dev', data: { op: 'wake', n: 60, data: { op: 'db-add', collection: 'probe' } } });
+    expect(armed.json).toMatchObject({ result: { errCode: 0 } });
+    const c = await http('GET', '/clock');
+    expect(c.json.delayed).toEqual([{ fn: 'whoami', at: expect.any(String), data: '{"op":"db-add","collection":"probe"}' }]);
+    expect(Date.parse(c.json.delayed[0].at) - c.json.now).toBeGreaterThan(55_000);
+    expect(c.json.delayedFaults).toEqual({});
+    // Bad fault bodies are refused, nothing changed.
+    expect(await http('POST', '/clock/delayedTasks', { fireTwice: 'yes' })).toMatchObject({ status: 400, json: { error: { code: 'INVALID_FAULTS' } } });
+    expect(await http('POST', '/clock/delayedTasks', { fireThrice: true })).toMatchObject({ status: 400, json: { error: { code: 'INVALID_FAULTS' } } });
+    expect((await http('GET', '/clock')).json.delayedFaults).toEqual({});
+    expect(await http('POST', '/clock/delayedTasks', { fireTwice: true })).toMatchObject({ status: 200, json: { ok: true, delayedFaults: { fireTwice: true } } });
+    const adv = await http('POST', '/clock/advance?detail=1', { ms: 120_000 });
+    expect(adv.json.fired.filter((f: { fn: string; trigger: string }) => f.fn === 'whoami' && f.trigger === 'delayedFunctionTask')).toHaveLength(2);
+    expect(h.emu.db.find('probe').length - before).toBe(2);
+    expect((await http('GET', '/clock')).json.delayed).toEqual([]);
+    expect(await http('POST', '/clock/delayedTasks', {})).toMatchObject({ status: 200, json: { delayedFaults: {} } });
+  });
+});
+
 describe('simulated WeChat client, snapshot and reset', () => {
   it('requestSubscribeMessage → quota, setting; a send lands in the inbox; faults can be set', async () => {
     const r = await http('POST', '/wx/requestSubscribeMessage', { openid: 'o-bob', tmplIds: ['TPL_EVENT_REMINDER'], choices: { TPL_EVENT_REMINDER: 'accept' } });
