@@ -21,16 +21,23 @@ export interface WechatSenderOptions {
 
 export const DEFAULT_SEND_TIMEOUT_MS = 2000;
 
-const TIMEOUT_TEXT = /ESOCKETTIMEDOUT|ETIMEDOUT|timed? ?out/i;
+/**
+ * [SDK-SRC] transport failures arrive as -501001 with Node's error text. These mean the request may have been
+ * written and processed without an answer coming back — the ambiguous case: a timeout, or the connection closed
+ * after the request was sent ("socket hang up", ECONNRESET, EPIPE). "connect ECONNREFUSED" is not among them: no
+ * connection, nothing sent, so it stays a plain system error that may be retried.
+ */
+const NO_ANSWER_TEXT = /ESOCKETTIMEDOUT|ETIMEDOUT|timed? ?out|socket hang up|ECONNRESET|EPIPE/i;
 
 /** A thrown value → `{ ok: false, errCode, errMsg, timedOut? }`; rethrows what is not an SDK/WeChat error. */
 export function toFailedAttempt(err: unknown): Extract<SendAttempt, { ok: false }> {
   const e = (err ?? {}) as { errCode?: unknown; errMsg?: unknown; message?: unknown };
   if (typeof e.errCode !== 'number') throw err;
   const errMsg = typeof e.errMsg === 'string' ? e.errMsg : typeof e.message === 'string' ? e.message : String(err);
-  // [SDK-SRC] a socket timeout reaches us as -501001 ("resource system error") with "request timeout" in errMsg:
-  // the request may have reached WeChat, which is the ambiguous case, not a plain system error.
-  const timedOut = e.errCode === -501001 && TIMEOUT_TEXT.test(errMsg);
+  // [SDK-SRC] a socket timeout or a connection lost after the request was written reaches us as -501001 ("resource
+  // system error") with Node's text in errMsg: the request may have reached WeChat, which is the ambiguous case (no
+  // answer), not a plain system error that could be retried.
+  const timedOut = e.errCode === -501001 && NO_ANSWER_TEXT.test(errMsg);
   return timedOut ? { ok: false, errCode: e.errCode, errMsg, timedOut: true } : { ok: false, errCode: e.errCode, errMsg };
 }
 

@@ -29,6 +29,7 @@ export interface SendRequest {
 /** One attempt's raw result, vendor errcodes included; core maps them to outcomes. */
 export type SendAttempt =
   | { ok: true; msgid?: string }
+  /** `timedOut`: no answer came (a deadline passed, or the connection closed after sending): the ambiguous case. */
   | { ok: false; errCode: number; errMsg: string; timedOut?: boolean };
 
 export interface WechatSender {

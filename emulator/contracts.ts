@@ -29,6 +29,17 @@ export class AdminError extends Error {
   }
 }
 
+/**
+ * Fault injection (FaultSpec.resetRate): the request was processed, and the server closes the connection without an
+ * answer. The SDK sees "socket hang up" (-501001).
+ */
+export class ConnectionReset extends Error {
+  constructor() {
+    super('connection reset by fault injection');
+    this.name = 'ConnectionReset';
+  }
+}
+
 /** Handles one `/admin` action whose answer is JSON: resolves to the `data` field of `{ requestId, data }`. */
 export type JsonActionHandler = (params: Record<string, unknown>, ctx: AdminRequestContext) => Promise<unknown>;
 
@@ -116,6 +127,11 @@ export interface FaultSpec {
   latency?: LatencySpec;
   /** Probability in [0,1] that a send hangs until the SDK times out (the ambiguous case). */
   timeoutRate?: number;
+  /**
+   * Probability in [0,1] that a send is processed (delivered if it passed) and then the connection is closed without
+   * an answer: the SDK throws -501001 "socket hang up" (the other ambiguous case).
+   */
+  resetRate?: number;
   /**
    * WeChat's daily API quota: subscribeMessage.send accepts this many calls per Beijing day, then answers 45009
    * "reach max api daily quota limit" until midnight Beijing time (0 = already used up today).

@@ -94,7 +94,7 @@ export const OUTCOMES: Readonly<Record<string, Outcome>> = {
   '-501008': retry('no_cloud_call_token', 'invalid request source', 'this invocation source may not make cloud calls: use the outbox', 'SDK-SRC', CONFIG_HALT),
   '-501009': retry('system_error', 'resource not initialized', 'CloudBase resource not ready: retried with backoff', 'SDK-SRC'),
   // --- no answer in time: the ambiguous case --------------------------------------------------------------------
-  timeout: ambiguous('timeout', 'no answer before the deadline (SDK socket timeout or the sender\'s own deadline)', 'INIT-DOC'),
+  timeout: ambiguous('timeout', 'no answer: the deadline passed (SDK socket timeout or the sender\'s own deadline), or the connection closed after the request was sent', 'INIT-DOC'),
 };
 
 /** errCode recorded when the sender's own deadline passes: [SDK-SRC] -604102 "call open API timeout". */

@@ -3,7 +3,7 @@
 // wx.openApi (multipart) → WeChat simulator.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { AdminError, AdminRequestContext, Clock, DatabaseService, Logger, WechatSimulator } from '../contracts';
+import { AdminError, AdminRequestContext, ConnectionReset, Clock, DatabaseService, Logger, WechatSimulator } from '../contracts';
 import { answerBody } from '../db';
 import type { Runner } from '../runner';
 import type { StorageService } from '../storage';
@@ -125,6 +125,11 @@ export async function handleAdmin(deps: AdminDeps, req: IncomingMessage, res: Se
     );
   } catch (err) {
     if (err instanceof AdminError) return fail(err.code, err.message);
+    if (err instanceof ConnectionReset) {
+      record('RESET');
+      res.destroy();
+      return;
+    }
     if (err instanceof MultipartError) return fail(INVALID_PARAM, `malformed multipart body: ${err.message}`);
     const e = err as Error;
     deps.log(`  /admin internal error: ${e.stack ?? e.message}`);

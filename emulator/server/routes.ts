@@ -35,7 +35,7 @@ export const ENDPOINTS: [string, string][] = [
   ['GET  /wx/setting/<openid>', 'wx.getSetting({withSubscriptions:true}) for that user; POST {"mainSwitch":false} flips the main switch'],
   ['POST /wx/reject/<openid>/<tmplId>', 'the user sets that template to 拒收 (card menu / settings): pushes subscribe_msg_change_event'],
   ['POST /wx/deliveryFailure/<openid>', '{"errorCode":1,"errorStatus":"failed:user block"} accepted sends to that user fail afterwards; {} or null clears'],
-  ['POST /wx/faults', 'set (GET: read) fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0}'],
+  ['POST /wx/faults', 'set (GET: read) fault injection: {"systemErrorRate":0.1,"latency":{"fixedMs":50},"timeoutRate":0,"resetRate":0}'],
   ['GET  /storage', 'cloud storage: every file (fileID, cloudPath, size, contentType)'],
   ['GET  /storage/file/<path>', 'a temporary download URL from getTempFileURL (signed, expires)'],
   ['GET  /snapshot', 'export the database (relaxed Extended JSON)'],

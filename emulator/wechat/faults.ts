@@ -9,7 +9,7 @@ export class FaultSpecError extends Error {
   }
 }
 
-const TOP_KEYS = ['systemErrorRate', 'timeoutRate', 'latency', 'dailySendQuota', 'envRequestQuota'] as const;
+const TOP_KEYS = ['systemErrorRate', 'timeoutRate', 'resetRate', 'latency', 'dailySendQuota', 'envRequestQuota'] as const;
 const LATENCY_KEYS = ['fixedMs', 'minMs', 'maxMs'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -35,6 +35,7 @@ export function parseFaultSpec(value: unknown): FaultSpec {
   const out: FaultSpec = {};
   if (value.systemErrorRate !== undefined) out.systemErrorRate = rate('systemErrorRate', value.systemErrorRate);
   if (value.timeoutRate !== undefined) out.timeoutRate = rate('timeoutRate', value.timeoutRate);
+  if (value.resetRate !== undefined) out.resetRate = rate('resetRate', value.resetRate);
   for (const k of ['dailySendQuota', 'envRequestQuota'] as const) {
     const v = value[k];
     if (v === undefined) continue;

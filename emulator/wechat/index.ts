@@ -3,7 +3,7 @@
 // Answer path (what the HTTP server must do): the Buffer returned by handleOpenApi is the HTTP 200 body with
 // content-type `application/octet-stream` (OPENAPI_RESPONSE_CONTENT_TYPE). A thrown AdminError must be answered as
 // JSON `{code, message, requestId}` with content-type exactly `application/json; charset=utf-8`.
-import { AdminError } from '../contracts';
+import { AdminError, ConnectionReset } from '../contracts';
 import type {
   AdminRequestContext, ClientSubscribeRequest, FaultSpec, InboxItem, InvocationInfo, OpenApiRequest, WechatSimulator,
   WechatSimulatorOptions,
@@ -124,7 +124,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       if (e instanceof OpenApiDecodeError) throw new AdminError('INVALID_PARAM', e.message);
       throw e;
     }
-    // Random draws, in this order: latency (if a range), system error, timeout (sends only).
+    // Random draws, in this order: latency (if a range), system error, timeout (sends only), reset (sends, no timeout).
     const latency = pickLatency(faults, random);
     if (roll(faults.systemErrorRate, random)) {
       // [COMM-MINUS1] [MMM-MIRROR] -1 system error: nothing happened, retry later.
@@ -147,6 +147,7 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
     const out = handleSend(core, params);
     // The ambiguous case: WeChat processed the send (delivered if it passed) but the answer never arrives in time.
     const hang = roll(faults.timeoutRate, random);
+    const reset = !hang && roll(faults.resetRate, random);
     let sentPush: ReturnType<typeof pushMessage> | undefined;
     if (out.delivered) {
       const touser = String(params.touser);
@@ -158,12 +159,14 @@ export function createWechatSimulator(opts: WechatSimulatorOptions): WechatSimul
       if (sentTiming === 'before-answer') await emit(msg);
       else sentPush = msg;
     }
-    count(api, hang ? 'timeout' : out.body.errcode, ` ${String(params.touser)} ${String(params.template_id)}`);
+    count(api, hang ? 'timeout' : reset ? 'reset' : out.body.errcode, ` ${String(params.touser)} ${String(params.template_id)}`);
     await delays.wait(latency);
     if (out.lockedOpenid) core.inflight.release(out.lockedOpenid);
     // Pushed as the answer leaves (the push function may see it before or after the sender reads the answer).
     if (sentPush) void emit(sentPush);
     if (hang) await delays.wait(HANG_MS);
+    // WeChat processed it; the connection closes before the answer (the server destroys the socket).
+    if (reset) throw new ConnectionReset();
     return encodeWechatJson(out.body);
   }
 

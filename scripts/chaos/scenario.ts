@@ -94,7 +94,7 @@ export async function chaosSeed(emu: Emulator, seed: number, opts: ChaosOptions 
   const [rMin, rMax] = opts.rounds ?? [3, 5];
   const rounds = int(r, rMin, rMax);
   for (let round = 0; round < rounds; round++) {
-    emu.wechat.setFaults({ systemErrorRate: r() * 0.2, timeoutRate: r() < 0.5 ? r() * 0.03 : 0, latency: { minMs: 0, maxMs: int(r, 0, 40) } });
+    emu.wechat.setFaults({ systemErrorRate: r() * 0.2, timeoutRate: r() < 0.5 ? r() * 0.03 : 0, resetRate: r() < 0.5 ? r() * 0.03 : 0, latency: { minMs: 0, maxMs: int(r, 0, 40) } });
     const runs = Array.from({ length: int(r, 1, 3) }, () => {
       const k = r();
       const kill = k < 0.35 ? { killAfterRequests: int(r, 1, 80) } : k < 0.6 ? { killAfterMs: int(r, 20, 400) } : {};

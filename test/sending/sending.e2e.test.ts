@@ -140,6 +140,20 @@ describe('sender pipeline through the emulator', () => {
     expect([ledger(h.emu, 'o-alice', TPL), h.emu.quota('o-alice', TPL), h.emu.inbox('o-alice').length]).toEqual([0, 0, 1]);
   });
 
+  it('connection lost after sending: WeChat delivered, the SDK threw -501001 "socket hang up" → unknown, never sent again', async () => {
+    seedGrant(h.emu, 'o-alice', TPL, 2);
+    h.emu.wechat.setFaults({ resetRate: 1 });
+    const r = data(await send('h1'));
+    expect(r).toMatchObject({ status: 'unknown', reason: 'timeout', errCode: -501001, grant: 'kept' });
+    expect(r.retryAt).toBeUndefined();
+    expect(delivery(h.emu, 'test:h1:o-alice')).toMatchObject({ status: 'unknown', attempts: 1, detail: expect.stringContaining('socket hang up') });
+    // Delivered once; a retry would have delivered it twice (the user still had a second grant to spend).
+    h.emu.wechat.setFaults({});
+    expect(data(await probe({ action: 'deliver', deliveryId: 'test:h1:o-alice' }, { kind: 'timer' }))).toMatchObject({ claimed: false });
+    expect(h.emu.inbox('o-alice')).toHaveLength(1);
+    expect([ledger(h.emu, 'o-alice', TPL), h.emu.quota('o-alice', TPL)]).toEqual([1, 1]);
+  });
+
   it('-604101: config.json without subscribeMessage.send → pending (waits for the fix), grant refunded, operator told', async () => {
     seedGrant(h.emu, 'o-alice', TPL, 1);
     const r = data(await send('p1', {}, { fn: 'sendprobebare' }));

@@ -28,6 +28,14 @@ describe('WechatSender adapter', () => {
     expect(await s.send(REQ)).toMatchObject({ ok: false, errCode: -604102, timedOut: true });
   });
 
+  it('marks a connection lost after the request was written (socket hang up, ECONNRESET, EPIPE) as timedOut: WeChat may have it', () => {
+    for (const text of ['socket hang up', 'read ECONNRESET', 'write EPIPE']) {
+      expect(toFailedAttempt(sdkError(-501001, `openapi.subscribeMessage.send:fail -501001 resource system error. ${text}`))).toMatchObject({ timedOut: true });
+    }
+    // A gateway's own system error (an answer) stays retryable.
+    expect(toFailedAttempt(sdkError(-501001, 'openapi.subscribeMessage.send:fail -501001 resource system error'))).not.toHaveProperty('timedOut');
+  });
+
   it('rethrows what is not an SDK error (a bug must not be mistaken for a WeChat answer)', async () => {
     const s = createWechatSender({ client: client(async () => { throw new TypeError('x is not a function'); }) });
     await expect(s.send(REQ)).rejects.toBeInstanceOf(TypeError);
