@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       console.log(`${big} recipients: whole campaign ${(dBig.seconds / 60).toFixed(1)} min (${dBig.runs} runs), seeding ${dBig.prepSeconds?.toFixed(0)} s, emulator peak memory ${dBig.peakRssGiB?.toFixed(2)} GiB rss`);
       const c = dBig.counters ?? {};
       console.log(`${big} recipients: campaign counters ${['targeted', 'sent', 'skipped', 'failed', 'unknown'].map((k) => `${k} ${c[k] ?? 0}`).join(', ')}; WeChat delivered ${dBig.sent}; runs by outcome: ${Object.entries(dBig.outcomes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+      for (const f of dBig.failures ?? []) console.log(`  a run that did not end ok: ${f}`);
     }
   } finally {
     await emu.stop();

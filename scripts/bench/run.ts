@@ -38,6 +38,8 @@ export interface Measure {
   peakRssGiB?: number;
   /** Dispatcher: its runs by outcome (ok, timeout, …): a run killed by its timeout leaves its sends in flight ambiguous. */
   outcomes?: Record<string, number>;
+  /** Dispatcher: the distinct failure messages of its runs that did not end ok (at most 5, each shortened). */
+  failures?: string[];
   /** Dispatcher: the campaign's counters at the end (every outcome, so what was not sent is accounted for). */
   counters?: Record<string, number>;
   /** Dispatcher: deliveries claimed, and candidates lost to another run's claim (RunSummary.lostClaims, summed). */
@@ -212,6 +214,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   let lostClaims = 0;
   const outcomes: Record<string, number> = {};
   for (const e of dispatchRuns) outcomes[e.outcome] = (outcomes[e.outcome] ?? 0) + 1;
+  const failures = [...new Set(dispatchRuns.filter((e) => e.outcome !== 'ok' && e.error).map((e) => `${e.outcome}: ${e.error!.slice(0, 160)}`))].slice(0, 5);
   for (const e of dispatchRuns) {
     const a = emu.runner.detail(e.id)?.answer as { claimed?: number; lostClaims?: number } | undefined;
     claimed += a?.claimed ?? 0;
@@ -221,7 +224,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   return {
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
     runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
-    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, counters, outcomes, peakRssGiB: peakRss / 2 ** 30,
+    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, counters, outcomes, failures, peakRssGiB: peakRss / 2 ** 30,
     byTarget: Object.fromEntries(Object.entries(emu.db.stats().byTarget).map(([k, n]) => [k, n - (t0Targets[k] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   };
 }
