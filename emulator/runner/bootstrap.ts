@@ -34,9 +34,9 @@ globalThis.Date = VirtualDate;
 
 // --- Connections: spread over the emulator's listeners (server/index.ts FUNCTION_LISTENERS). ---------------------
 // In SCF mode wx-server-sdk passes no agent of its own, so Node's global agent makes every connection. This one keeps
-// connections alive as Node's does (same options), and opens each new one to the next of the emulator's ports, so that a burst of
-// new connections is accepted in one or two turns of the emulator's event loop instead of one per turn.
-const [mainPort, ...spread] = boot.ports ?? [];
+// connections alive as Node's does (same options), and opens each new one to the next of the emulator's ports, so
+// that a burst of new connections is accepted in one or two turns of the emulator's event loop instead of one per turn.
+const [mainPort, ...spread] = boot.ports;
 if (mainPort !== undefined && spread.length > 0) {
   const all = [mainPort, ...spread];
   let next = 0;

@@ -83,26 +83,14 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
     s.on('close', () => sockets.delete(s));
   });
   server.on('clientError', (_err, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listenOn(server, port);
   const actual = (server.address() as AddressInfo).port;
   // The extra listeners hand each connection to the same HTTP server (net.Server 'connection' → http.Server).
   const extra: NetServer[] = [];
   try {
     for (let i = 1; i < FUNCTION_LISTENERS; i++) {
       const side = createNetServer((socket) => server.emit('connection', socket));
-      await new Promise<void>((resolve, reject) => {
-        side.once('error', reject);
-        side.listen(0, '127.0.0.1', () => {
-          side.off('error', reject);
-          resolve();
-        });
-      });
+      await listenOn(side, 0);
       extra.push(side);
     }
   } catch (err) {
@@ -124,4 +112,15 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
       });
     },
   };
+}
+
+/** Listens on 127.0.0.1:`port`; rejects with the listen error (port in use…). */
+function listenOn(server: NetServer, port: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
