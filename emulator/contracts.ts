@@ -107,9 +107,24 @@ export interface DatabaseService {
   importSnapshot(snapshot: { collections: Record<string, Doc[]> }): void;
   /** Drop every collection (and its data on disk). */
   reset(): void;
-  /** Requests since start (for benchmarks: database round trips): in all, per action, and per "action collection". */
-  stats(): { requests: number; byAction: Record<string, number>; byTarget: Record<string, number> };
+  /**
+   * Requests since start (for benchmarks: database round trips): in all, per action, per "action collection", and
+   * the slowest ones (real milliseconds from the handler's start to its answer, slowest first).
+   */
+  stats(): { requests: number; byAction: Record<string, number>; byTarget: Record<string, number>; slowest: SlowRequest[] };
   close(): Promise<void>;
+}
+
+/** One database request that took long to answer (the emulator's slow-request record). */
+export interface SlowRequest {
+  action: string;
+  collection: string;
+  /** Real milliseconds from the handler's start to its answer (waits for a transaction's lock included). */
+  ms: number;
+  /** The start of the request's query or filter, as sent (at most 120 characters). */
+  query: string;
+  /** Real wall-clock time the request started (ISO). */
+  at: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

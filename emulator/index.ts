@@ -16,6 +16,7 @@ import { loadTimeouts } from './runner/functions';
 import { exportDatabase, importDatabase } from './export';
 import { createPushRouter, loadPushRows, type PushRouter } from './push';
 import { startServer } from './server';
+import { watchLoop, type LoopHealth } from './loop-health';
 import { AdvanceOptions, AdvanceResult, createTimers, FireRecord, Timers } from './timers';
 import { createWechatSimulator } from './wechat';
 
@@ -106,6 +107,8 @@ export interface Emulator {
   inbox(openid: string): InboxItem[];
   quota(openid: string, tmplId: string): number;
   invocations(): InvocationLogEntry[];
+  /** How well the emulator's own event loop keeps up: longest stall, garbage-collection pauses (loop-health.ts). */
+  loopHealth(): LoopHealth;
   /**
    * Drop all data: database, WeChat state, invocation log. Warm workers stay (as cloud containers survive data
    * changes) unless `recycleWorkers` — then the next invocations start cold, without module-level state.
@@ -214,8 +217,10 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     runner.clearLog();
     if (o.recycleWorkers) await runner.recycle();
   };
+  const loop = watchLoop();
   const server = await startServer(
     {
+      loopHealth: () => loop.read(),
       runner,
       db,
       wechat,
@@ -231,6 +236,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     },
     opts.port ?? 8787,
   ).catch(async (err: unknown) => {
+    loop.stop();
     await runner.close();
     await db.close();
     throw err;
@@ -274,6 +280,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
     inbox: (openid) => wechat.inbox(openid),
     quota: (openid, tmplId) => wechat.quota(openid, tmplId),
     invocations: () => runner.invocations(),
+    loopHealth: () => loop.read(),
     reset,
     setFunctionEnv(env) {
       functionEnv = { ...env };
@@ -293,6 +300,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
           }
         }
         await db.close();
+        loop.stop();
       })();
       return stopped;
     },

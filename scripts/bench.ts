@@ -102,6 +102,10 @@ async function main(): Promise<void> {
       console.log(`${big} recipients: campaign counters ${['targeted', 'sent', 'skipped', 'failed', 'unknown'].map((k) => `${k} ${c[k] ?? 0}`).join(', ')}; WeChat delivered ${dBig.sent}; runs by outcome: ${Object.entries(dBig.outcomes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}`);
       for (const f of dBig.failures ?? []) console.log(`  a run that did not end ok: ${f}`);
     }
+    // The emulator's own loop answers every function: its stalls and slowest requests explain late answers.
+    const h = emu.loopHealth();
+    console.log(`emulator loop over the whole bench: longest stall ${h.stallMaxMs.toFixed(0)} ms (p99 ${h.stallP99Ms.toFixed(0)} ms); ${h.gcPauses} GC pauses, longest ${h.gcLongestMs.toFixed(0)} ms, ${(h.gcTotalMs / 1000).toFixed(1)} s in all`);
+    for (const r of emu.db.stats().slowest.slice(0, 5)) console.log(`  slow database request: ${r.ms.toFixed(0)} ms ${r.action.replace(/^database\./, '')} ${r.collection} ${r.query.slice(0, 100)}`);
   } finally {
     await emu.stop();
     rmSync(functionsDir, { recursive: true, force: true });

@@ -25,13 +25,13 @@ export function createCampaignQueue(): CampaignQueue {
       const res = await coll().where({ status: 'running' }).limit(100).get();
       return res.data as unknown as Campaign[];
     },
-    async acquireExpansion(id, owner, now, until) {
+    async acquireLease(id, owner, now, until) {
       const c = _();
       const free = c.or([{ expandUntil: c.lt(now) }, { expandUntil: c.exists(false) }, { expandOwner: owner }]);
       const res = await coll().where(c.and([{ _id: id, status: 'running' }, free]) as unknown as Doc).update({ data: { expandOwner: owner, expandUntil: until } });
       return res.stats.updated > 0;
     },
-    async releaseExpansion(id, owner) {
+    async releaseLease(id, owner) {
       await coll().where({ _id: id, expandOwner: owner }).update({ data: { expandUntil: 0 } });
     },
     async advanceCursor(id, owner, cursor, targeted, now) {

@@ -43,13 +43,13 @@ export interface ExpansionResult {
 }
 
 /**
- * Expands while `until()` allows, holding the campaign's expansion lease. Stops when the audience is exhausted, the
+ * Expands while `until()` allows, holding the campaign's lease. Stops when the audience is exhausted, the
  * campaign leaves `running` (pause/cancel: the cursor advance fails), or the budget ends.
  */
 export async function expandCampaign(deps: DispatchDeps, c: Campaign, runStart: number, until: () => boolean): Promise<ExpansionResult> {
   const { campaigns, audience, deliveries, clock, runId, config } = deps;
   const out: ExpansionResult = { pages: 0, targeted: 0, done: false };
-  if (!(await campaigns.acquireExpansion(c._id, runId, clock.now(), runStart + config.leaseMs))) return out;
+  if (!(await campaigns.acquireLease(c._id, runId, clock.now(), runStart + config.leaseMs))) return out;
   let after = c.cursor?.after ?? null;
   const segment = segmentOf(c.audience);
   // Profiles also carry each recipient's zone (`tz`): needed for local-time sends and quiet hours.
@@ -79,7 +79,7 @@ export async function expandCampaign(deps: DispatchDeps, c: Campaign, runStart: 
       }
     }
   } finally {
-    await campaigns.releaseExpansion(c._id, runId);
+    await campaigns.releaseLease(c._id, runId);
   }
   return out;
 }

@@ -21,10 +21,13 @@ export interface CampaignQueue {
   /** `scheduled` with sendAt ≤ now → `running` (one conditional multi-update: two runs promote once). */
   promoteDue(now: number): Promise<number>;
   running(): Promise<Campaign[]>;
-  /** Expansion lease on the campaign (conditional update): one run expands a campaign at a time. */
-  acquireExpansion(id: string, owner: string, now: number, until: number): Promise<boolean>;
-  releaseExpansion(id: string, owner: string): Promise<void>;
-  /** Cursor + counters.targeted, only while `running` and leased by `owner`. */
+  /**
+   * The campaign's lease (conditional update): one run at a time expands the campaign or, once its audience is
+   * expanded, folds its exact counters to complete it.
+   */
+  acquireLease(id: string, owner: string, now: number, until: number): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
+  /** Cursor + counters.targeted, only while `running` and leased by `owner` (the expanding run). */
   advanceCursor(id: string, owner: string, cursor: { after: string | null; done: boolean }, targeted: number, now: number): Promise<boolean>;
   /** Adds to the campaign's counters, unless it is completed (its counters are exact then). */
   bumpCounters(id: string, inc: CounterInc, now: number): Promise<void>;

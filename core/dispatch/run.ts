@@ -195,8 +195,18 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
       }
       continue; // its open deliveries are in the queue's due times
     }
-    if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
-    else unfinished += 1;
+    // Folding the exact counters reads every delivery of the campaign (one aggregation over a million documents at
+    // the end of a big one): only the run holding the campaign's lease does it; the others leave it to that run.
+    if (!(await campaigns.acquireLease(c._id, deps.runId, clock.now(), start + config.leaseMs))) {
+      unfinished += 1;
+      continue;
+    }
+    try {
+      if (await campaigns.complete(c._id, await campaigns.exactCounters(c._id), clock.now())) completed.push(c._id);
+      else unfinished += 1;
+    } finally {
+      await campaigns.releaseLease(c._id, deps.runId);
+    }
   }
   if (alerts.length && deps.alerts) await deps.alerts.raise(alerts, clock.now());
   const now = clock.now();

@@ -91,6 +91,13 @@ export function calculateDocument(db: DbContext, p: Params): unknown {
 }
 
 const REFUSED_STAGES = new Set(['$out', '$merge', '$collStats', '$indexStats', '$currentOp', '$listSessions']);
+/**
+ * Stages that only read their input (mingo passes the same documents on or builds new ones): a pipeline made of these
+ * runs on the stored documents without copying them — a count by status over a million documents copied each one
+ * first. A pipeline with any other stage ($project — an exclusion of a nested field deletes it in place —, $addFields,
+ * $set, $unwind, $lookup …) runs on copies, so a read never changes the store (test/emulator/db/aggregate.e2e.test.ts checks both).
+ */
+const READ_ONLY_STAGES = new Set(['$match', '$group', '$count', '$sort', '$limit', '$skip', '$sortByCount']);
 
 export function aggregateDocuments(db: DbContext, p: Params): unknown {
   const coll = collectionName(p);
@@ -109,7 +116,9 @@ export function aggregateDocuments(db: DbContext, p: Params): unknown {
   const resolver = (name: string): Doc[] => [...(db.store.docs(name)?.values() ?? [])].map((d) => deepClone(d));
   try {
     const agg = new Aggregator(pipeline, { collectionResolver: resolver });
-    const out = agg.run([...aggregateInput(db, coll, docs, pipeline)].map((d) => deepClone(d))) as Doc[];
+    const input = [...aggregateInput(db, coll, docs, pipeline)];
+    const readOnly = pipeline.every((s) => READ_ONLY_STAGES.has(Object.keys(s)[0] ?? ''));
+    const out = agg.run(readOnly ? input : input.map((d) => deepClone(d))) as Doc[];
     return { list: out.map(encodeDoc) };
   } catch (e) {
     throw toAdminError(e);

@@ -2,7 +2,7 @@
 // (mingo for semantics, EJSON on the wire, journal + snapshot on disk). See emulator/contracts.ts.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
-  AdminError, type AdminRequestContext, type DatabaseService, type DatabaseServiceOptions, type Doc,
+  AdminError, type AdminRequestContext, type DatabaseService, type DatabaseServiceOptions, type Doc, type SlowRequest,
 } from '../contracts';
 import { aggregateDocuments, calculateDocument, getDocument } from './actions-read';
 import {
@@ -80,6 +80,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
   const byTarget: Record<string, number> = {};
   let requests = 0;
   let closed = false;
+  const slowest: SlowRequest[] = [];
 
   async function handle(params: Record<string, unknown>, ctx: AdminRequestContext): Promise<unknown> {
     if (typeof params !== 'object' || params === null) throw new AdminError(DB_ERROR_CODES.invalidParam, 'the request must be a JSON object');
@@ -92,11 +93,14 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
     if (closed) throw new AdminError(DB_ERROR_CODES.sysErr, 'the database service is closed');
     const handler = HANDLERS[action];
     if (!handler) throw new AdminError(DB_ERROR_CODES.invalidAction, `unknown database action '${action}'`);
+    const started = performance.now();
     try {
       return await writes.run(ctx.written ?? { count: 0 }, () => handler(db, params));
     } catch (e) {
       if (!(e instanceof AdminError)) log(`[db] ${action} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       throw toAdminError(e);
+    } finally {
+      noteDuration(slowest, performance.now() - started, action, coll, params);
     }
   }
 
@@ -129,7 +133,7 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
       store.clear();
       persist.compact(store);
     },
-    stats: () => ({ requests, byAction: { ...byAction }, byTarget: { ...byTarget } }),
+    stats: () => ({ requests, byAction: { ...byAction }, byTarget: { ...byTarget }, slowest: slowest.map((r) => ({ ...r })) }),
     async close() {
       if (closed) return;
       closed = true;
@@ -137,4 +141,18 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
       persist.close(store);
     },
   };
+}
+
+/** How many of the slowest requests the service keeps. */
+export const SLOWEST_KEPT = 10;
+
+/** Keeps `list` the SLOWEST_KEPT slowest requests, slowest first (one comparison for the usual fast request). */
+function noteDuration(list: SlowRequest[], ms: number, action: string, collection: string, params: Record<string, unknown>): void {
+  if (list.length >= SLOWEST_KEPT && ms <= list[list.length - 1]!.ms) return;
+  const q = params.query ?? params.stages ?? params.data ?? '';
+  const query = (typeof q === 'string' ? q : JSON.stringify(q) ?? '').slice(0, 120);
+  const entry: SlowRequest = { action, collection, ms: Math.round(ms * 10) / 10, query, at: new Date().toISOString() };
+  const i = list.findIndex((r) => r.ms < entry.ms);
+  list.splice(i < 0 ? list.length : i, 0, entry);
+  if (list.length > SLOWEST_KEPT) list.pop();
 }

@@ -8,6 +8,7 @@ import type { InvocationLogEntry, InvocationResult } from '../runner';
 import { FaultSpecError, parseFaultSpec } from '../wechat/faults';
 import { ConsoleEvents, handleConsole } from '../console';
 import type { AdvanceResult, DelayedTaskFaults, FireRecord, Timers } from '../timers';
+import type { LoopHealth } from '../loop-health';
 import type { AdminDeps } from './admin';
 import { HttpError, parseJsonBody, readBody, sendJson, sendText, str } from './http';
 
@@ -20,6 +21,8 @@ export interface ServerDeps extends AdminDeps {
   /** Delayed tasks (cloudbase.addDelayedFunctionTask) waiting for their time, and how they are delivered. */
   delayedTasks: Pick<Timers, 'delayed' | 'delayedTaskFaults' | 'setDelayedTaskFaults'>;
   reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
+  /** The emulator's own event loop: longest stall and garbage-collection pauses (emulator/loop-health.ts). */
+  loopHealth(): LoopHealth;
 }
 
 export const ENDPOINTS: [string, string][] = [
@@ -43,7 +46,7 @@ export const ENDPOINTS: [string, string][] = [
   ['POST /reset', 'drop all data (database, storage, WeChat state, invocation log); {"recycleWorkers":true} also restarts workers'],
   ['GET  /invocations', 'the invocation log, newest first: ?fn=&outcome=ok|ok:false|error|<CODE>&openid=&since=&until=&limit=100&detail=1'],
   ['GET  /invocations/<id>', 'one invocation with its event, answer, console output and database requests'],
-  ['GET  /health', 'liveness and counters'],
+  ['GET  /health', 'liveness and counters; db.slowest: the slowest database requests; loop: the longest event-loop stall and GC pauses'],
 ];
 
 /** Endpoints and the method each takes: another method answers 405 naming it. */
@@ -202,6 +205,7 @@ export async function handleRoute(deps: ServerDeps, req: IncomingMessage, res: S
       db: deps.db.stats(),
       wechat: deps.wechat.stats(),
       storage: deps.storage.stats(),
+      loop: deps.loopHealth(),
     });
   }
   if (method === 'POST' && a === 'call' && b && parts.length === 2) {

@@ -1,6 +1,6 @@
 // Dispatch end to end (emulator + real wx-server-sdk): overlapping timer runs send every message exactly once.
 import { useEmulator } from '../support/emulator';
-import { campaignOf, createCollections, deliveriesOf, dispatchRuns, ledger, seedAudience, seedCampaign, TPL } from './support';
+import { campaignOf, createCollections, deliveriesOf, dispatchRuns, drain, ledger, seedAudience, seedCampaign, TPL } from './support';
 import { slotOf } from '../../core/dispatch/slots';
 
 const h = useEmulator();
@@ -118,4 +118,35 @@ it('at the tail of a campaign (most queue slots already empty) a run goes to the
   const reads = (h.emu.runner.detail(run!.id)?.requests ?? []).filter((r) => r.action === 'database.getDocument' && r.collection === 'deliveries').length;
   expect(reads).toBeLessThan(pending / 100 + 16);
   expect(h.emu.wechat.stats().sends).toBe(pending);
+});
+
+it('a finished campaign is completed by the run holding its lease: its deliveries are aggregated once, not by every run', async () => {
+  seedAudience(h.emu, 40);
+  const c = seedCampaign(h.emu);
+  await drain(h.emu, c._id);
+  expect(campaignOf(h.emu, c._id)).toMatchObject({ status: 'completed', counters: { sent: 40 } });
+  // Back to where a big campaign's last runs find it: every delivery final, counters behind, not yet completed.
+  const reopen = (patch: Record<string, unknown>) => {
+    const doc = h.emu.db.find('campaigns', { _id: c._id })[0]!;
+    h.emu.db.replace('campaigns', { ...doc, status: 'running', counters: { ...(doc.counters as object), sent: 0 }, ...patch });
+    const wake = h.emu.db.find('tixing_state', { _id: 'dispatch' })[0]!;
+    h.emu.db.replace('tixing_state', { ...wake, nextDueAt: h.emu.now() - 1000 }); // due now: the runs look
+  };
+  const aggregations = () => h.emu.db.stats().byTarget['database.aggregateDocuments deliveries'] ?? 0;
+
+  // Another run holds the lease (it is folding the counters): this run leaves the campaign to it.
+  reopen({ expandOwner: 'another-run', expandUntil: h.emu.now() + 60_000 });
+  const before = aggregations();
+  const [r] = await dispatchRuns(h.emu, 1);
+  expect(r?.ok).toBe(true);
+  expect(campaignOf(h.emu, c._id).status).toBe('running');
+  expect(aggregations()).toBe(before);
+
+  // That run died: once its lease ends, four runs at once complete the campaign with one aggregation between them.
+  h.emu.clock.advance(61_000);
+  reopen({});
+  const runs = await dispatchRuns(h.emu, 4);
+  expect(runs.every((x) => x.ok)).toBe(true);
+  expect(campaignOf(h.emu, c._id)).toMatchObject({ status: 'completed', counters: { targeted: 40, sent: 40, unknown: 0 } });
+  expect(aggregations()).toBe(before + 1);
 });

@@ -79,4 +79,29 @@ describe('aggregate', () => {
     expect(res.list.map((d: { _id: string }) => d._id)).toEqual(['o2', 'o3']);
     expect(res.list[0].at).toBeInstanceOf(Date);
   });
+
+  it('a read never changes the stored documents, whether its stages run on them or on copies', async () => {
+    const _ = db.command;
+    const $ = _.aggregate;
+    h.service.insert('nested', [
+      { _id: 'n1', g: 'a', meta: { tags: ['x', 'y'], deep: { v: 1 } }, list: [{ k: 1 }, { k: 2 }] },
+      { _id: 'n2', g: 'b', meta: { tags: [], deep: { v: 2 } }, list: [] },
+    ]);
+    const before = structuredClone(h.service.find('nested'));
+    const agg = () => db.collection('nested').aggregate();
+    // Only reading stages: mingo gets the stored documents themselves.
+    const grouped = await agg().match({ g: _.neq('z') }).group({ _id: '$g', all: $.push('$$ROOT'), v: $.sum('$meta.deep.v') }).sort({ _id: 1 }).skip(0).limit(5).end();
+    expect(grouped.list.map((d: { _id: string; v: number }) => [d._id, d.v])).toEqual([['a', 1], ['b', 2]]);
+    expect((await agg().sortByCount('$g').end()).list).toHaveLength(2);
+    expect((await agg().count('n').end()).list).toEqual([{ n: 2 }]);
+    // Stages that build on their input: they run on copies. (mingo's $project deletes an excluded nested field from
+    // the document it is given: with the stored ones, the second projection found `meta.deep` gone.)
+    expect((await agg().project({ 'meta.deep': 0, list: 0 }).sort({ _id: 1 }).end()).list[0]).toEqual({ _id: 'n1', g: 'a', meta: { tags: ['x', 'y'] } });
+    expect((await agg().project({ 'meta.deep.v': 1 }).end()).list[0]).toEqual({ _id: 'n1', meta: { deep: { v: 1 } } });
+    await agg().addFields({ 'meta.deep.v': 99, g: 'changed' }).end();
+    await agg().unwind('$list').addFields({ 'list.k': 0 }).end();
+    await agg().replaceRoot({ newRoot: '$meta' }).addFields({ 'deep.v': -1 }).end();
+    await agg().lookup({ from: 'nested', localField: 'g', foreignField: 'g', as: 'self' }).addFields({ 'self.g': 'x' }).end();
+    expect(h.service.find('nested')).toEqual(before);
+  });
 });

@@ -21,8 +21,35 @@ it('wx-server-sdk reads TCB_CONTEXT_CNFG at request time: switching it redirects
   await db1.collection('where').add({ data: { _id: 'here' } });
   const db2 = sdkDb(two.url); // same initialised SDK, only the env variable changed
   await expect(db2.collection('where').doc('here').get()).rejects.toMatchObject({ errCode: -502005 });
-  expect(one.service.stats()).toEqual({ requests: 2, byAction: { 'database.addCollection': 1, 'database.insertDocument': 1 }, byTarget: { 'database.addCollection where': 1, 'database.insertDocument where': 1 } });
-  expect(two.service.stats()).toEqual({ requests: 1, byAction: { 'database.getDocument': 1 }, byTarget: { 'database.getDocument where': 1 } });
+  expect(one.service.stats()).toMatchObject({ requests: 2, byAction: { 'database.addCollection': 1, 'database.insertDocument': 1 }, byTarget: { 'database.addCollection where': 1, 'database.insertDocument where': 1 } });
+  expect(two.service.stats()).toMatchObject({ requests: 1, byAction: { 'database.getDocument': 1 }, byTarget: { 'database.getDocument where': 1 } });
+});
+
+it('keeps the slowest requests, slowest first, with action, collection and the start of the query', async () => {
+  const h = await startHarness();
+  try {
+    const db = sdkDb(h.url);
+    await db.createCollection('slow');
+    await db.collection('slow').add({ data: { _id: 'S', n: 0 } });
+    for (let i = 0; i < 15; i++) await db.collection('slow').doc('S').get();
+    // A plain write to a document a transaction holds waits for its commit: a request the service answers late.
+    const tx = await db.startTransaction();
+    await tx.collection('slow').doc('S').update({ data: { n: 1 } });
+    const waiting = db.collection('slow').where({ _id: 'S', n: db.command.gte(0) }).update({ data: { late: true } });
+    await new Promise((r) => setTimeout(r, 300));
+    await tx.commit();
+    await waiting;
+    const slowest = h.service.stats().slowest;
+    expect(slowest).toHaveLength(10); // SLOWEST_KEPT of the 19 requests
+    expect(slowest[0]).toMatchObject({ action: 'database.modifyDocument', collection: 'slow' });
+    expect(slowest[0]!.ms).toBeGreaterThanOrEqual(250);
+    expect(slowest[0]!.query).toContain('"n":{"$gte":');
+    expect(new Date(slowest[0]!.at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    for (let i = 1; i < slowest.length; i++) expect(slowest[i]!.ms).toBeLessThanOrEqual(slowest[i - 1]!.ms);
+    expect(slowest.slice(1).every((r) => r.ms < 250)).toBe(true);
+  } finally {
+    await h.close();
+  }
 });
 
 it('lists every action it handles', () => {

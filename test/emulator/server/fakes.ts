@@ -74,7 +74,7 @@ export function createFakeDatabase(): DatabaseService & { requests: FakeRequest[
       for (const [k, v] of Object.entries(s.collections)) collections.set(k, v.slice());
     },
     reset: () => collections.clear(),
-    stats: () => ({ requests: requests.length, byAction: { ...byAction }, byTarget: {} }),
+    stats: () => ({ requests: requests.length, byAction: { ...byAction }, byTarget: {}, slowest: [] }),
     close: async () => undefined,
   };
 }

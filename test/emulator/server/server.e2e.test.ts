@@ -32,6 +32,20 @@ describe('index and health', () => {
     expect(index.text).toMatch(/POST \/clock\/advance/);
     const health = await http('GET', '/health');
     expect(health.json).toMatchObject({ ok: true, functions: ['ticker', 'whoami'] });
+    expect(Array.isArray(health.json.db.slowest)).toBe(true);
+  });
+
+  it("GET /health reports the emulator loop's longest stall and its garbage-collection pauses", async () => {
+    const before = (await http('GET', '/health')).json.loop;
+    expect(before).toEqual({ stallMaxMs: expect.any(Number), stallP99Ms: expect.any(Number), gcPauses: expect.any(Number), gcLongestMs: expect.any(Number), gcTotalMs: expect.any(Number) });
+    // The emulator runs on this test's thread: block it for 400 ms, as a slow request or a long GC pause would.
+    const until = performance.now() + 400;
+    while (performance.now() < until);
+    await new Promise((r) => setTimeout(r, 50));
+    const after = (await http('GET', '/health')).json.loop;
+    expect(after.stallMaxMs).toBeGreaterThanOrEqual(300);
+    expect(after.stallMaxMs).toBeGreaterThanOrEqual(before.stallMaxMs);
+    expect(h.emu.loopHealth().stallMaxMs).toBeGreaterThanOrEqual(after.stallMaxMs);
   });
 
   it('an unknown path is a 404 that points at GET /', async () => {
