@@ -12,7 +12,14 @@ export interface LoopHealth {
   gcPauses: number;
   gcLongestMs: number;
   gcTotalMs: number;
+  /** The longest stalls (≥ STALL_MS), longest first: when each began (real time, ISO) and how long it lasted. */
+  stalls: { at: string; ms: number }[];
 }
+
+/** A stall shorter than this is not recorded one by one (the percentiles above still count it). */
+export const STALL_MS = 250;
+/** How many of the longest stalls are kept. */
+export const STALLS_KEPT = 20;
 
 export interface LoopWatch {
   read(): LoopHealth;
@@ -33,6 +40,20 @@ export function watchLoop(): LoopWatch {
     }
   });
   gc.observe({ entryTypes: ['gc'] });
+  // A 20 ms tick: a tick that comes late by more than STALL_MS marks a stall that began when the tick was due.
+  const stalls: { at: string; ms: number }[] = [];
+  let due = Date.now() + 20;
+  const tick = setInterval(() => {
+    const now = Date.now();
+    const late = now - due;
+    due = now + 20;
+    if (late < STALL_MS || (stalls.length >= STALLS_KEPT && late <= stalls[stalls.length - 1]!.ms)) return;
+    const entry = { at: new Date(now - late).toISOString(), ms: late };
+    const i = stalls.findIndex((x) => x.ms < late);
+    stalls.splice(i < 0 ? stalls.length : i, 0, entry);
+    if (stalls.length > STALLS_KEPT) stalls.pop();
+  }, 20);
+  tick.unref();
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
   return {
     read: () => ({
@@ -41,8 +62,10 @@ export function watchLoop(): LoopWatch {
       gcPauses,
       gcLongestMs: Math.round(gcLongestMs * 10) / 10,
       gcTotalMs: Math.round(gcTotalMs),
+      stalls: stalls.map((x) => ({ ...x })),
     }),
     stop() {
+      clearInterval(tick);
       delay.disable();
       gc.disconnect();
     },

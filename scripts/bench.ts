@@ -101,6 +101,9 @@ async function main(): Promise<void> {
       const c = dBig.counters ?? {};
       console.log(`${big} recipients: campaign counters ${['targeted', 'sent', 'skipped', 'failed', 'unknown'].map((k) => `${k} ${c[k] ?? 0}`).join(', ')}; WeChat delivered ${dBig.sent}; runs by outcome: ${Object.entries(dBig.outcomes ?? {}).map(([k, n]) => `${k} ${n}`).join(', ')}`);
       for (const f of dBig.failures ?? []) console.log(`  a run that did not end ok: ${f}`);
+      for (const u of dBig.unknownBy ?? []) console.log(`  unknown deliveries ${u}`);
+      const during = emu.loopHealth().stalls.filter((x) => x.at >= dBig!.startedAt!);
+      console.log(`  emulator stalls during the ${big}-recipient campaign (≥ 250 ms, longest first): ${during.map((x) => `${x.at.slice(11, 19)} ${x.ms} ms`).join(', ') || 'none'}`);
     }
     // The emulator's own loop answers every function: its stalls and slowest requests explain late answers.
     const h = emu.loopHealth();

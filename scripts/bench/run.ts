@@ -40,6 +40,10 @@ export interface Measure {
   outcomes?: Record<string, number>;
   /** Dispatcher: the distinct failure messages of its runs that did not end ok (at most 5, each shortened). */
   failures?: string[];
+  /** Campaign deliveries that ended `unknown`: by reason, by the run that sent them, by the 10 s of their send. */
+  unknownBy?: string[];
+  /** Wall-clock start of the measurement (ISO), to tell the emulator's stalls during it from earlier ones. */
+  startedAt?: string;
   /** Dispatcher: the campaign's counters at the end (every outcome, so what was not sent is accounted for). */
   counters?: Record<string, number>;
   /** Dispatcher: deliveries claimed, and candidates lost to another run's claim (RunSummary.lostClaims, summed). */
@@ -178,6 +182,7 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
   const db0 = emu.db.stats().requests;
   const sent0 = emu.wechat.stats().delivered;
   const t0 = performance.now();
+  const startedAt = new Date().toISOString();
   // The wake-ups the campaigns function arms for a campaign's start, 1 + rampRuns runs (6 s later in the cloud; at
   // once here, so the clock starts with them).
   const first = Promise.all(Array.from({ length: START_RUNS }, () => emu.trigger('dispatch')));
@@ -221,12 +226,30 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
     lostClaims += a?.lostClaims ?? 0;
   }
   if (window !== undefined) label = `${label} (first ${sent})`;
+  const unknownBy = (counters?.unknown ?? 0) > 0 ? unknownBreakdown(emu.db.find('deliveries', { sourceId: id, status: 'unknown' }), emu.now() - Date.now()) : undefined;
   return {
     label, recipients: n, sent, seconds, perSecond: sent / seconds, dbRequests, roundTripsPerMessage: dbRequests / sent,
     runs, msPerBatch: (seconds * 1000 * 100) / sent, ...dbSplit(emu, a0), invocations: runs,
-    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, counters, outcomes, failures, peakRssGiB: peakRss / 2 ** 30,
+    runsInFlight: samples ? inFlight / samples : undefined, prepSeconds, claimed, lostClaims, counters, outcomes, failures, peakRssGiB: peakRss / 2 ** 30, unknownBy, startedAt,
     byTarget: Object.fromEntries(Object.entries(emu.db.stats().byTarget).map(([k, n]) => [k, n - (t0Targets[k] ?? 0)]).filter(([, n]) => (n as number) > 0)),
   };
+}
+
+/**
+ * Where `unknown` deliveries came from: their reason, the runs that held them, the 10 s windows of their sends (top 3
+ * each; in real time, `offset` = emulator clock − real clock, so they compare with the emulator's stalls).
+ */
+function unknownBreakdown(docs: Record<string, unknown>[], offset: number): string[] {
+  const top = (key: (d: Record<string, unknown>) => string): string => {
+    const n = new Map<string, number>();
+    for (const d of docs) n.set(key(d), (n.get(key(d)) ?? 0) + 1);
+    return [...n].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, c]) => `${k} ${c}`).join(', ') + (n.size > 3 ? ` (${n.size} in all)` : '');
+  };
+  return [
+    `by reason: ${top((d) => String(d.reason ?? '?'))}`,
+    `by run: ${top((d) => String(d.leaseOwner ?? '?'))}`,
+    `by 10 s of the send: ${top((d) => (typeof d.sendStartedAt === 'number' ? new Date(Math.floor((d.sendStartedAt - offset) / 10_000) * 10_000).toISOString().slice(11, 19) : '?'))}`,
+  ];
 }
 
 /** The idle cost: the virtual clock walked `hours` forward with nothing to do (heartbeats, the janitor run). */

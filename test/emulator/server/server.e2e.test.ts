@@ -37,13 +37,18 @@ describe('index and health', () => {
 
   it("GET /health reports the emulator loop's longest stall and its garbage-collection pauses", async () => {
     const before = (await http('GET', '/health')).json.loop;
-    expect(before).toEqual({ stallMaxMs: expect.any(Number), stallP99Ms: expect.any(Number), gcPauses: expect.any(Number), gcLongestMs: expect.any(Number), gcTotalMs: expect.any(Number) });
+    expect(before).toEqual({ stallMaxMs: expect.any(Number), stallP99Ms: expect.any(Number), gcPauses: expect.any(Number), gcLongestMs: expect.any(Number), gcTotalMs: expect.any(Number), stalls: expect.any(Array) });
+    const blockedAt = Date.now();
     // The emulator runs on this test's thread: block it for 400 ms, as a slow request or a long GC pause would.
     const until = performance.now() + 400;
     while (performance.now() < until);
     await new Promise((r) => setTimeout(r, 50));
     const after = (await http('GET', '/health')).json.loop;
     expect(after.stallMaxMs).toBeGreaterThanOrEqual(300);
+    // The stall is listed with when it began.
+    const stall = after.stalls.find((x: { at: string; ms: number }) => x.ms >= 300);
+    expect(stall).toBeDefined();
+    expect(Math.abs(new Date(stall.at).getTime() - blockedAt)).toBeLessThan(200);
     expect(after.stallMaxMs).toBeGreaterThanOrEqual(before.stallMaxMs);
     expect(h.emu.loopHealth().stallMaxMs).toBeGreaterThanOrEqual(after.stallMaxMs);
   });
