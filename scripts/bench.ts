@@ -32,6 +32,23 @@ function per10k(m: Measure): string {
   return `${(m.reads * k).toFixed(0)} reads, ${(m.writes * k).toFixed(0)} writes, ${(m.invocations * k).toFixed(1)} invocations`;
 }
 
+/** Samples the emulator's main thread (every 2 ms) until the returned function writes the profile to a file. */
+async function startProfile(): Promise<(file: string) => Promise<void>> {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const s = new Session();
+  s.connect();
+  const post = (m: string, p?: object) => new Promise<any>((res, rej) => s.post(m, p ?? {}, (e, r) => (e ? rej(e) : res(r))));
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 2000 });
+  await post('Profiler.start');
+  return async (file) => {
+    const { profile } = await post('Profiler.stop');
+    writeFileSync(file, JSON.stringify(profile));
+    s.disconnect();
+  };
+}
+
 async function main(): Promise<void> {
   const n = arg('n', 10_000);
   const big = arg('big', 100_000);
@@ -72,8 +89,10 @@ async function main(): Promise<void> {
     let dBig: Measure | undefined;
     if (big > 0) {
       await warm(emu, 'dispatch', START_RUNS);
+      const prof = process.env.TIXING_BENCH_PROFILE ? await startProfile() : undefined;
       dBig = await measureDispatcher(emu, big, 'Tixing dispatcher', window > 0 && window < big ? window : undefined);
       console.log(row(dBig));
+      if (prof) await prof(process.env.TIXING_BENCH_PROFILE!);
     }
     const bound = (concurrency * (d10.runsInFlight ?? 1)) / (latency / 1000);
     console.log('');

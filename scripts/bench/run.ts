@@ -236,8 +236,9 @@ export async function measureDispatcher(emu: Emulator, n: number, label: string,
 }
 
 /**
- * Where `unknown` deliveries came from: their reason, the runs that held them, the 10 s windows of their sends (top 3
- * each; in real time, `offset` = emulator clock − real clock, so they compare with the emulator's stalls).
+ * Where `unknown` deliveries came from: their reason, and the 10 s windows in which they were settled (top 3; in real
+ * time, `offset` = emulator clock − real clock, so they compare with the emulator's stalls). A settled delivery keeps
+ * neither its run nor its send time.
  */
 function unknownBreakdown(docs: Record<string, unknown>[], offset: number): string[] {
   const top = (key: (d: Record<string, unknown>) => string): string => {
@@ -247,8 +248,7 @@ function unknownBreakdown(docs: Record<string, unknown>[], offset: number): stri
   };
   return [
     `by reason: ${top((d) => String(d.reason ?? '?'))}`,
-    `by run: ${top((d) => String(d.leaseOwner ?? '?'))}`,
-    `by 10 s of the send: ${top((d) => (typeof d.sendStartedAt === 'number' ? new Date(Math.floor((d.sendStartedAt - offset) / 10_000) * 10_000).toISOString().slice(11, 19) : '?'))}`,
+    `by 10 s in which they were settled: ${top((d) => (typeof d.updatedAt === 'number' ? new Date(Math.floor((d.updatedAt - offset) / 10_000) * 10_000).toISOString().slice(11, 19) : '?'))}`,
   ];
 }
 
