@@ -1,10 +1,11 @@
 // Emulator: how well its own event loop keeps up. Every function's database and WeChat request is answered on this
 // one loop, so a long stall (a slow request, a garbage-collection pause) delays all of them; the SDK gives up on a
 // request after 15 s. `GET /health` and `npm run bench` show these figures.
-import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
+import { createHistogram, PerformanceObserver } from 'node:perf_hooks';
+import { keepLongest } from './longest';
 
 export interface LoopHealth {
-  /** The longest time the loop was blocked (a 10 ms timer's extra delay), in ms since the emulator started. */
+  /** The longest time the loop was blocked (how late a 20 ms tick came), in ms since the emulator started. */
   stallMaxMs: number;
   /** 99th percentile of that delay, ms. */
   stallP99Ms: number;
@@ -20,6 +21,7 @@ export interface LoopHealth {
 export const STALL_MS = 250;
 /** How many of the longest stalls are kept. */
 export const STALLS_KEPT = 20;
+const TICK_MS = 20;
 
 export interface LoopWatch {
   read(): LoopHealth;
@@ -27,8 +29,6 @@ export interface LoopWatch {
 }
 
 export function watchLoop(): LoopWatch {
-  const delay = monitorEventLoopDelay({ resolution: 10 });
-  delay.enable();
   let gcPauses = 0;
   let gcLongestMs = 0;
   let gcTotalMs = 0;
@@ -40,25 +40,23 @@ export function watchLoop(): LoopWatch {
     }
   });
   gc.observe({ entryTypes: ['gc'] });
-  // A 20 ms tick: a tick that comes late by more than STALL_MS marks a stall that began when the tick was due.
+  // One tick measures everything: how late it comes is the loop's delay; a late one marks a stall that began when the
+  // tick was due.
+  const delay = createHistogram();
   const stalls: { at: string; ms: number }[] = [];
-  let due = Date.now() + 20;
+  let due = Date.now() + TICK_MS;
   const tick = setInterval(() => {
     const now = Date.now();
-    const late = now - due;
-    due = now + 20;
-    if (late < STALL_MS || (stalls.length >= STALLS_KEPT && late <= stalls[stalls.length - 1]!.ms)) return;
-    const entry = { at: new Date(now - late).toISOString(), ms: late };
-    const i = stalls.findIndex((x) => x.ms < late);
-    stalls.splice(i < 0 ? stalls.length : i, 0, entry);
-    if (stalls.length > STALLS_KEPT) stalls.pop();
-  }, 20);
+    const late = Math.max(0, now - due);
+    due = now + TICK_MS;
+    delay.record(late + 1); // a histogram records integers ≥ 1
+    if (late >= STALL_MS) keepLongest(stalls, STALLS_KEPT, late, () => ({ at: new Date(now - late).toISOString(), ms: late }));
+  }, TICK_MS);
   tick.unref();
-  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
   return {
     read: () => ({
-      stallMaxMs: ms(delay.max),
-      stallP99Ms: ms(delay.percentile(99)),
+      stallMaxMs: delay.count ? delay.max - 1 : 0,
+      stallP99Ms: delay.count ? delay.percentile(99) - 1 : 0,
       gcPauses,
       gcLongestMs: Math.round(gcLongestMs * 10) / 10,
       gcTotalMs: Math.round(gcTotalMs),
@@ -66,7 +64,6 @@ export function watchLoop(): LoopWatch {
     }),
     stop() {
       clearInterval(tick);
-      delay.disable();
       gc.disconnect();
     },
   };

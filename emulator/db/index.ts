@@ -14,6 +14,7 @@ import type { ActionHandler, DbContext } from './context';
 import { deepClone } from './ejson';
 import { matchDocs } from './engine';
 import { DB_ERROR_CODES, toAdminError } from './errors';
+import { keepLongest } from '../longest';
 import { UniqueIndexes } from './indexes';
 import { filePersistence, memoryPersistence } from './persistence';
 import { importDocs, insertDocs, removeDoc, replaceDoc } from './direct';
@@ -146,13 +147,11 @@ export async function createDatabaseService(opts: DatabaseServiceOptions & Datab
 /** How many of the slowest requests the service keeps. */
 export const SLOWEST_KEPT = 10;
 
-/** Keeps `list` the SLOWEST_KEPT slowest requests, slowest first (one comparison for the usual fast request). */
+/** Records the request among the SLOWEST_KEPT slowest (`at`: when it started). */
 function noteDuration(list: SlowRequest[], ms: number, action: string, collection: string, params: Record<string, unknown>): void {
-  if (list.length >= SLOWEST_KEPT && ms <= list[list.length - 1]!.ms) return;
-  const q = params.query ?? params.stages ?? params.data ?? '';
-  const query = (typeof q === 'string' ? q : JSON.stringify(q) ?? '').slice(0, 120);
-  const entry: SlowRequest = { action, collection, ms: Math.round(ms * 10) / 10, query, at: new Date().toISOString() };
-  const i = list.findIndex((r) => r.ms < entry.ms);
-  list.splice(i < 0 ? list.length : i, 0, entry);
-  if (list.length > SLOWEST_KEPT) list.pop();
+  keepLongest(list, SLOWEST_KEPT, ms, () => {
+    const q = params.query ?? params.stages ?? params.data ?? '';
+    const query = (typeof q === 'string' ? q : JSON.stringify(q) ?? '').slice(0, 120);
+    return { action, collection, ms: Math.round(ms * 10) / 10, query, at: new Date(Date.now() - ms).toISOString() };
+  });
 }
