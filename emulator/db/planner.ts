@@ -74,13 +74,13 @@ function intervals(arr: SortedList<Entry>, c: Constraint): Interval[] {
   if ('notIn' in c) return [[0, arr.size]]; // not narrowed on a second key
   if ('in' in c) {
     return [...c.in].sort(cmpKey)
-      .map((k): Interval => [arr.firstWhere((e) => cmpKey(e.k, k) >= 0), arr.firstWhere((e) => cmpKey(e.k, k) > 0)])
+      .map((k): Interval => [arr.firstWhere((e) => cmpKey(e, k) >= 0), arr.firstWhere((e) => cmpKey(e, k) > 0)])
       .filter(([a, b]) => a < b);
   }
   const { op, k } = c;
-  const at = (strict: boolean): number => arr.firstWhere((e) => (strict ? cmpKey(e.k, k) > 0 : cmpKey(e.k, k) >= 0));
-  const rankStart = (): number => arr.firstWhere((e) => e.k.r >= k.r);
-  const rankEnd = (): number => arr.firstWhere((e) => e.k.r > k.r);
+  const at = (strict: boolean): number => arr.firstWhere((e) => (strict ? cmpKey(e, k) > 0 : cmpKey(e, k) >= 0));
+  const rankStart = (): number => arr.firstWhere((e) => e.r >= k.r);
+  const rankEnd = (): number => arr.firstWhere((e) => e.r > k.r);
   const iv: Interval = op === '$gt' ? [at(true), rankEnd()] : op === '$gte' ? [at(false), rankEnd()]
     : op === '$lt' ? [rankStart(), at(false)] : [rankStart(), at(true)];
   return iv[0] < iv[1] ? [iv] : [];
@@ -162,7 +162,7 @@ function naturalSeqs(plan: IxPlan): Iterable<number> {
     const single = (iv: Interval): boolean => {
       const first = bucket.sorted.at(iv[0]);
       const last = bucket.sorted.at(iv[1] - 1);
-      return !!first && !!last && cmpKey(first.k, last.k) === 0;
+      return !!first && !!last && cmpKey(first, last) === 0;
     };
     const ranges = ivs.filter((iv) => !single(iv));
     const rangeSize = ranges.reduce((n, [a, b]) => n + b - a, 0);
@@ -211,11 +211,11 @@ function* orderedSeqs(arr: SortedList<Entry>, [lo, hi]: Interval, desc: boolean)
   let group: number[] = [];
   let k: Key | undefined;
   for (const e of arr.reversed(lo, hi)) {
-    if (k && cmpKey(e.k, k) !== 0) {
+    if (k && cmpKey(e, k) !== 0) {
       for (let i = group.length - 1; i >= 0; i--) yield group[i] as number;
       group = [];
     }
-    k = e.k;
+    k = e;
     group.push(e.seq);
   }
   for (let i = group.length - 1; i >= 0; i--) yield group[i] as number;

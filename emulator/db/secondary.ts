@@ -10,26 +10,36 @@ import { bucketName, cmpKey, keyOf, valueAt, type Key } from './keys';
 import { SortedList } from './sorted-list';
 import type { IdKey, StoreObserver } from './store';
 
-/** A second-key entry: its key, then the document's sequence number (ties keep natural order, as mingo's sort). */
-export interface Entry {
-  k: Key;
+/**
+ * A second-key entry: the key's rank and value (a Key itself), then the document's sequence number (ties keep
+ * natural order, as mingo's sort). One object per entry, not a Key inside an entry: a million deliveries have
+ * seven of these each, and every object on the heap is one more for the garbage collector to mark.
+ */
+export interface Entry extends Key {
   seq: number;
 }
 
+/**
+ * One bucket. `sorted` and `odd` start as shared empty lists and get their own on the first entry: most buckets
+ * never need one (an index of one key, a user's bucket whose second key is always a scalar).
+ */
 export interface Bucket {
   /** Sequence numbers, ascending = the collection's natural order. */
   readonly seqs: SortedList<number>;
   /** Compound indexes: documents with a scalar second key, by (key, seq). */
-  readonly sorted: SortedList<Entry>;
+  sorted: SortedList<Entry>;
   /** Compound indexes: documents whose second key is not a scalar (ascending seqs). */
-  readonly odd: SortedList<number>;
+  odd: SortedList<number>;
 }
 
 /** The bucket of documents whose first key is not a scalar (arrays…): candidates of every equality lookup. */
 export const ODD_BUCKET = '\u0000odd';
 
-const cmpEntry = (a: Entry, b: Entry): number => cmpKey(a.k, b.k) || a.seq - b.seq;
+const cmpEntry = (a: Entry, b: Entry): number => cmpKey(a, b) || a.seq - b.seq;
 const cmpNum = (a: number, b: number): number => a - b;
+/** The lists of a bucket that has none yet (never inserted into: `add` gives the bucket its own first). */
+const NO_ENTRIES = new SortedList<Entry>(cmpEntry);
+const NO_SEQS = new SortedList<number>(cmpNum);
 
 /** The bucket of a composite view for the bucket names of its first two keys' values. */
 export function compositeBucket(names: readonly string[]): string {
@@ -75,16 +85,17 @@ export class SecondaryIndex {
 
   add(seq: number, doc: Doc): void {
     const { b, k2 } = this.place(doc);
-    let bucket = this.buckets.get(b);
-    if (!bucket) {
-      const c = this.chunk;
-      bucket = { seqs: new SortedList(cmpNum, c), sorted: new SortedList(cmpEntry, c), odd: new SortedList(cmpNum, c) };
-      this.buckets.set(b, bucket);
-    }
+    const bucket: Bucket = this.buckets.get(b) ?? { seqs: new SortedList(cmpNum, this.chunk), sorted: NO_ENTRIES, odd: NO_SEQS };
+    if (!bucket.seqs.size) this.buckets.set(b, bucket);
     bucket.seqs.insert(seq);
     if (this.second === undefined) return;
-    if (!k2) bucket.odd.insert(seq);
-    else bucket.sorted.insert({ k: k2, seq });
+    if (!k2) {
+      if (bucket.odd === NO_SEQS) bucket.odd = new SortedList(cmpNum, this.chunk);
+      bucket.odd.insert(seq);
+    } else {
+      if (bucket.sorted === NO_ENTRIES) bucket.sorted = new SortedList(cmpEntry, this.chunk);
+      bucket.sorted.insert({ r: k2.r, x: k2.x, seq });
+    }
   }
 
   remove(seq: number, doc: Doc): void {
@@ -94,7 +105,7 @@ export class SecondaryIndex {
     bucket.seqs.delete(seq);
     if (this.second !== undefined) {
       if (!k2) bucket.odd.delete(seq);
-      else bucket.sorted.delete({ k: k2, seq });
+      else bucket.sorted.delete({ r: k2.r, x: k2.x, seq });
     }
     if (!bucket.seqs.size) this.buckets.delete(b);
   }

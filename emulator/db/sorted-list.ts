@@ -5,8 +5,11 @@
 /** Ascending items by `cmp`; equal items keep insertion order (a new one goes after its equals). */
 export class SortedList<T> {
   private chunks: T[][] = [];
-  /** starts[i] = rank of chunks[i][0], valid for i < valid (recomputed lazily after edits). */
-  private starts: number[] = [];
+  /**
+   * starts[i] = rank of chunks[i][0], valid for i < valid (recomputed lazily after edits). Made only once there is a
+   * second chunk: most lists (an index bucket of one user's documents) have one, and each array is a heap object.
+   */
+  private starts: number[] | undefined;
   private valid = 0;
   private count = 0;
 
@@ -32,11 +35,12 @@ export class SortedList<T> {
   }
 
   private startOf(ci: number): number {
-    for (let i = this.valid; i <= ci; i++) {
-      this.starts[i] = i === 0 ? 0 : (this.starts[i - 1] as number) + (this.chunks[i - 1] as T[]).length;
-    }
+    if (ci === 0) return 0;
+    const starts = (this.starts ??= [0]);
+    if (this.valid < 1) this.valid = 1;
+    for (let i = this.valid; i <= ci; i++) starts[i] = (starts[i - 1] as number) + (this.chunks[i - 1] as T[]).length;
     if (ci >= this.valid) this.valid = ci + 1;
-    return this.starts[ci] as number;
+    return starts[ci] as number;
   }
 
   private touched(ci: number): void {
@@ -107,15 +111,17 @@ export class SortedList<T> {
 
   /** Chunk index and offset of rank `i` (0 ≤ i < size). */
   private locate(i: number): [number, number] {
+    if (this.chunks.length === 1) return [0, i];
     this.startOf(this.chunks.length - 1);
+    const starts = this.starts as number[];
     let lo = 0;
     let hi = this.chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >>> 1;
-      if ((this.starts[mid] as number) <= i) lo = mid;
+      if ((starts[mid] as number) <= i) lo = mid;
       else hi = mid - 1;
     }
-    return [lo, i - (this.starts[lo] as number)];
+    return [lo, i - (starts[lo] as number)];
   }
 
   at(i: number): T | undefined {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Doc } from '../contracts';
 import { encodeEJSON, isPlainObject } from './ejson';
 import { invalidParam } from './errors';
+import { internStrings } from '../intern';
 
 /** The Map key of a document id: strings and numbers as they are, anything else (ObjectId…) by its EJSON text. */
 export type IdKey = string | number;
@@ -96,6 +97,7 @@ export class Store {
       const k = idKey('put' in op ? op.put._id : op.del);
       const before = docs.get(k);
       if ('put' in op) {
+        internStrings(op.put); // repeated values (a campaign's id, its data) share one string (emulator/intern.ts)
         docs.set(k, op.put);
         this.observer?.put(op.c, k, before, op.put);
       } else if (before) {

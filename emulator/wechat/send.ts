@@ -1,5 +1,6 @@
 // Emulator layer (WeChat simulator): subscribeMessage.send — WeChat's checks, quota, and the delivered card.
 import type { InboxItem } from '../contracts';
+import { internStrings } from '../intern';
 import { placeholders, renderCard } from './content';
 import type { SimCore, WxBody } from './core';
 import { isKnownPage, readAppPages } from './pages';
@@ -89,6 +90,7 @@ export function handleSend(core: SimCore, p: Record<string, unknown>): SendOutco
     ...(typeof p.miniprogram_state === 'string' ? { miniprogramState: p.miniprogram_state } : {}),
     ...(lang ? { lang } : {}),
   };
+  internStrings(item); // every recipient of a campaign gets the same card: one copy of its text (emulator/intern.ts)
   user.inbox.push(item);
   // msgid as a JSON number, as third-party SDK docs show it ([LIBWECHAT]); see nextMsgid for the size.
   return { body: core.ok({ msgid: Number(item.msgid) }), delivered: item, lockedOpenid: touser };
