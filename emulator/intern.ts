@@ -2,6 +2,7 @@
 // deliveries held a million copies of their campaign's id, template id and data values (and the WeChat simulator a
 // million copies of the same rendered card): memory, and objects for the garbage collector to mark. Strings are
 // immutable, so handing back an equal string that is already stored changes nothing a reader can see.
+import { isPlainObject } from './db/ejson';
 
 /** Slots of the cache: a string's slot is picked by its hash, and a newcomer takes the slot (no list, no growth). */
 const SLOTS = 1 << 13;
@@ -25,26 +26,14 @@ export function intern(s: string): string {
 }
 
 /**
- * Interns the strings of a freshly built value in place: its string fields and those of its nested plain objects and
- * arrays (to `depth` levels). Only for values nobody else reads yet (a document about to be stored).
+ * Interns, in place, the strings of a document: its string fields and those of its nested plain objects and arrays
+ * (to `depth` levels). Safe on a value others hold: each string is replaced by an equal one.
  */
 export function internStrings(value: object, depth = 3): void {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v = value[i];
-      if (typeof v === 'string') value[i] = intern(v);
-      else if (depth > 1 && typeof v === 'object' && v !== null && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
-        internStrings(v, depth - 1);
-      }
-    }
-    return;
-  }
-  const rec = value as Record<string, unknown>;
-  for (const k in rec) {
+  const rec = value as Record<string, unknown>; // an array's elements are its keys too
+  for (const k of Object.keys(rec)) {
     const v = rec[k];
     if (typeof v === 'string') rec[k] = intern(v);
-    else if (depth > 1 && typeof v === 'object' && v !== null && (Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype)) {
-      internStrings(v, depth - 1);
-    }
+    else if (depth > 1 && (Array.isArray(v) || isPlainObject(v))) internStrings(v as object, depth - 1);
   }
 }

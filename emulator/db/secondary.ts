@@ -85,8 +85,7 @@ export class SecondaryIndex {
 
   add(seq: number, doc: Doc): void {
     const { b, k2 } = this.place(doc);
-    const bucket: Bucket = this.buckets.get(b) ?? { seqs: new SortedList(cmpNum, this.chunk), sorted: NO_ENTRIES, odd: NO_SEQS };
-    if (!bucket.seqs.size) this.buckets.set(b, bucket);
+    const bucket = this.buckets.get(b) ?? this.newBucket(b);
     bucket.seqs.insert(seq);
     if (this.second === undefined) return;
     if (!k2) {
@@ -96,6 +95,12 @@ export class SecondaryIndex {
       if (bucket.sorted === NO_ENTRIES) bucket.sorted = new SortedList(cmpEntry, this.chunk);
       bucket.sorted.insert({ r: k2.r, x: k2.x, seq });
     }
+  }
+
+  private newBucket(name: string): Bucket {
+    const bucket: Bucket = { seqs: new SortedList(cmpNum, this.chunk), sorted: NO_ENTRIES, odd: NO_SEQS };
+    this.buckets.set(name, bucket);
+    return bucket;
   }
 
   remove(seq: number, doc: Doc): void {
