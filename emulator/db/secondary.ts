@@ -32,6 +32,12 @@ export interface Bucket {
   odd: SortedList<number>;
 }
 
+/** Where a document sits in one index: its bucket and (compound indexes) its second key, undefined when odd. */
+export interface Place {
+  b: string;
+  k2: Key | undefined;
+}
+
 /** The bucket of documents whose first key is not a scalar (arrays…): candidates of every equality lookup. */
 export const ODD_BUCKET = '\u0000odd';
 
@@ -64,30 +70,46 @@ export class SecondaryIndex {
     this.second = composite ? names[2] : names[1];
   }
 
-  private place(doc: Doc): { b: string; k2: Key | undefined } {
-    const names: string[] = [];
-    for (const f of this.prefix) {
-      const k = keyOf(valueAt(doc, f));
-      if (!k) return { b: ODD_BUCKET, k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
-      names.push(bucketName(k));
-    }
-    return { b: this.composite ? compositeBucket(names) : (names[0] as string), k2: this.second === undefined ? undefined : keyOf(valueAt(doc, this.second)) };
+  /** Positions of this index's fields in its collection's field list (CollectionIndexes.fields): prefix, then second. */
+  pos: number[] = [];
+
+  /** The bucket and second key of a document whose field keys (by CollectionIndexes.fields position) are `keys`. */
+  place(keys: readonly (Key | undefined)[]): Place {
+    const p = this.pos;
+    const k2 = this.second === undefined ? undefined : keys[p[this.prefix.length] as number];
+    const k0 = keys[p[0] as number];
+    if (!k0) return { b: ODD_BUCKET, k2 };
+    if (!this.composite) return { b: bucketName(k0), k2 };
+    const k1 = keys[p[1] as number];
+    if (!k1) return { b: ODD_BUCKET, k2 };
+    return { b: compositeBucket([bucketName(k0), bucketName(k1)]), k2 };
   }
 
-  /** True when the document's index position differs between the two versions. */
-  moves(before: Doc, after: Doc): boolean {
-    const a = this.place(before);
-    const b = this.place(after);
+  /** True when one of this index's field keys differs between the two versions (then its place may differ). */
+  touchedBy(before: readonly (Key | undefined)[], after: readonly (Key | undefined)[]): boolean {
+    for (const i of this.pos) {
+      const a = before[i];
+      const b = after[i];
+      if (a === b) continue;
+      if (!a || !b || a.r !== b.r || a.x !== b.x) return true;
+    }
+    return false;
+  }
+
+  /** True when the two places differ (the document moves in this index). */
+  moves(a: Place, b: Place): boolean {
     if (a.b !== b.b || this.second === undefined) return a.b !== b.b;
     if (!a.k2 || !b.k2) return a.k2 !== b.k2;
     return cmpKey(a.k2, b.k2) !== 0;
   }
 
-  add(seq: number, doc: Doc): void {
-    const { b, k2 } = this.place(doc);
+  add(seq: number, { b, k2 }: Place): void {
     const bucket = this.buckets.get(b) ?? this.newBucket(b);
     bucket.seqs.insert(seq);
-    if (this.second === undefined) return;
+    if (this.second !== undefined) this.addSecond(bucket, seq, k2);
+  }
+
+  private addSecond(bucket: Bucket, seq: number, k2: Key | undefined): void {
     if (!k2) {
       if (bucket.odd === NO_SEQS) bucket.odd = new SortedList(cmpNum, this.chunk);
       bucket.odd.insert(seq);
@@ -103,8 +125,20 @@ export class SecondaryIndex {
     return bucket;
   }
 
-  remove(seq: number, doc: Doc): void {
-    const { b, k2 } = this.place(doc);
+  /** Moves a document from one place to another; within one bucket only its second-key entry moves. */
+  move(seq: number, from: Place, to: Place): void {
+    const bucket = from.b === to.b ? this.buckets.get(from.b) : undefined;
+    if (!bucket || this.second === undefined) {
+      this.remove(seq, from);
+      this.add(seq, to);
+      return;
+    }
+    if (from.k2) bucket.sorted.delete({ r: from.k2.r, x: from.k2.x, seq });
+    else bucket.odd.delete(seq);
+    this.addSecond(bucket, seq, to.k2);
+  }
+
+  remove(seq: number, { b, k2 }: Place): void {
     const bucket = this.buckets.get(b);
     if (!bucket) return;
     bucket.seqs.delete(seq);
@@ -120,31 +154,54 @@ export class SecondaryIndex {
 export class CollectionIndexes {
   readonly seqOf = new Map<IdKey, number>();
   readonly keyOf = new Map<number, IdKey>();
+  /** Every field some index keys on, once: a write computes each field's key once per version, for all indexes. */
+  readonly fields: string[] = [];
   private next = 0;
+  // Scratch key arrays of one put/drop (never held across calls).
+  private readonly kb: (Key | undefined)[] = [];
+  private readonly ka: (Key | undefined)[] = [];
 
-  constructor(readonly list: SecondaryIndex[]) {}
+  constructor(readonly list: SecondaryIndex[]) {
+    for (const ix of list) {
+      ix.pos = [...ix.prefix, ...(ix.second === undefined ? [] : [ix.second])].map((f) => {
+        const i = this.fields.indexOf(f);
+        return i >= 0 ? i : this.fields.push(f) - 1;
+      });
+    }
+  }
+
+  private keys(doc: Doc, out: (Key | undefined)[]): (Key | undefined)[] {
+    for (let i = 0; i < this.fields.length; i++) out[i] = keyOf(valueAt(doc, this.fields[i] as string));
+    return out;
+  }
 
   put(key: IdKey, before: Doc | undefined, after: Doc): void {
     let seq = this.seqOf.get(key);
+    const ka = this.keys(after, this.ka);
     if (seq === undefined || !before) {
       if (seq !== undefined) this.drop(key, before);
       seq = this.next++;
       this.seqOf.set(key, seq);
       this.keyOf.set(seq, key);
-      for (const ix of this.list) ix.add(seq, after);
+      for (const ix of this.list) ix.add(seq, ix.place(ka));
       return;
     }
+    const kb = this.keys(before, this.kb);
     for (const ix of this.list) {
-      if (!ix.moves(before, after)) continue;
-      ix.remove(seq, before);
-      ix.add(seq, after);
+      if (!ix.touchedBy(kb, ka)) continue;
+      const from = ix.place(kb);
+      const to = ix.place(ka);
+      if (ix.moves(from, to)) ix.move(seq, from, to);
     }
   }
 
   drop(key: IdKey, before: Doc | undefined): void {
     const seq = this.seqOf.get(key);
     if (seq === undefined) return;
-    if (before) for (const ix of this.list) ix.remove(seq, before);
+    if (before) {
+      const kb = this.keys(before, this.kb);
+      for (const ix of this.list) ix.remove(seq, ix.place(kb));
+    }
     this.seqOf.delete(key);
     this.keyOf.delete(seq);
   }

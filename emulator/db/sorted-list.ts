@@ -34,6 +34,21 @@ export class SortedList<T> {
     return lo;
   }
 
+  /** Index of the first chunk whose last item is greater than `v` (`orEqual`: or equal); chunks.length when none. */
+  private chunkFor(v: T, orEqual: boolean): number {
+    const cmp = this.cmp;
+    let lo = 0;
+    let hi = this.chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.chunks[mid] as T[];
+      const d = cmp(c[c.length - 1] as T, v);
+      if (d > 0 || (orEqual && d === 0)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   private startOf(ci: number): number {
     if (ci === 0) return 0;
     const starts = (this.starts ??= [0]);
@@ -57,7 +72,7 @@ export class SortedList<T> {
       return;
     }
     // First chunk whose maximum is greater than v (v goes after its equals); else the last chunk (append).
-    let ci = this.chunkWhere((x) => this.cmp(x, v) > 0);
+    let ci = this.chunkFor(v, false);
     if (ci === n) ci = n - 1;
     const c = this.chunks[ci] as T[];
     if (ci === n - 1 && this.cmp(c[c.length - 1] as T, v) <= 0) c.push(v);
@@ -70,7 +85,7 @@ export class SortedList<T> {
 
   /** Removes one item equal (cmp = 0) to `v`; false when there is none. */
   delete(v: T): boolean {
-    const ci = this.chunkWhere((x) => this.cmp(x, v) >= 0);
+    const ci = this.chunkFor(v, true);
     const c = this.chunks[ci];
     if (!c) return false;
     const i = lower(c, v, this.cmp);
