@@ -1,0 +1,44 @@
+// Emulator: the loop watch names the kind of each long garbage-collection pause, so a stall can be told apart as the
+// collector's (major: the whole heap) or a slow request's.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { watchLoop } from '../../emulator/loop-health';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as (opts?: { type: 'major' | 'minor' }) => void;
+
+it('records a full collection as a major pause, with when it began', async () => {
+  const w = watchLoop({ gcKeptMs: 0 });
+  try {
+    const t0 = Date.now();
+    gc({ type: 'major' });
+    gc({ type: 'minor' });
+    // GC entries reach the observer asynchronously.
+    const seen = (k: string): boolean => w.read().gcLongest.some((x) => x.kind === k);
+    for (let i = 0; i < 100 && !(seen('major') && seen('minor')); i++) await new Promise((r) => setTimeout(r, 20));
+    const h = w.read();
+    const kinds = h.gcLongest.map((x) => x.kind);
+    expect(kinds).toContain('major');
+    expect(kinds).toContain('minor');
+    const major = h.gcLongest.find((x) => x.kind === 'major')!;
+    expect(Math.abs(new Date(major.at).getTime() - t0)).toBeLessThan(1000);
+    expect(h.gcPauses).toBeGreaterThanOrEqual(2);
+    // Longest first.
+    const ms = h.gcLongest.map((x) => x.ms);
+    expect(ms).toEqual([...ms].sort((a, b) => b - a));
+  } finally {
+    w.stop();
+  }
+});
+
+it('keeps only pauses of at least gcKeptMs one by one', async () => {
+  const w = watchLoop({ gcKeptMs: 60_000 });
+  try {
+    gc({ type: 'major' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(w.read().gcPauses).toBeGreaterThanOrEqual(1);
+    expect(w.read().gcLongest).toEqual([]);
+  } finally {
+    w.stop();
+  }
+});
