@@ -221,6 +221,7 @@ export async function startEmulator(opts: StartOptions = {}): Promise<Emulator> 
   const server = await startServer(
     {
       loopHealth: () => loop.read(),
+      onRequest: () => loop.noteRequest(),
       runner,
       db,
       wechat,

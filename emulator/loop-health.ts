@@ -19,8 +19,12 @@ export interface LoopHealth {
    * (weak callbacks). Set beside `stalls`, they tell a stall the collector made from one a slow request made.
    */
   gcLongest: { at: string; ms: number; kind: string }[];
-  /** The longest stalls (≥ STALL_MS), longest first: when each began (real time, ISO) and how long it lasted. */
-  stalls: { at: string; ms: number }[];
+  /**
+   * The longest stalls (≥ STALL_MS), longest first: when each began (real time, ISO), how long it lasted, and how many
+   * HTTP requests reached the emulator in that turn of its loop (hundreds: a backlog of work, each piece short; a few:
+   * one long piece of work).
+   */
+  stalls: { at: string; ms: number; requests: number }[];
 }
 
 /** A stall shorter than this is not recorded one by one (the percentiles above still count it). */
@@ -40,6 +44,8 @@ const GC_KINDS: Record<number, string> = {
 
 export interface LoopWatch {
   read(): LoopHealth;
+  /** Counts one HTTP request received (the server calls it for each). */
+  noteRequest(): void;
   stop(): void;
 }
 
@@ -68,14 +74,18 @@ export function watchLoop({ gcKeptMs = GC_KEPT_MS }: { gcKeptMs?: number } = {})
   // One tick measures everything: how late it comes is the loop's delay; a late one marks a stall that began when the
   // tick was due.
   const delay = createHistogram();
-  const stalls: { at: string; ms: number }[] = [];
+  const stalls: { at: string; ms: number; requests: number }[] = [];
+  let received = 0;
+  let receivedAtTick = 0;
   let due = Date.now() + TICK_MS;
   const tick = setInterval(() => {
     const now = Date.now();
     const late = Math.max(0, now - due);
     due = now + TICK_MS;
     delay.record(late + 1); // a histogram records integers ≥ 1
-    if (late >= STALL_MS) keepLongest(stalls, STALLS_KEPT, late, () => ({ at: new Date(now - late).toISOString(), ms: late }));
+    const requests = received - receivedAtTick;
+    receivedAtTick = received;
+    if (late >= STALL_MS) keepLongest(stalls, STALLS_KEPT, late, () => ({ at: new Date(now - late).toISOString(), ms: late, requests }));
   }, TICK_MS);
   tick.unref();
   return {
@@ -88,6 +98,9 @@ export function watchLoop({ gcKeptMs = GC_KEPT_MS }: { gcKeptMs?: number } = {})
       gcLongest: gcLongest.map((x) => ({ ...x })),
       stalls: stalls.map((x) => ({ ...x })),
     }),
+    noteRequest() {
+      received += 1;
+    },
     stop() {
       clearInterval(tick);
       gc.disconnect();

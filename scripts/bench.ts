@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       for (const f of dBig.failures ?? []) console.log(`  a run that did not end ok: ${f}`);
       for (const u of dBig.unknownBy ?? []) console.log(`  unknown deliveries ${u}`);
       const during = emu.loopHealth().stalls.filter((x) => x.at >= dBig!.startedAt!);
-      console.log(`  emulator stalls during the ${big}-recipient campaign (≥ 250 ms, longest first): ${during.map((x) => `${x.at.slice(11, 19)} ${x.ms} ms`).join(', ') || 'none'}`);
+      console.log(`  emulator stalls during the ${big}-recipient campaign (≥ 250 ms, longest first): ${during.map((x) => `${x.at.slice(11, 19)} ${x.ms} ms (${x.requests} requests)`).join(', ') || 'none'}`);
       const gcDuring = emu.loopHealth().gcLongest.filter((x) => x.at >= dBig!.startedAt!);
       console.log(`  its longest garbage-collection pauses (longest first): ${gcDuring.map((x) => `${x.at.slice(11, 19)} ${x.ms} ms ${x.kind}`).join(', ') || 'none'}`);
     }

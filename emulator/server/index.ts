@@ -43,6 +43,7 @@ export async function startServer(deps: ServerDeps, port: number): Promise<Emula
   // Writes by plain scripts (the SDK outside any invocation) refresh the console too.
   const adminDeps = { ...deps, onChange: () => events.changed() };
   const server: Server = createServer((req, res) => {
+    deps.onRequest?.();
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://127.0.0.1');

@@ -23,6 +23,8 @@ export interface ServerDeps extends AdminDeps {
   reset(opts?: { recycleWorkers?: boolean }): Promise<void>;
   /** The emulator's own event loop: longest stall and garbage-collection pauses (emulator/loop-health.ts). */
   loopHealth(): LoopHealth;
+  /** Called for every HTTP request received (the loop watch counts them per turn). */
+  onRequest?(): void;
 }
 
 export const ENDPOINTS: [string, string][] = [

@@ -5,13 +5,14 @@ import { runInNewContext } from 'node:vm';
 import { watchLoop } from '../../emulator/loop-health';
 
 setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as (opts?: { type: 'major' | 'minor' }) => void;
+// gc() is a full (major) collection; gc({ type: 'minor' }) a scavenge.
+const gc = runInNewContext('gc') as (opts?: { type: 'minor' }) => void;
 
 it('records a full collection as a major pause, with when it began', async () => {
   const w = watchLoop({ gcKeptMs: 0 });
   try {
     const t0 = Date.now();
-    gc({ type: 'major' });
+    gc();
     gc({ type: 'minor' });
     // GC entries reach the observer asynchronously.
     const seen = (k: string): boolean => w.read().gcLongest.some((x) => x.kind === k);
@@ -34,10 +35,27 @@ it('records a full collection as a major pause, with when it began', async () =>
 it('keeps only pauses of at least gcKeptMs one by one', async () => {
   const w = watchLoop({ gcKeptMs: 60_000 });
   try {
-    gc({ type: 'major' });
+    gc();
     await new Promise((r) => setTimeout(r, 100));
     expect(w.read().gcPauses).toBeGreaterThanOrEqual(1);
     expect(w.read().gcLongest).toEqual([]);
+  } finally {
+    w.stop();
+  }
+});
+
+it('counts the requests received in a stalled turn of the loop', async () => {
+  const w = watchLoop();
+  try {
+    // Let a first tick pass, so the stall below is measured from a fresh turn.
+    await new Promise((r) => setTimeout(r, 40));
+    for (let i = 0; i < 7; i++) w.noteRequest();
+    const until = performance.now() + 320;
+    while (performance.now() < until);
+    await new Promise((r) => setTimeout(r, 60));
+    const stall = w.read().stalls.find((x) => x.ms >= 250);
+    expect(stall).toBeDefined();
+    expect(stall!.requests).toBe(7);
   } finally {
     w.stop();
   }

@@ -46,8 +46,9 @@ describe('index and health', () => {
     const after = (await http('GET', '/health')).json.loop;
     expect(after.stallMaxMs).toBeGreaterThanOrEqual(300);
     // The stall is listed with when it began.
-    const stall = after.stalls.find((x: { at: string; ms: number }) => x.ms >= 300);
+    const stall = after.stalls.find((x: { at: string; ms: number; requests: number }) => x.ms >= 300);
     expect(stall).toBeDefined();
+    expect(typeof stall.requests).toBe('number');
     expect(Math.abs(new Date(stall.at).getTime() - blockedAt)).toBeLessThan(200);
     expect(after.stallMaxMs).toBeGreaterThanOrEqual(before.stallMaxMs);
     expect(h.emu.loopHealth().stallMaxMs).toBeGreaterThanOrEqual(after.stallMaxMs);
