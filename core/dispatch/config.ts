@@ -15,13 +15,8 @@ export interface DispatchConfig {
   leaseMs: number;
   /** Deliveries claimed per claim (one read + one conditional multi-update). */
   claimBatch: number;
-  /** Sends in flight per run at most (each to a different openid); the limit adapts below it (limiter.ts). */
+  /** Sends in flight per run (each to a different openid). */
   concurrency: number;
-  /** The fewest sends in flight the adaptive limit keeps. */
-  minConcurrency: number;
-  /** A window of sends whose mean latency is above this (and above `slowSendFactor` × the fastest) halves the limit. */
-  slowSendMs: number;
-  slowSendFactor: number;
   /** Deliveries marked "send started" per write, just before they are sent. */
   markWave: number;
   /** Results written per flush (grouped by outcome), or every `flushMs`. */
@@ -57,9 +52,6 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   leaseMs: 70_000,
   claimBatch: 100,
   concurrency: 40,
-  minConcurrency: 4,
-  slowSendMs: 1000,
-  slowSendFactor: 3,
   markWave: 20,
   flushSize: 100,
   flushMs: 1000,

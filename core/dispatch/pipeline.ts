@@ -1,12 +1,10 @@
 // Core (dispatch): the send pipeline of one run — `concurrency` workers take ready deliveries, each to a different
 // openid; just before sending, deliveries are marked "send started" one wave at a time (after that mark a lost lease
 // is the ambiguous case); each attempt is settled by core/sending/settle.ts and written in grouped flushes (flush.ts).
-// Refills and marks run ahead of the workers so sends stay in flight while the database is written. How many workers
-// may send at once adapts to how fast the sends come back (limiter.ts).
+// Refills and marks run ahead of the workers so sends stay in flight while the database is written.
 import { afterAttempt, attemptSend, early, sendRequestOf, type Result } from '../sending/settle';
 import type { Batch, Item } from './claim';
 import { applyDeferred, applyFlush, emptyDeferred } from './flush';
-import { SendLimiter, type LimiterStats } from './limiter';
 import type { DispatchDeps } from './ports';
 
 export interface Feed {
@@ -25,8 +23,6 @@ export interface PipelineStats {
   sent: number;
   results: number;
   flushes: number;
-  /** The adaptive limit on sends in flight (limiter.ts): where it ended, its lowest, windows judged slow. */
-  limiter?: LimiterStats;
 }
 
 export class Pipeline {
@@ -42,7 +38,6 @@ export class Pipeline {
   private readonly later = emptyDeferred();
   private halted = false;
   private error: unknown;
-  private readonly limiter: SendLimiter;
   readonly stats: PipelineStats = { claimed: 0, sent: 0, results: 0, flushes: 0 };
 
   constructor(
@@ -53,8 +48,6 @@ export class Pipeline {
   ) {
     this.lastFlush = deps.clock.now();
     this.lastDeferred = this.lastFlush;
-    const c = deps.config;
-    this.limiter = new SendLimiter({ max: c.concurrency, min: Math.min(c.minConcurrency, c.concurrency), slowFloorMs: c.slowSendMs, slowFactor: c.slowSendFactor });
   }
 
   async run(): Promise<PipelineStats> {
@@ -65,27 +58,14 @@ export class Pipeline {
     this.release([...this.marked.splice(0), ...this.prepared.splice(0)], 'released');
     await this.flush(true);
     if (this.error !== undefined) throw this.error;
-    this.stats.limiter = this.limiter.stats();
     return this.stats;
   }
 
-  /** One of `concurrency` workers: a permit of the limiter first, then an item (so no marked item waits for a permit). */
   private async worker(): Promise<void> {
-    for (;;) {
-      await this.limiter.acquire();
-      let item: Item | null = null;
-      try {
-        item = await this.take();
-      } finally {
-        if (!item) this.limiter.release();
-      }
-      if (!item) return;
+    for (let item = await this.take(); item; item = await this.take()) {
       const d = item.d;
-      const started = this.deps.clock.now();
       const attempt = await attemptSend(this.deps.wechat, sendRequestOf(d, this.deps.send));
-      const now = this.deps.clock.now();
-      this.limiter.release(now - started);
-      const r = afterAttempt(d, item.held, attempt, now, this.deps.random, this.deps.config);
+      const r = afterAttempt(d, item.held, attempt, this.deps.clock.now(), this.deps.random, this.deps.config);
       if (attempt.ok) this.stats.sent += 1;
       this.busy.delete(d.openid);
       this.push([r]);
@@ -128,18 +108,10 @@ export class Pipeline {
     }
   }
 
-  /**
-   * A wave: deliveries marked "send started" per write. No larger than the limit, so that while the limit is low few
-   * marked deliveries wait for a worker (each one waiting would be ambiguous if the run died).
-   */
-  private wave(): number {
-    return Math.min(this.deps.config.markWave, this.limiter.limit);
-  }
-
   /** Keeps a batch prepared and a wave marked ahead of the workers. */
   private ahead(): void {
-    const { concurrency } = this.deps.config;
-    if (this.marked.length < this.wave() && this.prepared.length) void this.mark();
+    const { concurrency, markWave } = this.deps.config;
+    if (this.marked.length < markWave && this.prepared.length) void this.mark();
     if (this.prepared.length + this.marked.length < concurrency && this.deps.clock.now() < this.claimUntil) void this.refill();
   }
 
@@ -164,7 +136,7 @@ export class Pipeline {
 
   private mark(): Promise<void> {
     this.marking ??= (async () => {
-      const wave = this.prepared.splice(0, this.wave());
+      const wave = this.prepared.splice(0, this.deps.config.markWave);
       try {
         if (wave.length) await this.deps.deliveries.markStarted(wave.map((i) => i.d._id), this.deps.runId, this.deps.clock.now());
         this.marked.push(...wave);

@@ -6,7 +6,6 @@ import type { Campaign } from '../campaigns/model';
 import { claimBatch, type Batch, type ClaimContext } from './claim';
 import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
-import type { LimiterStats } from './limiter';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
 import { armDelaySec, armRuns, armsNow, earliest, mayRamp, runsFor, startRuns } from './wake';
@@ -25,8 +24,6 @@ export interface RunSummary {
   lostClaims: number;
   sent: number;
   flushes: number;
-  /** The adaptive limit on this run's sends in flight (limiter.ts): where it ended, its lowest, slow windows. */
-  sendLimit?: LimiterStats;
   /** Running campaigns waiting for the end of their quiet hours. */
   deferred: { campaignId: string; until: number }[];
   completed: string[];
@@ -222,7 +219,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
   // armed unless one is already due within the chain period — else nothing would run before the heartbeat.
   if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
-  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, lostClaims, sent: stats.sent, flushes: stats.flushes, ...(stats.limiter ? { sendLimit: stats.limiter } : {}), deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
+  return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, lostClaims, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
 }
 
 /**
