@@ -53,9 +53,10 @@ it('counts the requests received in a stalled turn of the loop', async () => {
     const until = performance.now() + 320;
     while (performance.now() < until);
     await new Promise((r) => setTimeout(r, 60));
-    const stall = w.read().stalls.find((x) => x.ms >= 250);
-    expect(stall).toBeDefined();
-    expect(stall!.requests).toBe(7);
+    // The blocked turn is recorded with the 7 requests (another stall, on a loaded machine, would have its own count).
+    const stalls = w.read().stalls.filter((x) => x.ms >= 250);
+    expect(stalls.length).toBeGreaterThan(0);
+    expect(stalls.map((x) => x.requests)).toContain(7);
   } finally {
     w.stop();
   }
