@@ -16,13 +16,13 @@ export interface LoopHealth {
   /**
    * The longest garbage-collection pauses (≥ GC_KEPT_MS), longest first, with V8's kind: `minor` (a scavenge of the
    * young generation), `major` (mark-compact of the whole heap), `incremental` (a step of incremental marking), `weakcb`
-   * (weak callbacks). Set beside `stalls`, they tell a stall the collector made from one a slow request made.
+   * (weak callbacks). A stall that holds one long pause shows here; collection spread over many short steps does not
+   * (a CPU profile of the stall shows it: `TIXING_BENCH_PROFILE`).
    */
   gcLongest: { at: string; ms: number; kind: string }[];
   /**
    * The longest stalls (≥ STALL_MS), longest first: when each began (real time, ISO), how long it lasted, and how many
-   * HTTP requests reached the emulator in that turn of its loop (hundreds: a backlog of work, each piece short; a few:
-   * one long piece of work).
+   * HTTP requests reached the emulator in that turn of its loop (what queued while it was stalled).
    */
   stalls: { at: string; ms: number; requests: number }[];
 }
