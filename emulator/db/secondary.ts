@@ -70,7 +70,10 @@ export class SecondaryIndex {
     this.second = composite ? names[2] : names[1];
   }
 
-  /** Positions of this index's fields in its collection's field list (CollectionIndexes.fields): prefix, then second. */
+  /**
+   * Positions of this index's fields in its collection's field list (CollectionIndexes.fields): prefix, then second.
+   * Set once by CollectionIndexes, which owns that list (fields shared by several indexes are read once per write).
+   */
   pos: number[] = [];
 
   /** The bucket and second key of a document whose field keys (by CollectionIndexes.fields position) are `keys`. */
