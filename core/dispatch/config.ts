@@ -15,7 +15,12 @@ export interface DispatchConfig {
   leaseMs: number;
   /** Deliveries claimed per claim (one read + one conditional multi-update). */
   claimBatch: number;
-  /** Sends in flight per run (each to a different openid). */
+  /**
+   * Sends in flight per run (each to a different openid). With about five runs overlapping (`chainMs`, `rampRuns`) the
+   * dispatcher keeps about 5 × this in flight; the competent parallel loop keeps 100, so wherever the CPU is not the
+   * limit the dispatcher's speed over it is about 5 × this ÷ 100 (core/dispatch/README.md, "Round trips and figures":
+   * 40 capped it near 2×). A run killed mid-way leaves at most this many sends ambiguous.
+   */
   concurrency: number;
   /** Deliveries marked "send started" per write, just before they are sent. */
   markWave: number;
@@ -51,7 +56,7 @@ export const DEFAULT_DISPATCH_CONFIG: DispatchConfig = {
   finishBudgetMs: 54_000,
   leaseMs: 70_000,
   claimBatch: 100,
-  concurrency: 40,
+  concurrency: 80,
   markWave: 20,
   flushSize: 100,
   flushMs: 1000,

@@ -8,7 +8,7 @@ import { expandCampaign, type ExpansionResult } from './expand';
 import { Pipeline, type Feed } from './pipeline';
 import type { DispatchDeps } from './ports';
 import { OPEN_HOLD_GRACE_MS, recoverExpired, type RecoverySummary } from './recover';
-import { armDelaySec, armRuns, armsNow, earliest, mayRamp, runsFor, startRuns } from './wake';
+import { armDelaySec, armRuns, armsNow, earliest, followUpAt, mayRamp, runsFor, startRuns } from './wake';
 import { ambiguousAlert, housekeepingDue, stuckAlert, type Alert } from './ops';
 import { advanceSeries, type SeriesSummary } from './series';
 import { SlotCursor } from './slots';
@@ -86,14 +86,15 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   const { clock, config, campaigns } = deps;
   const claimUntil = start + config.claimBudgetMs;
   // Before this run's first claim: bump the state's rev (a concurrent run's raise, computed without this run's
-  // claims, then fails) and arm the follow-up run unless one is already due within the chain period. A run that
+  // claims, then fails) and arm the follow-up run unless one is already armed and not yet due (followUpAt). A run that
   // starts a busy period with a full batch due also arms `rampRuns` runs at once (the soonest a delayed task
   // can come), so a big campaign has several runs in flight within seconds instead of one more every chain period.
   let busy: Promise<void> | undefined;
   const followUp = async (ramp: number): Promise<void> => {
     const now = clock.now();
-    if (!(await deps.wake.chain(now + config.chainMs, now + config.chainMs - 2000))) return;
-    await Promise.all([arm(deps, now + config.chainMs, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
+    const next = followUpAt(now, config.chainMs);
+    if (!(await deps.wake.chain(next.at, next.before))) return;
+    await Promise.all([arm(deps, next.at, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
   };
   const beforeClaim = (found: number): Promise<void> => (busy ??= followUp(fresh && found >= config.claimBatch ? config.rampRuns : 0));
   const promoted = await campaigns.promoteDue(start);
@@ -217,7 +218,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // Paused for the quota: nothing is due before the pause ends (except an alert retry), so the state is raised to it.
   const wake = await settleWake(deps, rev, !pausedUntil && (busy !== undefined || stats.claimed > 0 || unfinished > 0), view, deferred, { pausedUntil, alertRetryAt: ops.alertRetryAt });
   // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
-  // armed unless one is already due within the chain period — else nothing would run before the heartbeat.
+  // armed unless one is already armed and not yet due — else nothing would run before the heartbeat.
   if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
   return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, lostClaims, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
 }

@@ -18,7 +18,7 @@
 // Wake-ups: `cloudbase.addDelayedFunctionTask` [DELAYED] runs `dispatch` after 6 s to 30 days, at least once, with
 // no id and no cancel. It is armed by whoever sets a due time within the next heartbeat (writers, a run's raise)
 // and by the heartbeat timer run itself for a due time before its next tick; a busy run arms a follow-up run every
-// `chainMs` (deduplicated through `chainAt`), so a long campaign keeps ~timeout/chainMs runs overlapping.
+// `chainMs` (deduplicated through `chainAt`: `followUpAt`), so a long campaign keeps ~timeout/chainMs runs overlapping.
 //
 // A campaign's start arms `startRuns` (1 + rampRuns) runs at once instead of one, so a big audience is worked by
 // several runs from its first second rather than by one run until the ramp's delayed tasks come (6 s at the
@@ -48,7 +48,7 @@ export interface WakeStore {
   lower(at: number, ramp?: boolean): Promise<void>;
   /** `nextDueAt = at`, `rev + 1`, `rampAt` = `at` when `ramp` else removed — only while `rev` is still `rev`. */
   raise(rev: number, at: number, ramp?: boolean): Promise<boolean>;
-  /** `chainAt = at`, `rev + 1`, only if no follow-up run is due within `before` (chainAt < before or missing). */
+  /** `chainAt = at` only if no follow-up run is armed for `before` or later (chainAt < before or missing); `rev + 1` always. */
   chain(at: number, before: number): Promise<boolean>;
 }
 
@@ -79,6 +79,17 @@ export function startRuns(t: Pick<WakeTiming, 'rampRuns'>): number {
 /** How many runs the wake-up for `state.nextDueAt` arms: startRuns when it is a campaign's start, else 1. */
 export function runsFor(state: Pick<WakeState, 'nextDueAt' | 'rampAt'>, t: Pick<WakeTiming, 'rampRuns'>): number {
   return state.rampAt !== undefined && state.rampAt === state.nextDueAt ? startRuns(t) : 1;
+}
+
+/**
+ * The follow-up run of a busy period: `chain(at, before)` arms one `chainMs` ahead only once the one armed before is
+ * due (`chainAt < before`: at the latest within the next second, so a delayed run that fires a little early still
+ * arms the next). So a new run joins about every `chainMs` whatever the number of runs that start or end meanwhile
+ * (each of them asks), and a long campaign keeps about timeout ÷ chainMs runs overlapping. (It was "none due within the next chainMs − 2 s": with every start and end asking, a long campaign
+ * gained a run every ~4 s and kept twice that many in flight — 12.4 instead of ~6 on a million recipients.)
+ */
+export function followUpAt(now: number, chainMs: number): { at: number; before: number } {
+  return { at: now + chainMs, before: now + 1000 };
 }
 
 /**

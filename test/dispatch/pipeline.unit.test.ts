@@ -105,3 +105,60 @@ it('batches what can wait (holdOpen clears, counters, the msgid log) over flushe
   // A mark is never cleared before its hold is consumed.
   expect(calls.indexOf('close')).toBeGreaterThan(calls.indexOf('consume'));
 });
+
+it('has `concurrency` sends in flight at once, one per openid, over several claimed batches (the speed the bench measures)', async () => {
+  // The dispatcher's speed where CPU is not the limit is (sends in flight) ÷ latency: each run must reach its full
+  // `concurrency` in flight across claims and marks, and about five runs × `concurrency` must be at least 3 × the
+  // competent loop's 100 (issue 13's target; core/dispatch/config.ts says why 80).
+  const { concurrency, claimBatch } = DEFAULT_DISPATCH_CONFIG;
+  expect(concurrency * 5).toBeGreaterThanOrEqual(3 * 100);
+  const pool = Array.from({ length: 3 * claimBatch + 17 }, (_, i) => ({ d: delivery(i), held: true }));
+  const feed: Feed = {
+    // Claims as the real feed does: the next batch of up to `claimBatch`, never a user this run is sending to.
+    next: async (busy) => {
+      const ready: typeof pool = [];
+      for (let i = 0; i < pool.length && ready.length < claimBatch; ) {
+        if (busy.has(pool[i]!.d.openid)) i += 1;
+        else ready.push(...pool.splice(i, 1));
+      }
+      return { found: ready.length, more: pool.length > 0, lost: 0, ready, done: [] };
+    },
+    moreMayCome: () => false,
+    blocked: () => false,
+  };
+  let inFlight = 0;
+  let most = 0;
+  const sending = new Set<string>();
+  const deps = {
+    clock: { now: () => 0 },
+    random: () => 0.5,
+    sleep: async () => undefined,
+    runId: 'run',
+    config: DEFAULT_DISPATCH_CONFIG,
+    send: { miniprogramState: 'developer', lang: 'zh_CN' },
+    log: () => undefined,
+    wechat: {
+      send: async (r: { touser: string }) => {
+        if (sending.has(r.touser)) throw new Error(`two sends at once to ${r.touser}`);
+        sending.add(r.touser);
+        most = Math.max(most, ++inFlight);
+        await new Promise((res) => setTimeout(res, 5)); // WeChat's latency
+        inFlight -= 1;
+        sending.delete(r.touser);
+        return { ok: true as const, msgid: `m-${r.touser}` };
+      },
+    },
+    deliveries: {
+      markStarted: async () => undefined,
+      write: async (ids: readonly string[]) => ids.length,
+      closeHolds: async (ids: readonly string[]) => ids.length,
+      logSends: async () => undefined,
+    },
+    grants: { refund: async (ids: readonly string[]) => ids.length, consume: async (ids: readonly string[]) => ids.length, zero: async () => undefined },
+    campaigns: { bumpCounters: async () => undefined, quarantine: async () => false },
+  } as unknown as DispatchDeps;
+  const total = pool.length;
+  const stats = await new Pipeline(deps, feed, 100_000, 100_000).run();
+  expect(stats.sent).toBe(total);
+  expect(most).toBe(concurrency);
+});

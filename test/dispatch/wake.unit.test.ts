@@ -4,7 +4,7 @@
 import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
 import type { DispatchDeps } from '../../core/dispatch/ports';
 import { runDispatch } from '../../core/dispatch/run';
-import { armDelaySec, armsNow, earliest, mayRamp, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
+import { armDelaySec, armsNow, earliest, followUpAt, mayRamp, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
 
 /** What adapters/wake.ts does on the database, in memory (each method atomic). */
 function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState | null; calls: string[] } {
@@ -163,4 +163,40 @@ it('a run that starts a busy period may ramp, unless a follow-up is armed or it 
   // A stale rampAt (a campaign that started long ago) or one still ahead does not stop a ramp.
   expect(mayRamp({ rampAt: NOW - CHAIN - 1 }, NOW, CHAIN)).toBe(true);
   expect(mayRamp({ rampAt: NOW + 60_000 }, NOW, CHAIN)).toBe(true);
+});
+
+it('a long busy period gains one run per chain period, however many runs start and end meanwhile (about timeout ÷ chainMs overlap)', async () => {
+  // Every run asks for a follow-up at its start (before its first claim) and at its end (work still due), as run.ts
+  // does through `followUpAt` and the store's atomic `chain`. The platform starts a delayed run up to 0.8 s late or
+  // 0.3 s early; a run lives 40–60 s (its budget, a slow database). Ten busy minutes after a campaign's start (4 runs).
+  const { chainMs, timeoutMs } = DEFAULT_DISPATCH_CONFIG;
+  const BUSY = 10 * 60_000;
+  for (let seed = 1; seed <= 20; seed++) {
+    let x = seed;
+    const rand = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const store = memoryStore({ nextDueAt: NOW, rev: 0 });
+    const events: { t: number; kind: 'start' | 'end' }[] = [0, 1, 2, 3].map(() => ({ t: NOW, kind: 'start' as const }));
+    const lives: [number, number][] = [];
+    while (events.length) {
+      events.sort((a, b) => a.t - b.t);
+      const e = events.shift()!;
+      if (e.kind === 'start') {
+        const end = e.t + 40_000 + rand() * (timeoutMs - 40_000);
+        lives.push([e.t, end]);
+        events.push({ t: end, kind: 'end' });
+      }
+      if (e.t >= NOW + BUSY) continue; // the campaign is done: no more follow-ups
+      const next = followUpAt(e.t, chainMs);
+      if (await store.chain(next.at, next.before)) events.push({ t: next.at - 300 + rand() * 1100, kind: 'start' });
+    }
+    // Runs alive, sampled every second after the first two minutes.
+    const alive: number[] = [];
+    for (let t = NOW + 120_000; t < NOW + BUSY; t += 1000) alive.push(lives.filter(([a, b]) => a <= t && t < b).length);
+    const mean = alive.reduce((a, b) => a + b, 0) / alive.length;
+    expect(Math.min(...alive)).toBeGreaterThanOrEqual(3); // the chain never breaks
+    expect(mean).toBeLessThanOrEqual(timeoutMs / chainMs + 0.5);
+    expect(Math.max(...alive)).toBeLessThanOrEqual(timeoutMs / chainMs + 2);
+    // One new run per chain period (a little early or late), not one per start or end.
+    expect(lives.filter(([a]) => a > NOW && a < NOW + BUSY).length).toBeLessThanOrEqual(BUSY / (chainMs - 1000) + 1);
+  }
 });
