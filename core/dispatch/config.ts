@@ -16,9 +16,9 @@ export interface DispatchConfig {
   /** Deliveries claimed per claim (one read + one conditional multi-update). */
   claimBatch: number;
   /**
-   * Sends in flight per run (each to a different openid). With about five runs overlapping (`chainMs`, `rampRuns`) the
-   * dispatcher keeps about 5 × this in flight; the competent parallel loop keeps 100, so wherever the CPU is not the
-   * limit the dispatcher's speed over it is about 5 × this ÷ 100 (core/dispatch/README.md, "Round trips and figures":
+   * Sends in flight per run (each to a different openid). With 4–5 runs overlapping (`chainMs`, `rampRuns`) the
+   * dispatcher keeps 4–5 × this in flight; the competent parallel loop keeps 100, so wherever the CPU is not the
+   * limit the dispatcher's speed over it is about that ÷ 100 (core/dispatch/README.md, "Round trips and figures":
    * 40 capped it near 2×). A run killed mid-way leaves at most this many sends ambiguous.
    */
   concurrency: number;

@@ -165,7 +165,7 @@ it('a run that starts a busy period may ramp, unless a follow-up is armed or it 
   expect(mayRamp({ rampAt: NOW + 60_000 }, NOW, CHAIN)).toBe(true);
 });
 
-it('a long busy period gains one run per chain period, however many runs start and end meanwhile (about timeout ÷ chainMs overlap)', async () => {
+it('a long busy period gains one run per chain period, however many runs start and end meanwhile (at most about timeout ÷ chainMs overlap)', async () => {
   // Every run asks for a follow-up at its start (before its first claim) and at its end (work still due), as run.ts
   // does through `followUpAt` and the store's atomic `chain`. The platform starts a delayed run up to 0.8 s late or
   // 0.3 s early; a run lives 40–60 s (its budget, a slow database). Ten busy minutes after a campaign's start (4 runs).
