@@ -90,11 +90,14 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // starts a busy period with a full batch due also arms `rampRuns` runs at once (the soonest a delayed task
   // can come), so a big campaign has several runs in flight within seconds instead of one more every chain period.
   let busy: Promise<void> | undefined;
+  // The delayed tasks are cloud calls (they take WeChat's latency): claims wait for the chain's write above, not for
+  // them; the run waits for them before it ends (`arm` logs a failure, never throws).
+  const arming: Promise<unknown>[] = [];
   const followUp = async (ramp: number): Promise<void> => {
     const now = clock.now();
     const next = followUpAt(now, config.chainMs);
     if (!(await deps.wake.chain(next.at, next.before))) return;
-    await Promise.all([arm(deps, next.at, now), ...Array.from({ length: ramp }, () => arm(deps, now, now))]);
+    arming.push(arm(deps, next.at, now), ...Array.from({ length: ramp }, () => arm(deps, now, now)));
   };
   const beforeClaim = (found: number): Promise<void> => (busy ??= followUp(fresh && found >= config.claimBatch ? config.rampRuns : 0));
   const promoted = await campaigns.promoteDue(start);
@@ -169,6 +172,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
     stats = await pipeline.run();
   } finally {
     await expansion;
+    await Promise.all(arming);
   }
 
   const completed: string[] = [];
@@ -220,6 +224,7 @@ async function fullRun(deps: DispatchDeps, start: number, rev: number | undefine
   // Work still due (this run's retries, deliveries it could not claim, a campaign to finish): a follow-up run is
   // armed unless one is already armed and not yet due — else nothing would run before the heartbeat.
   if (wake.busy || (wake.nextDueAt !== undefined && wake.nextDueAt <= clock.now())) await followUp(0);
+  await Promise.all(arming);
   return { runId: deps.runId, promoted, recovered, expanded, claimed: stats.claimed, lostClaims, sent: stats.sent, flushes: stats.flushes, deferred, completed, series, ...(pausedUntil ? { quotaPausedUntil: pausedUntil } : {}), wake, ms: clock.now() - start };
 }
 
