@@ -16,9 +16,15 @@ import { buildBenchFunctions } from './bench/build';
 import { DEFAULT_DISPATCH_CONFIG } from '../core/dispatch/config';
 import { dispatchIdle, measureCeiling, measureDispatcher, measureIdle, measureLoop, measureParallel, START_RUNS, TPL, warm, type Measure } from './bench/run';
 
-function arg(name: string, dflt: number): number {
+/** The value after `--name` on the command line, if given. */
+function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : dflt;
+  return i >= 0 ? String(process.argv[i + 1] ?? '') : undefined;
+}
+
+function arg(name: string, dflt: number): number {
+  const given = option(name);
+  const v = given === undefined ? dflt : given.trim() === '' ? NaN : Number(given);
   if (!Number.isFinite(v) || v < 0) throw new Error(`--${name} must be a number >= 0`);
   return v;
 }
@@ -53,9 +59,9 @@ async function startProfile(): Promise<(file: string) => Promise<void>> {
 
 /** A comma-separated list of numbers > 0 (`--latency 100,1000`). */
 function list(name: string, dflt: number[]): number[] {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = String(process.argv[i + 1] ?? '').split(',').map(Number);
+  const given = option(name);
+  if (given === undefined) return dflt;
+  const v = given.split(',').map(Number);
   if (!v.length || v.some((x) => !Number.isFinite(x) || x <= 0)) throw new Error(`--${name} must be numbers > 0, comma-separated (e.g. 100,1000)`);
   return v;
 }

@@ -5,6 +5,7 @@ import { DEFAULT_DISPATCH_CONFIG } from '../../core/dispatch/config';
 import type { DispatchDeps } from '../../core/dispatch/ports';
 import { runDispatch } from '../../core/dispatch/run';
 import { armDelaySec, armsNow, earliest, followUpAt, mayRamp, runsFor, scheduleWake, type WakeState, type WakeStore } from '../../core/dispatch/wake';
+import { mulberry32 } from '../support/random';
 
 /** What adapters/wake.ts does on the database, in memory (each method atomic). */
 function memoryStore(initial: WakeState | null): WakeStore & { state: WakeState | null; calls: string[] } {
@@ -172,8 +173,7 @@ it('a long busy period gains one run per chain period, however many runs start a
   const { chainMs, timeoutMs } = DEFAULT_DISPATCH_CONFIG;
   const BUSY = 10 * 60_000;
   for (let seed = 1; seed <= 20; seed++) {
-    let x = seed;
-    const rand = (): number => ((x = (x * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = mulberry32(seed);
     const store = memoryStore({ nextDueAt: NOW, rev: 0 });
     const events: { t: number; kind: 'start' | 'end' }[] = [0, 1, 2, 3].map(() => ({ t: NOW, kind: 'start' as const }));
     const lives: [number, number][] = [];
